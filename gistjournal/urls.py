@@ -1,0 +1,18 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from gistjournal import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("accounts/signup/", views.signup, name="signup"),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("library/", include("library.urls")),
+    path("journal/", include("journal.urls")),
+    path("care/", include("journal.care_urls")),
+    path("admin/", admin.site.urls),
+]
+
+handler404 = "gistjournal.views.page_not_found"
+handler500 = "gistjournal.views.server_error"

@@ -1,0 +1,44 @@
+"""Site-wide pages: landing, sign-up, health check and error pages."""
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from gistjournal.forms import SignupForm
+
+
+def home(request):
+    if request.user.is_authenticated:
+        return redirect("journal:dashboard")
+    return render(request, "home.html")
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    """Liveness check for load balancers: no database work, so it is the benchmark's floor."""
+    return HttpResponse("ok", content_type="text/plain")
+
+
+def signup(request):
+    if request.user.is_authenticated:
+        return redirect("journal:dashboard")
+    form = SignupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = form.save()
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, "Welcome to GIST Journal. Your account is ready.")
+        return redirect("journal:dashboard")
+    return render(request, "registration/signup.html", {"form": form})
+
+
+def page_not_found(request, exception):
+    return render(request, "404.html", status=404)
+
+
+def server_error(request):
+    # No context processors beyond the request: the failure may be in any of them.
+    return render(request, "500.html", status=500)

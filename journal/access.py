@@ -1,0 +1,105 @@
+"""Who may read whose journal, decided in the lookup itself.
+
+Read pages are served twice: under ``/journal/…`` for the patient and under
+``/care/<share_id>/…`` for a caregiver the patient shared with. Both routes call the same
+view, decorated with ``journal_page``, which hands it a ``JournalContext`` saying whose
+journal it is and whether notes may be shown.
+
+- another person's journal (no active share): 404, never 403, so nothing confirms it exists;
+- a caregiver trying to write: 403;
+- every caregiver view is recorded as an ``AccessEvent`` for the patient to see.
+"""
+
+from dataclasses import dataclass
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+
+from journal.models import AccessEvent, CareShare, Profile
+
+SAFE_METHODS = ("GET", "HEAD")
+
+
+@dataclass(frozen=True)
+class JournalContext:
+    """Whose journal a request reads, and as whom."""
+
+    patient: object  # User
+    profile: Profile
+    share: CareShare | None = None
+
+    @property
+    def is_caregiver(self) -> bool:
+        return self.share is not None
+
+    @property
+    def can_see_notes(self) -> bool:
+        return self.share is None or self.share.can_see_notes
+
+    def url(self, name: str, *args) -> str:
+        """The same page in this context: ``journal:<name>`` or ``care:<name>`` for a share."""
+        if self.share is None:
+            return reverse(f"journal:{name}", args=args)
+        return reverse(f"care:{name}", args=[self.share.pk, *args])
+
+
+def journal_page(page: str):
+    """Decorate a read-only view served to the patient and to their caregivers.
+
+    The view is called as ``view(request, journal, **kwargs)``. ``page`` names the page in
+    the access log ("trends", "history", …).
+    """
+
+    def decorator(view):
+        @login_required
+        @wraps(view)
+        def wrapper(request, *args, share_id=None, **kwargs):
+            if share_id is None:
+                journal = JournalContext(
+                    patient=request.user, profile=Profile.objects.for_user(request.user)
+                )
+            else:
+                share = get_object_or_404(
+                    CareShare.objects.received_by(request.user).select_related("patient"),
+                    pk=share_id,
+                )
+                if request.method not in SAFE_METHODS:
+                    raise PermissionDenied("Shared journals are read-only.")
+                AccessEvent.objects.create(
+                    patient=share.patient,
+                    viewer=request.user,
+                    share=share,
+                    page=page,
+                    path=request.get_full_path()[:300],
+                )
+                journal = JournalContext(
+                    patient=share.patient,
+                    profile=Profile.objects.for_user(share.patient),
+                    share=share,
+                )
+            request.journal = journal
+            return view(request, journal, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+def get_owned_or_404(queryset, user, **lookup):
+    """The user's own object for a write, or the right refusal.
+
+    403 when the object belongs to a patient who shares with ``user`` (they may see it but
+    never change it); 404 for anyone else, so a stranger learns nothing.
+    """
+    obj = queryset.filter(**lookup).first()
+    if obj is None:
+        raise Http404
+    if obj.patient_id == user.pk:
+        return obj
+    if CareShare.objects.received_by(user).filter(patient_id=obj.patient_id).exists():
+        raise PermissionDenied("Shared journals are read-only.")
+    raise Http404

@@ -1,0 +1,21 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+def _ensure_curators_group(sender, **kwargs):
+    # ``flush`` (used between transactional tests) empties auth_group and then sends
+    # post_migrate; the data migration does not run again, so recreate the group here.
+    from library.curators import ensure_curators_group
+
+    ensure_curators_group()
+
+
+class LibraryConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "library"
+    verbose_name = "Library"
+
+    def ready(self):
+        # Permissions are created by the auth app's post_migrate handler; run after it.
+        post_migrate.connect(_ensure_curators_group, sender=self)
+

@@ -1,0 +1,78 @@
+"""The cast shared by every test: patient, caregiver, stranger, curator (and anonymous)."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
+PASSWORD = "a-long-test-password-42"
+
+
+def make_user(username, **kwargs):
+    kwargs.setdefault("email", f"{username}@example.org")
+    return get_user_model().objects.create_user(username=username, password=PASSWORD, **kwargs)
+
+
+@pytest.fixture
+def patient(db):
+    return make_user("pat", first_name="Pat")
+
+
+@pytest.fixture
+def stranger(db):
+    return make_user("stranger")
+
+
+@pytest.fixture
+def curator(db):
+    user = make_user("curator", is_staff=True)
+    group, _ = Group.objects.get_or_create(name="Library curators")
+    user.groups.add(group)
+    return user
+
+
+@pytest.fixture
+def patient_client(client, patient):
+    client.force_login(patient)
+    return client
+
+
+@pytest.fixture
+def stranger_client(client, stranger):
+    client.force_login(stranger)
+    return client
+
+
+@pytest.fixture
+def caregiver(db, patient):
+    """Someone the patient shared their journal with (read-only, notes hidden)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from journal.models import CareShare
+
+    user = make_user("carey", first_name="Carey")
+    now = timezone.now()
+    CareShare.objects.create(
+        patient=patient,
+        caregiver=user,
+        invitee_name="Carey",
+        invitee_email=user.email,
+        token_hash=CareShare.new_token(),
+        expires_at=now + timedelta(days=7),
+        accepted_at=now,
+    )
+    return user
+
+
+@pytest.fixture
+def share(caregiver, patient):
+    from journal.models import CareShare
+
+    return CareShare.objects.get(patient=patient, caregiver=caregiver)
+
+
+@pytest.fixture
+def caregiver_client(client, caregiver):
+    client.force_login(caregiver)
+    return client

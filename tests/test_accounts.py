@@ -1,0 +1,138 @@
+"""Sign up, log in, log out, password change and reset; the landing page."""
+
+from django.contrib.auth import get_user_model
+from django.core import mail
+from django.urls import reverse
+
+from tests.conftest import PASSWORD
+
+NEW_PASSWORD = "another-long-Password-77"
+
+
+def test_visitor_sees_landing_page_with_sign_up_and_log_in(client):
+    response = client.get("/")
+    assert response.status_code == 200
+    assert b"Create a free account" in response.content
+    assert reverse("login").encode() in response.content
+    assert b"does not replace medical advice" in response.content
+
+
+def test_signed_in_user_is_sent_from_landing_to_journal(patient_client):
+    response = patient_client.get("/")
+    assert response.status_code == 302
+    assert response.url == reverse("journal:dashboard")
+
+
+def test_sign_up_creates_account_and_logs_in(client, db):
+    response = client.post(
+        reverse("signup"),
+        {
+            "username": "newpatient",
+            "email": "new@example.org",
+            "password1": NEW_PASSWORD,
+            "password2": NEW_PASSWORD,
+        },
+    )
+    assert response.status_code == 302
+    assert response.url == reverse("journal:dashboard")
+    user = get_user_model().objects.get(username="newpatient")
+    assert user.email == "new@example.org"
+    assert client.get(reverse("journal:dashboard")).wsgi_request.user == user
+
+
+def test_sign_up_refuses_weak_password_and_keeps_what_was_typed(client, db):
+    response = client.post(
+        reverse("signup"),
+        {
+            "username": "newpatient",
+            "email": "new@example.org",
+            "password1": "1234",
+            "password2": "1234",
+        },
+    )
+    assert response.status_code == 200
+    assert b"This password is too short" in response.content
+    assert b'value="newpatient"' in response.content
+    assert not get_user_model().objects.filter(username="newpatient").exists()
+
+
+def test_sign_up_requires_email(client, db):
+    response = client.post(
+        reverse("signup"),
+        {
+            "username": "newpatient",
+            "email": "",
+            "password1": NEW_PASSWORD,
+            "password2": NEW_PASSWORD,
+        },
+    )
+    assert response.status_code == 200
+    assert b"This field is required" in response.content
+    assert not get_user_model().objects.filter(username="newpatient").exists()
+
+
+def test_every_sign_up_input_has_a_label(client, db):
+    html = client.get(reverse("signup")).content.decode()
+    for field in ("id_username", "id_email", "id_password1", "id_password2"):
+        assert f'for="{field}"' in html
+
+
+def test_log_in_and_out(client, patient):
+    response = client.post(reverse("login"), {"username": "pat", "password": PASSWORD})
+    assert response.status_code == 302
+    assert client.get("/").status_code == 302  # signed in: sent to the journal
+    response = client.post(reverse("logout"))
+    assert response.status_code == 302
+    assert client.get("/").status_code == 200
+
+
+def test_log_in_with_wrong_password_is_refused(client, patient):
+    response = client.post(reverse("login"), {"username": "pat", "password": "wrong-password"})
+    assert response.status_code == 200
+    assert b"Please enter a correct username and password" in response.content
+
+
+def test_log_out_is_post_only(patient_client):
+    assert patient_client.get(reverse("logout")).status_code == 405
+
+
+def test_journal_requires_log_in(client):
+    response = client.get(reverse("journal:dashboard"))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+
+
+def test_password_change(patient_client, patient):
+    response = patient_client.post(
+        reverse("password_change"),
+        {"old_password": PASSWORD, "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+    )
+    assert response.status_code == 302
+    patient.refresh_from_db()
+    assert patient.check_password(NEW_PASSWORD)
+
+
+def test_password_reset_sends_email(client, patient):
+    response = client.post(reverse("password_reset"), {"email": patient.email})
+    assert response.status_code == 302
+    assert len(mail.outbox) == 1
+    assert "/accounts/reset/" in mail.outbox[0].body
+
+
+def test_password_reset_for_unknown_address_looks_the_same(client, db):
+    response = client.post(reverse("password_reset"), {"email": "nobody@example.org"})
+    assert response.status_code == 302
+    assert response.url == reverse("password_reset_done")
+    assert mail.outbox == []
+
+
+def test_unknown_page_is_a_friendly_404(client, db):
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert b"We could not find that page" in response.content
+
+
+def test_health_check_answers_without_login(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.content == b"ok"

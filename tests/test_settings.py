@@ -1,0 +1,121 @@
+"""Settings are read from the environment; a malformed value names the variable."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from gistjournal.settings import env_bool, env_int, env_list
+
+ROOT = Path(__file__).resolve().parents[1]
+
+PRODUCTION_ENV = {
+    "DJANGO_DEBUG": "false",
+    "DJANGO_SECRET_KEY": "pr0duction-Secret-key-with-plenty-of-entropy-1234567890-abcdefghij",
+    "DJANGO_ALLOWED_HOSTS": "journal.example.org",
+    "DJANGO_CSRF_TRUSTED_ORIGINS": "https://journal.example.org",
+    "DJANGO_TRUST_PROXY_SSL_HEADER": "true",
+}
+
+
+def run_manage(*args, env):
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    clean.pop("DATABASE_URL", None)
+    clean["DJANGO_SETTINGS_MODULE"] = "gistjournal.settings"
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"), [("1", True), ("true", True), ("Yes", True), ("0", False), ("off", False)]
+)
+def test_env_bool_reads_common_spellings(monkeypatch, raw, expected):
+    monkeypatch.setenv("X_FLAG", raw)
+    assert env_bool("X_FLAG", not expected) is expected
+
+
+def test_env_bool_uses_default_when_unset(monkeypatch):
+    monkeypatch.delenv("X_FLAG", raising=False)
+    assert env_bool("X_FLAG", True) is True
+
+
+def test_malformed_bool_names_the_variable(monkeypatch):
+    monkeypatch.setenv("X_FLAG", "maybe")
+    with pytest.raises(ImproperlyConfigured, match="X_FLAG"):
+        env_bool("X_FLAG", False)
+
+
+def test_malformed_int_names_the_variable(monkeypatch):
+    monkeypatch.setenv("X_NUMBER", "ten")
+    with pytest.raises(ImproperlyConfigured, match="X_NUMBER"):
+        env_int("X_NUMBER", 1)
+
+
+def test_env_list_splits_on_commas(monkeypatch):
+    monkeypatch.setenv("X_HOSTS", "a.example.org, b.example.org")
+    assert env_list("X_HOSTS", []) == ["a.example.org", "b.example.org"]
+
+
+def test_env_list_refuses_empty_items(monkeypatch):
+    monkeypatch.setenv("X_HOSTS", "a.example.org,,b")
+    with pytest.raises(ImproperlyConfigured, match="X_HOSTS"):
+        env_list("X_HOSTS", [])
+
+
+def test_missing_secret_key_with_debug_off_is_a_clear_error():
+    result = run_manage("check", env={"DJANGO_DEBUG": "false"})
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY must be set" in result.stderr
+
+
+def test_malformed_debug_flag_is_refused_at_startup():
+    result = run_manage("check", env={"DJANGO_DEBUG": "perhaps"})
+    assert result.returncode != 0
+    assert "DJANGO_DEBUG must be a boolean" in result.stderr
+
+
+def test_malformed_database_url_names_the_variable():
+    result = run_manage("check", env={"DJANGO_DEBUG": "true", "DATABASE_URL": "nosuchdb://x"})
+    assert result.returncode != 0
+    assert "DATABASE_URL" in result.stderr
+
+
+def test_unknown_time_zone_names_the_variable():
+    result = run_manage("check", env={"DJANGO_DEBUG": "true", "DJANGO_TIME_ZONE": "Mars/Olympus"})
+    assert result.returncode != 0
+    assert "DJANGO_TIME_ZONE" in result.stderr
+
+
+def test_deploy_check_is_clean_with_production_variables():
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION_ENV)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_deploy_check_warns_when_https_is_turned_off():
+    env = {**PRODUCTION_ENV, "DJANGO_HTTPS": "false"}
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=env)
+    assert result.returncode != 0
+    assert "SECURE_SSL_REDIRECT" in result.stdout + result.stderr
+
+
+def test_default_sqlite_is_tuned_for_several_workers():
+    code = (
+        "from django.conf import settings; from django.db import connection; "
+        "print(settings.DATABASES['default']['OPTIONS']); "
+        "c = connection.cursor(); c.execute('PRAGMA journal_mode'); print(c.fetchone()[0])"
+    )
+    result = run_manage("shell", "-c", code, env={"DJANGO_DEBUG": "true"})
+    assert result.returncode == 0, result.stderr
+    assert "'transaction_mode': 'IMMEDIATE'" in result.stdout
+    assert "'timeout': 20" in result.stdout
+    assert result.stdout.strip().endswith("wal")
