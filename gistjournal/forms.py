@@ -1,6 +1,6 @@
 from django import forms
 from django.contrib.auth import get_user_model
-from django.contrib.auth.forms import UserCreationForm
+from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
 
 
 class SignupForm(UserCreationForm):
@@ -12,3 +12,12 @@ class SignupForm(UserCreationForm):
     class Meta(UserCreationForm.Meta):
         model = get_user_model()
         fields = ("username", "email")
+
+
+class LoginForm(AuthenticationForm):
+    remember_me = forms.BooleanField(
+        label="Keep me signed in on this device",
+        required=False,
+        help_text="For 14 days. Leave it unticked on a shared computer: you are then signed "
+        "out when the browser closes, or after 12 hours.",
+    )

@@ -1,13 +1,15 @@
 """Site-wide pages: landing, sign-up, health check and error pages."""
 
 from django.contrib import messages
+from django.conf import settings
 from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from gistjournal.forms import SignupForm
+from gistjournal.forms import LoginForm, SignupForm
 
 
 def home(request):
@@ -33,6 +35,18 @@ def signup(request):
         messages.success(request, "Welcome to GIST Journal. Your account is ready.")
         return redirect("journal:dashboard")
     return render(request, "registration/signup.html", {"form": form})
+
+
+class LoginView(auth_views.LoginView):
+    form_class = LoginForm
+    redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        # 0 = until the browser closes (and at most SESSION_COOKIE_AGE on the server).
+        remember = form.cleaned_data["remember_me"]
+        self.request.session.set_expiry(settings.REMEMBER_ME_AGE if remember else 0)
+        return response
 
 
 def page_not_found(request, exception):

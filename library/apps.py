@@ -18,4 +18,3 @@ class LibraryConfig(AppConfig):
     def ready(self):
         # Permissions are created by the auth app's post_migrate handler; run after it.
         post_migrate.connect(_ensure_curators_group, sender=self)
-

@@ -136,3 +136,64 @@ def test_health_check_answers_without_login(client):
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.content == b"ok"
+
+
+def test_session_ends_with_the_browser_by_default(client, patient):
+    client.post(reverse("login"), {"username": "pat", "password": PASSWORD})
+    assert client.session.get_expire_at_browser_close()
+    assert client.session.get_expiry_age() == 12 * 60 * 60
+
+
+def test_keep_me_signed_in_lasts_fourteen_days(client, patient):
+    client.post(reverse("login"), {"username": "pat", "password": PASSWORD, "remember_me": "on"})
+    assert not client.session.get_expire_at_browser_close()
+    assert client.session.get_expiry_age() == 14 * 24 * 60 * 60
+
+
+def test_login_cycles_the_session_key(client, patient):
+    client.get(reverse("login"))
+    client.session.save()
+    before = client.session.session_key
+    client.post(reverse("login"), {"username": "pat", "password": PASSWORD})
+    assert client.session.session_key != before
+
+
+def test_passwords_shorter_than_twelve_characters_are_refused(client, db):
+    short = "Gist-journ1"  # 11 characters
+    response = client.post(
+        reverse("signup"),
+        {
+            "username": "newpatient",
+            "email": "n@example.org",
+            "password1": short,
+            "password2": short,
+        },
+    )
+    assert b"at least 12 characters" in response.content
+
+
+def test_long_passphrases_are_accepted(client, db):
+    long = "correct horse battery staple " * 4  # 116 characters
+    response = client.post(
+        reverse("signup"),
+        {"username": "newpatient", "email": "n@example.org", "password1": long, "password2": long},
+    )
+    assert response.status_code == 302
+
+
+def test_signed_in_pages_are_not_cached(patient_client):
+    response = patient_client.get(reverse("journal:dashboard"))
+    assert "no-store" in response["Cache-Control"]
+    assert "private" in response["Cache-Control"]
+
+
+def test_security_headers_on_every_response(client, db):
+    response = client.get("/")
+    csp = response["Content-Security-Policy"]
+    assert "script-src 'self'" in csp
+    assert "unsafe-inline" not in csp
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "same-origin"
+    assert response["X-Frame-Options"] == "DENY"
+    assert "camera=()" in response["Permissions-Policy"]
+    assert "geolocation=()" in response["Permissions-Policy"]

@@ -1,0 +1,21 @@
+from django.conf import settings
+from django.utils.cache import patch_cache_control
+
+
+class PrivacyHeadersMiddleware:
+    """Headers every response gets, and no caching of anything a signed-in person sees.
+
+    Pages for a signed-in person carry health data (or at least their name), so neither the
+    browser nor a proxy may keep them: after logging out, the back button shows nothing.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            patch_cache_control(response, private=True, no_store=True)
+        return response

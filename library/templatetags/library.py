@@ -1,0 +1,36 @@
+"""Library pieces for other apps' templates: ``{% load library %}``."""
+
+from decimal import Decimal
+
+from django import template
+
+from library.models import format_mg
+
+register = template.Library()
+
+
+@register.inclusion_tag("library/includes/symptom_guidance.html")
+def symptom_guidance(symptom, entries):
+    """A collapsed "What helps (n)" box for one symptom.
+
+    ``entries`` is the list for this symptom, or the whole dict returned by
+    ``library.models.entries_by_symptom`` (then this symptom's list is picked out of it).
+    """
+    if isinstance(entries, dict):
+        entries = entries.get(symptom.pk, [])
+    return {"symptom": symptom, "entries": list(entries or [])}
+
+
+@register.filter
+def grade_meaning(symptom, grade):
+    """``{{ symptom|grade_meaning:report.grade }}``"""
+    try:
+        return symptom.grade_meaning(int(grade))
+    except (TypeError, ValueError):
+        return ""
+
+
+@register.filter
+def mg(dose) -> str:
+    """``{{ regimen.dose_mg|mg }}``: 37.50 -> "37.5", 400.00 -> "400"."""
+    return format_mg(Decimal(dose)) if dose is not None else ""

@@ -1,0 +1,101 @@
+"""Public library pages: no login, only published entries, a fixed number of queries."""
+
+from itertools import groupby
+
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_safe
+
+from library.forms import DrugFilterForm, LibrarySearchForm
+from library.models import BodyArea, Drug, Entry, Source, Symptom
+
+
+def _published_entries():
+    return Entry.objects.published().select_related("source").prefetch_related("drugs")
+
+
+@require_safe
+def index(request):
+    form = LibrarySearchForm(request.GET or None)
+    query = form.cleaned_data["q"] if form.is_valid() else ""
+    symptoms = list(Symptom.objects.active())
+    areas = dict(BodyArea.choices)
+    ctx = {
+        "form": form,
+        "query": query,
+        "symptom_groups": [
+            (areas[area], list(group))
+            for area, group in groupby(
+                sorted(symptoms, key=lambda s: (list(areas).index(s.body_area), s.order)),
+                key=lambda s: s.body_area,
+            )
+        ],
+        "drugs": Drug.objects.all(),
+    }
+    if query:
+        ctx["matching_symptoms"] = Symptom.objects.active().search(query)
+        ctx["matching_entries"] = (
+            _published_entries()
+            .search(query)
+            .prefetch_related(Prefetch("symptoms", queryset=Symptom.objects.active()))
+            .guidance_first()
+        )
+    return render(request, "library/index.html", ctx)
+
+
+@require_safe
+def symptom_detail(request, slug):
+    symptom = get_object_or_404(Symptom.objects.active(), slug=slug)
+    drugs = list(Drug.objects.all())
+    form = DrugFilterForm(request.GET or None, drugs=drugs)
+    drug = form.cleaned_data["drug"] if form.is_valid() else None
+    entries = list(_published_entries().for_symptom(symptom, drug=drug).guidance_first())
+    ctx = {
+        "symptom": symptom,
+        "form": form,
+        "drug": drug,
+        "guidance": [entry for entry in entries if not entry.is_tip],
+        "tips": [entry for entry in entries if entry.is_tip],
+        # Drugs that list this symptom among their common side effects.
+        "symptom_drugs": symptom.drugs.all(),
+    }
+    return render(request, "library/symptom_detail.html", ctx)
+
+
+@require_safe
+def drug_detail(request, slug):
+    drug = get_object_or_404(
+        Drug.objects.prefetch_related(
+            "regimens", Prefetch("common_side_effects", queryset=Symptom.objects.active())
+        ),
+        slug=slug,
+    )
+    entries = list(
+        _published_entries()
+        .filter(drugs=drug)
+        .prefetch_related(Prefetch("symptoms", queryset=Symptom.objects.active()))
+        .guidance_first()
+    )
+    ctx = {
+        "drug": drug,
+        "guidance": [entry for entry in entries if not entry.is_tip],
+        "tips": [entry for entry in entries if entry.is_tip],
+    }
+    return render(request, "library/drug_detail.html", ctx)
+
+
+@require_safe
+def sources(request):
+    ctx = {
+        "sources": Source.objects.select_related("cites").prefetch_related(
+            "cited_by",
+            Prefetch(
+                "entries",
+                # Symptoms and drugs for each entry's link (get_absolute_url).
+                queryset=Entry.objects.published()
+                .prefetch_related("symptoms", "drugs")
+                .order_by("title"),
+            ),
+        )
+    }
+    return render(request, "library/sources.html", ctx)

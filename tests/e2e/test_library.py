@@ -1,0 +1,37 @@
+"""A visitor searches the library for sore feet and finds a patient tip with its source."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from playwright.sync_api import expect
+
+
+@pytest.fixture
+def library_content(transactional_db):
+    call_command("load_library", stdout=StringIO())
+
+
+def test_search_feet_open_hand_foot_syndrome_and_read_a_tip(
+    page, live_server, library_content, artifacts_dir
+):
+    page.goto(live_server.url + "/library/")
+    page.get_by_label("Search the library").fill("feet")
+    page.get_by_role("button", name="Search").click()
+
+    page.get_by_role("link", name="Hand-foot syndrome").first.click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Hand-foot syndrome")
+    expect(page.get_by_role("heading", name="When to call your care team")).to_be_visible()
+    tips = page.locator("section", has=page.get_by_role("heading", name="Patient tips"))
+    tip = tips.locator("article", has_text="Gel insoles and thick socks")
+    expect(tip).to_be_visible()
+    expect(tip).to_contain_text("Patient tip")
+    expect(tip).to_contain_text("Source:")
+    expect(tip).to_contain_text("GIST Support Wiki")
+
+    # Narrowing to another drug hides this sorafenib tip.
+    page.get_by_label("Show entries for").select_option("imatinib")
+    page.get_by_role("button", name="Show").click()
+    expect(page.get_by_text("Gel insoles and thick socks")).to_have_count(0)
+    page.screenshot(path=str(artifacts_dir / "library-hand-foot.png"), full_page=True)

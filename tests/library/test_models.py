@@ -1,0 +1,209 @@
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.template import Context, Template
+
+from library.models import Entry, RegimenPreset, Symptom, entries_by_symptom
+from tests.library.conftest import make_drug, make_entry, make_source, make_symptom
+
+
+@pytest.mark.parametrize("grade", [0, 5])
+def test_alert_grade_outside_1_to_4_is_refused_by_the_database(db, grade):
+    symptom = make_symptom()
+    with pytest.raises(IntegrityError):
+        Symptom.objects.filter(pk=symptom.pk).update(alert_grade=grade)
+
+
+def test_alert_grade_outside_1_to_4_fails_validation(db):
+    symptom = make_symptom()
+    symptom.alert_grade = 5
+    with pytest.raises(ValidationError) as error:
+        symptom.full_clean()
+    assert "alert_grade" in error.value.message_dict
+
+
+def test_unknown_body_area_is_refused_by_the_database(db):
+    symptom = make_symptom()
+    with pytest.raises(IntegrityError):
+        Symptom.objects.filter(pk=symptom.pk).update(body_area="elbow")
+
+
+def test_symptom_slugs_are_unique(db):
+    make_symptom("same")
+    with pytest.raises(IntegrityError):
+        make_symptom("same")
+
+
+def test_grade_meaning_covers_0_to_4_and_nothing_else(db):
+    symptom = make_symptom(grade_2="Hurts a bit.", alert_grade=2)
+    assert symptom.grade_meaning(0) == "None"
+    assert symptom.grade_meaning(2) == "Hurts a bit."
+    assert symptom.grade_meaning(5) == ""
+    assert [grade for grade, _ in symptom.grade_meanings()] == [1, 2, 3, 4]
+    assert symptom.alert_meaning == "Hurts a bit."
+    assert symptom.needs_alert(2) and not symptom.needs_alert(1) and not symptom.needs_alert(None)
+
+
+def test_symptom_aliases_split_on_commas(db):
+    symptom = make_symptom(aliases="sore feet, , red palms ")
+    assert symptom.alias_list == ["sore feet", "red palms"]
+
+
+@pytest.mark.parametrize(("days_on", "days_off"), [(28, None), (None, 14), (0, 7), (21, 0)])
+def test_regimen_schedule_is_continuous_or_both_days_set(db, days_on, days_off):
+    drug = make_drug()
+    with pytest.raises(IntegrityError):
+        RegimenPreset.objects.create(
+            drug=drug, label="Bad", dose_mg=50, days_on=days_on, days_off=days_off
+        )
+
+
+def test_regimen_with_only_days_on_fails_validation(db):
+    regimen = RegimenPreset(drug=make_drug(), label="Half", dose_mg=50, days_on=28)
+    with pytest.raises(ValidationError):
+        regimen.full_clean()
+
+
+def test_regimen_labels_are_unique_per_drug(db):
+    drug = make_drug()
+    RegimenPreset.objects.create(drug=drug, label="Standard", dose_mg=400)
+    with pytest.raises(IntegrityError):
+        RegimenPreset.objects.create(drug=drug, label="Standard", dose_mg=800)
+
+
+def test_regimen_describes_its_schedule(db):
+    drug = make_drug("sunitinib")
+    cycled = RegimenPreset.objects.create(
+        drug=drug, label="4/2", dose_mg=Decimal("50.00"), days_on=28, days_off=14
+    )
+    continuous = RegimenPreset.objects.create(drug=drug, label="cont", dose_mg=Decimal("37.50"))
+    twice = RegimenPreset.objects.create(
+        drug=drug, label="3/1", dose_mg=Decimal("400"), intakes_per_day=2, days_on=21, days_off=7
+    )
+    assert str(cycled) == "Sunitinib 50 mg once daily, 4 weeks on / 2 off"
+    assert cycled.schedule_label == "4 weeks on, 2 weeks off"
+    assert not cycled.is_continuous
+    assert str(continuous) == "Sunitinib 37.5 mg once daily"
+    assert continuous.schedule_label == "continuous"
+    assert continuous.is_continuous
+    assert twice.schedule_label == "3 weeks on, 1 week off"
+    assert twice.total_daily_mg == Decimal("800")
+
+
+def test_published_entry_without_source_is_refused_by_the_database(db):
+    entry = make_entry(symptoms=[make_symptom()], status=Entry.Status.DRAFT)
+    with transaction.atomic(), pytest.raises(IntegrityError):
+        Entry.objects.filter(pk=entry.pk).update(source=None, status=Entry.Status.PUBLISHED)
+
+
+def test_published_entry_without_source_fails_validation(db):
+    entry = Entry(slug="x", title="x", body="x", status=Entry.Status.PUBLISHED)
+    with pytest.raises(ValidationError) as error:
+        entry.full_clean()
+    assert "source" in error.value.message_dict
+
+
+def test_publishing_needs_a_source_and_a_symptom_or_drug():
+    errors = Entry.publishing_errors(
+        status=Entry.Status.PUBLISHED, source=None, symptoms=[], drugs=[]
+    )
+    assert set(errors) == {"source", "symptoms"}
+    assert not Entry.publishing_errors(
+        status=Entry.Status.DRAFT, source=None, symptoms=[], drugs=[]
+    )
+
+
+def test_publishable_leaves_out_entries_without_symptom_or_drug(db):
+    symptom = make_symptom()
+    linked = make_entry("linked", symptoms=[symptom], status=Entry.Status.DRAFT)
+    make_entry("loose", status=Entry.Status.DRAFT)
+    assert list(Entry.objects.publishable()) == [linked]
+
+
+def test_published_leaves_out_drafts(db):
+    symptom = make_symptom()
+    shown = make_entry("shown", symptoms=[symptom])
+    make_entry("draft", symptoms=[symptom], status=Entry.Status.DRAFT)
+    assert list(Entry.objects.published()) == [shown]
+
+
+def test_for_symptom_with_a_drug_keeps_entries_about_no_drug(db):
+    symptom = make_symptom()
+    imatinib, sunitinib = make_drug("imatinib"), make_drug("sunitinib")
+    about_imatinib = make_entry("a", symptoms=[symptom], drugs=[imatinib])
+    make_entry("b", symptoms=[symptom], drugs=[sunitinib])
+    about_all = make_entry("c", symptoms=[symptom])
+    make_entry("d", symptoms=[make_symptom("other")], drugs=[imatinib])
+
+    found = Entry.objects.for_symptom(symptom, drug=imatinib)
+
+    assert set(found) == {about_imatinib, about_all}
+    assert Entry.objects.for_symptom(symptom).count() == 3
+
+
+def test_guidance_first_puts_clinical_guidance_before_tips(db):
+    symptom = make_symptom()
+    make_entry("a", title="A tip", kind=Entry.TIP, symptoms=[symptom])
+    make_entry("b", title="B guidance", kind=Entry.GUIDANCE, symptoms=[symptom])
+    assert [e.kind for e in Entry.objects.guidance_first()] == [Entry.GUIDANCE, Entry.TIP]
+
+
+def test_entries_by_symptom_answers_many_symptoms_in_one_query(db, django_assert_num_queries):
+    feet, head, quiet = make_symptom("feet"), make_symptom("head"), make_symptom("quiet")
+    sunitinib, imatinib = make_drug("sunitinib"), make_drug("imatinib")
+    make_entry("tip", title="A tip", kind=Entry.TIP, symptoms=[feet, head])
+    make_entry("guide", title="Z guidance", symptoms=[feet], drugs=[sunitinib])
+    make_entry("other-drug", title="Imatinib only", symptoms=[feet], drugs=[imatinib])
+    make_entry("draft", symptoms=[feet], status=Entry.Status.DRAFT)
+
+    with django_assert_num_queries(1):
+        found = entries_by_symptom([feet, head, quiet], drug=sunitinib)
+        titles = {sid: [(e.title, e.source.title) for e in es] for sid, es in found.items()}
+
+    assert [title for title, _ in titles[feet.pk]] == ["Z guidance", "A tip"]
+    assert [title for title, _ in titles[head.pk]] == ["A tip"]
+    assert titles[quiet.pk] == []
+
+
+def test_entries_by_symptom_respects_the_limit(db):
+    feet = make_symptom("feet")
+    for n in range(5):
+        make_entry(f"e{n}", symptoms=[feet])
+    assert len(entries_by_symptom([feet.pk])[feet.pk]) == 3
+    assert len(entries_by_symptom([feet.pk], limit=None)[feet.pk]) == 5
+    assert entries_by_symptom([]) == {}
+
+
+def test_symptom_guidance_tag_renders_a_collapsed_box(db):
+    feet = make_symptom("hand-foot-syndrome", name="Hand-foot syndrome")
+    source = make_source(title="Forum page", publisher="Wiki", url="https://example.org/page")
+    make_entry("gel", title="Gel pads", kind=Entry.TIP, source=source, symptoms=[feet])
+    entries = entries_by_symptom([feet])
+
+    html = Template("{% load library %}{% symptom_guidance symptom entries %}").render(
+        Context({"symptom": feet, "entries": entries})
+    )
+
+    assert "<details" in html and "<details open" not in html
+    assert "What helps (1)" in html
+    assert "Patient tip" in html and "Gel pads" in html
+    assert "Forum page" in html and "Wiki" in html and "https://example.org/page" in html
+    assert feet.get_absolute_url() in html
+
+
+def test_entry_links_to_its_first_symptom_page(db):
+    symptom = make_symptom("feet")
+    entry = make_entry("gel", symptoms=[symptom])
+    assert entry.get_absolute_url() == "/library/symptoms/feet/#entry-gel"
+    drug_entry = make_entry("dose", drugs=[make_drug("imatinib")])
+    assert drug_entry.get_absolute_url() == "/library/drugs/imatinib/#entry-dose"
+
+
+def test_every_model_names_itself(db):
+    source = make_source(title="NCI article")
+    assert str(source) == "NCI article"
+    assert str(make_drug("imatinib")) == "Imatinib"
+    assert str(make_symptom(name="Fatigue")) == "Fatigue"
+    assert source.get_absolute_url() == "/library/sources/#source-test-source"
