@@ -1,7 +1,7 @@
 """Site-wide pages: landing, sign-up, health check and error pages."""
 
-from django.contrib import messages
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.http import HttpResponse
@@ -47,6 +47,23 @@ class LoginView(auth_views.LoginView):
         remember = form.cleaned_data["remember_me"]
         self.request.session.set_expiry(settings.REMEMBER_ME_AGE if remember else 0)
         return response
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Reset links point at DJANGO_SITE_URL, whatever Host header the request came with."""
+
+    def form_valid(self, form):
+        scheme, _, domain = settings.SITE_URL.partition("://")
+        form.save(
+            domain_override=domain,
+            use_https=scheme == "https",
+            token_generator=self.token_generator,
+            from_email=self.from_email,
+            email_template_name=self.email_template_name,
+            subject_template_name=self.subject_template_name,
+            request=self.request,
+        )
+        return redirect(self.get_success_url())
 
 
 def page_not_found(request, exception):

@@ -197,3 +197,50 @@ def test_security_headers_on_every_response(client, db):
     assert response["X-Frame-Options"] == "DENY"
     assert "camera=()" in response["Permissions-Policy"]
     assert "geolocation=()" in response["Permissions-Policy"]
+
+
+def fail_login(client, username="pat", address="10.0.0.1", **extra):
+    return client.post(
+        reverse("login"),
+        {"username": username, "password": "wrong-password-123"},
+        REMOTE_ADDR=address,
+        **extra,
+    )
+
+
+def test_five_failed_logins_lock_the_username_for_fifteen_minutes(client, patient):
+    for attempt in range(5):
+        fail_login(client, address=f"10.0.0.{attempt}")
+    response = client.post(
+        reverse("login"), {"username": "pat", "password": PASSWORD}, REMOTE_ADDR="10.0.1.1"
+    )
+    assert response.status_code == 429
+    assert b"paused for 15 minutes" in response.content
+    assert "_auth_user_id" not in client.session
+
+
+def test_five_failed_logins_from_one_address_lock_that_address(client, patient, stranger):
+    for attempt in range(5):
+        fail_login(client, username=f"someone{attempt}", address="10.9.9.9")
+    response = client.post(
+        reverse("login"), {"username": "stranger", "password": PASSWORD}, REMOTE_ADDR="10.9.9.9"
+    )
+    assert response.status_code == 429
+
+
+def test_rotating_x_forwarded_for_does_not_reset_the_counter(client, patient):
+    for attempt in range(5):
+        fail_login(client, address="10.0.0.1", HTTP_X_FORWARDED_FOR=f"203.0.113.{attempt}")
+    response = client.post(
+        reverse("login"),
+        {"username": "stranger", "password": PASSWORD},
+        REMOTE_ADDR="10.0.0.1",
+        HTTP_X_FORWARDED_FOR="198.51.100.7",
+    )
+    assert response.status_code == 429
+
+
+def test_password_reset_link_uses_the_configured_site(client, patient, settings):
+    settings.SITE_URL = "https://journal.example.org"
+    client.post(reverse("password_reset"), {"email": patient.email}, HTTP_HOST="localhost")
+    assert "https://journal.example.org/accounts/reset/" in mail.outbox[0].body

@@ -18,6 +18,7 @@ PRODUCTION_ENV = {
     "DJANGO_ALLOWED_HOSTS": "journal.example.org",
     "DJANGO_CSRF_TRUSTED_ORIGINS": "https://journal.example.org",
     "DJANGO_TRUST_PROXY_SSL_HEADER": "true",
+    "DJANGO_SITE_URL": "https://journal.example.org",
 }
 
 
