@@ -6,16 +6,25 @@ from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from gistjournal.forms import LoginForm, SignupForm
+from journal.models import CareShare, DayLog, Treatment
 
 
 def home(request):
-    if request.user.is_authenticated:
-        return redirect("journal:dashboard")
-    return render(request, "home.html")
+    """Visitors get the landing page; patients their journal; caregivers their list."""
+    if not request.user.is_authenticated:
+        return render(request, "home.html")
+    user = request.user
+    keeps_a_journal = (
+        Treatment.objects.for_patient(user).exists() or DayLog.objects.for_patient(user).exists()
+    )
+    if not keeps_a_journal and CareShare.objects.received_by(user).exists():
+        return redirect("care:index")
+    return redirect("journal:dashboard")
 
 
 @never_cache
@@ -25,15 +34,25 @@ def healthz(request):
     return HttpResponse("ok", content_type="text/plain")
 
 
+def _next_url(request) -> str | None:
+    """A same-site ``?next=`` to return to (an invitation link, say), or None."""
+    url = request.POST.get("next") or request.GET.get("next")
+    if url and url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return url
+    return None
+
+
 def signup(request):
     if request.user.is_authenticated:
-        return redirect("journal:dashboard")
+        return redirect(_next_url(request) or "journal:dashboard")
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = form.save()
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, "Welcome to GIST Journal. Your account is ready.")
-        return redirect("journal:dashboard")
+        return redirect(_next_url(request) or "journal:dashboard")
     return render(request, "registration/signup.html", {"form": form})
 
 

@@ -3,6 +3,15 @@
 Each page reuses the patient's view (decorated with ``journal.access.journal_page``).
 """
 
+from django.urls import path
+
+from journal.views import care, dashboard, history, report, trends
 
 app_name = "care"
-urlpatterns = []
+urlpatterns = [
+    path("", care.care_index, name="index"),
+    path("<int:share_id>/", dashboard.dashboard, name="dashboard"),
+    path("<int:share_id>/history/", history.history, name="history"),
+    path("<int:share_id>/trends/", trends.trends, name="trends"),
+    path("<int:share_id>/report/", report.report, name="report"),
+]

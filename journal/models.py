@@ -16,7 +16,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Avg, Case, Count, F, Max, Q, Value, When
+from django.db.models.functions import TruncWeek
 from django.urls import reverse
 from django.utils import timezone
 
@@ -36,6 +37,9 @@ SYMPTOM_NOTE_MAX_LENGTH = 300
 # Blood pressure at or above this (either number) asks the patient to call their care team.
 BP_ALERT_SYSTOLIC = 160
 BP_ALERT_DIASTOLIC = 100
+# The clinic report lists readings at or above this (either number): high, not yet urgent.
+BP_HIGH_SYSTOLIC = 140
+BP_HIGH_DIASTOLIC = 90
 
 DEFAULT_TRACKED_SYMPTOMS = [
     "hand-foot-syndrome",
@@ -172,6 +176,10 @@ class TreatmentQuerySet(models.QuerySet):
         if ends_on is not None:
             qs = qs.filter(starts_on__lte=ends_on)
         return qs
+
+    def open(self):
+        """The period without an end date (at most one per patient)."""
+        return self.filter(ends_on__isnull=True)
 
 
 class Treatment(models.Model):
@@ -316,6 +324,41 @@ class DoseTaken(models.TextChoices):
     BREAK = "break", "Planned break"
 
 
+class DaysBetween(models.Func):
+    """Whole days from ``start`` to ``end`` (two date columns), as an integer in SQL.
+
+    ``F(end) - F(start)`` gives a duration in Django, and no database takes the remainder
+    of a duration; the cycle-day grouping needs a plain number of days.
+    """
+
+    arity = 2
+    output_field = models.IntegerField()
+
+    def __init__(self, end, start, **extra):
+        super().__init__(end, start, **extra)
+
+    def as_sql(self, compiler, connection, **extra_context):
+        # PostgreSQL (and standard SQL on Oracle): date - date is an integer number of days.
+        extra_context.setdefault("template", "(%(expressions)s)")
+        extra_context.setdefault("arg_joiner", " - ")
+        return super().as_sql(compiler, connection, **extra_context)
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        # SQLite keeps dates as ISO text; julianday() turns each into a day number.
+        return super().as_sql(
+            compiler,
+            connection,
+            template="CAST(ROUND(julianday(%(expressions)s)) AS INTEGER)",
+            arg_joiner=") - julianday(",
+            **extra_context,
+        )
+
+    def as_mysql(self, compiler, connection, **extra_context):
+        return super().as_sql(
+            compiler, connection, template="DATEDIFF(%(expressions)s)", arg_joiner=", "
+        )
+
+
 class DayLogQuerySet(models.QuerySet):
     def for_patient(self, patient):
         return self.filter(patient=patient)
@@ -327,6 +370,117 @@ class DayLogQuerySet(models.QuerySet):
         if end:
             qs = qs.filter(date__lte=end)
         return qs
+
+    def adherence_by_treatment(self):
+        """How the dose was taken, one row per treatment period.
+
+        Rows: ``treatment_id``, ``days`` (logged), ``taken_all``, ``taken_some``, ``missed``,
+        ``planned_break`` and ``unanswered``. Days outside any period are left out.
+        """
+        return (
+            self.filter(treatment__isnull=False)
+            .values("treatment_id")
+            .annotate(
+                days=Count("id"),
+                taken_all=Count("id", filter=Q(dose_taken=DoseTaken.ALL)),
+                taken_some=Count("id", filter=Q(dose_taken=DoseTaken.SOME)),
+                missed=Count("id", filter=Q(dose_taken=DoseTaken.MISSED)),
+                planned_break=Count("id", filter=Q(dose_taken=DoseTaken.BREAK)),
+                unanswered=Count("id", filter=Q(dose_taken="")),
+            )
+            .order_by("treatment_id")
+        )
+
+    def with_vitals(self):
+        return self.filter(Q(systolic__isnull=False) | Q(weight_kg__isnull=False))
+
+    def daily_vitals(self):
+        """Rows ``on``, ``systolic``, ``diastolic``, ``weight_kg`` for days that have any."""
+        return (
+            self.with_vitals()
+            .values("systolic", "diastolic", "weight_kg", on=F("date"))
+            .order_by("date")
+        )
+
+    def weekly_vitals(self):
+        """The same keys as ``daily_vitals``, averaged per week (``on`` is the Monday)."""
+        return (
+            self.with_vitals()
+            .annotate(on=TruncWeek("date"))
+            .values("on")
+            .annotate(
+                avg_systolic=Avg("systolic"),
+                avg_diastolic=Avg("diastolic"),
+                avg_weight_kg=Avg("weight_kg"),
+            )
+            .order_by("on")
+        )
+
+    def before(self, day: date):
+        return self.filter(date__lt=day).order_by("-date")
+
+    def with_treatment(self):
+        return self.select_related("treatment__drug")
+
+    def with_reports(self):
+        """Each day's reports with their symptoms, in one extra query for the whole page."""
+        return self.prefetch_related(
+            models.Prefetch("reports", queryset=SymptomReport.objects.select_related("symptom"))
+        )
+
+    def with_worst_grade(self):
+        """``worst_grade``: the highest grade reported that day (None if nothing reported)."""
+        return self.annotate(worst_grade=models.Max("reports__grade"))
+
+    def with_symptom(self, symptom):
+        """Days on which ``symptom`` was present (graded mild or worse)."""
+        return self.filter(
+            pk__in=SymptomReport.objects.filter(symptom=symptom, grade__gte=Grade.MILD).values(
+                "day_id"
+            )
+        )
+
+    def bp_alerts(self):
+        return self.filter(
+            Q(systolic__gte=BP_ALERT_SYSTOLIC) | Q(diastolic__gte=BP_ALERT_DIASTOLIC)
+        )
+
+    def bp_high(self):
+        """Readings at or above 140/90 (either number), the threshold the report lists."""
+        return self.filter(Q(systolic__gte=BP_HIGH_SYSTOLIC) | Q(diastolic__gte=BP_HIGH_DIASTOLIC))
+
+    def bp_summary(self) -> dict:
+        """``readings``, ``avg_systolic``, ``avg_diastolic``, ``max_systolic``,
+        ``max_diastolic`` and ``high_readings`` (at or above 140/90), in one query."""
+        high = Q(systolic__gte=BP_HIGH_SYSTOLIC) | Q(diastolic__gte=BP_HIGH_DIASTOLIC)
+        return self.filter(systolic__isnull=False).aggregate(
+            readings=Count("id"),
+            avg_systolic=Avg("systolic"),
+            avg_diastolic=Avg("diastolic"),
+            max_systolic=Max("systolic"),
+            max_diastolic=Max("diastolic"),
+            high_readings=Count("id", filter=high),
+        )
+
+    def days_per_week(self):
+        """Rows ``on`` (the week's Monday) and ``days`` (days logged that week)."""
+        return (
+            self.annotate(on=TruncWeek("date"))
+            .values("on")
+            .annotate(days=Count("id"))
+            .order_by("on")
+        )
+
+    def adherence_summary(self) -> dict:
+        """``adherence_by_treatment`` over all the days of the queryset, in one query."""
+        return self.aggregate(
+            days=Count("id"),
+            taken_all=Count("id", filter=Q(dose_taken=DoseTaken.ALL)),
+            taken_some=Count("id", filter=Q(dose_taken=DoseTaken.SOME)),
+            missed=Count("id", filter=Q(dose_taken=DoseTaken.MISSED)),
+            planned_break=Count("id", filter=Q(dose_taken=DoseTaken.BREAK)),
+            unanswered=Count("id", filter=Q(dose_taken="")),
+        )
 
 
 class DayLog(models.Model):
@@ -415,6 +569,18 @@ class DayLog(models.Model):
             self.diastolic or 0
         ) >= BP_ALERT_DIASTOLIC
 
+    def alert_symptoms(self) -> list[Symptom]:
+        """Symptoms graded at or above their alert grade that day.
+
+        Queries the reports unless they were prefetched (``DayLog.objects.with_reports()``).
+        """
+        return [report.symptom for report in self.reports.all() if report.needs_alert]
+
+    @property
+    def has_alert(self) -> bool:
+        """Queries the reports unless they were prefetched."""
+        return self.bp_alert or bool(self.alert_symptoms())
+
 
 class SymptomReportQuerySet(models.QuerySet):
     def for_patient(self, patient):
@@ -427,6 +593,62 @@ class SymptomReportQuerySet(models.QuerySet):
         if end:
             qs = qs.filter(day__date__lte=end)
         return qs
+
+    def daily_grades(self):
+        """Rows ``symptom_id``, ``on`` (the date), ``worst`` (the grade: one report a day)."""
+        return self.values("symptom_id", on=F("day__date"), worst=F("grade")).order_by(
+            "symptom_id", "day__date"
+        )
+
+    def weekly_worst(self):
+        """Rows ``symptom_id``, ``on`` (the week's Monday), ``worst`` (highest grade that week).
+
+        Long ranges are charted by week: the worst day is what a patient and doctor ask about.
+        """
+        return (
+            self.annotate(on=TruncWeek("day__date"))
+            .values("symptom_id", "on")
+            .annotate(worst=Max("grade"))
+            .order_by("symptom_id", "on")
+        )
+
+    def by_treatment(self):
+        """Per treatment period and symptom: days reported, average grade, days at grade ≥ 2.
+
+        Rows: ``treatment_id``, ``symptom_id``, ``days``, ``average``, ``days_2_plus``. The
+        share is of days the symptom was reported, not of days logged.
+        """
+        return (
+            self.filter(day__treatment__isnull=False)
+            .values("symptom_id", treatment_id=F("day__treatment_id"))
+            .annotate(
+                days=Count("id"),
+                average=Avg("grade"),
+                days_2_plus=Count("id", filter=Q(grade__gte=2)),
+            )
+            .order_by("treatment_id", "symptom_id")
+        )
+
+    def by_cycle_day(self):
+        """Average grade per day of the cycle, for periods with an on/off schedule.
+
+        Rows: ``treatment_id``, ``symptom_id``, ``cycle_day`` (1-based, counted from the
+        period's start, computed in SQL from the stored treatment), ``average``, ``days``.
+        """
+        cycle_length = F("day__treatment__days_on") + F("day__treatment__days_off")
+        return (
+            self.filter(day__treatment__days_on__isnull=False)
+            .annotate(
+                cycle_day=DaysBetween("day__date", "day__treatment__starts_on") % cycle_length + 1
+            )
+            .values("symptom_id", "cycle_day", treatment_id=F("day__treatment_id"))
+            .annotate(average=Avg("grade"), days=Count("id"))
+            .order_by("treatment_id", "symptom_id", "cycle_day")
+        )
+
+    def alerts(self):
+        """Reports at or above their symptom's "contact your care team" grade."""
+        return self.filter(grade__gte=F("symptom__alert_grade"))
 
 
 class SymptomReport(models.Model):
@@ -486,6 +708,25 @@ class CareShareQuerySet(models.QuerySet):
 
     def received_by(self, caregiver):
         return self.active().filter(caregiver=caregiver)
+
+    def pending(self, now):
+        """Invitations that can still be accepted."""
+        return self.filter(accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=now)
+
+    def with_token(self, token: str):
+        return self.filter(token_hash=hash_token(token))
+
+    def with_state(self, now):
+        """Annotate ``state``: the same answer as ``CareShare.status(now)``, in SQL."""
+        return self.annotate(
+            state=Case(
+                When(revoked_at__isnull=False, then=Value("revoked")),
+                When(accepted_at__isnull=False, then=Value("active")),
+                When(expires_at__lte=now, then=Value("expired")),
+                default=Value("pending"),
+                output_field=models.CharField(),
+            )
+        )
 
 
 class CareShare(models.Model):

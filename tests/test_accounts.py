@@ -244,3 +244,9 @@ def test_password_reset_link_uses_the_configured_site(client, patient, settings)
     settings.SITE_URL = "https://journal.example.org"
     client.post(reverse("password_reset"), {"email": patient.email}, HTTP_HOST="localhost")
     assert "https://journal.example.org/accounts/reset/" in mail.outbox[0].body
+
+
+def test_caregiver_without_a_journal_of_their_own_lands_on_their_list(caregiver_client):
+    response = caregiver_client.get("/")
+    assert response.status_code == 302
+    assert response.url == reverse("care:index")

@@ -1,0 +1,595 @@
+"""Reading a file back into the journal: the JSON export, or a CSV in the export's columns.
+
+``parse_import`` turns the text of an upload into an ``ImportPreview``: what would be created,
+what is already in the journal (skipped, so importing the same file twice creates nothing
+twice), and every problem with where it is and why. Nothing here writes; the preview is
+applied by ``journal.services.journal_import``, all or nothing.
+
+The day fields are checked by the day log form (``journal.forms.DayLogForm``) and treatment
+periods by the treatment form, so an import accepts exactly what the pages accept.
+
+- JSON (``docs/export-format.md``, version 1): treatments are matched by start date, days by
+  date; settings are applied only to a journal that is still empty (moving servers). Shares
+  and the access log are not imported: they belong to accounts on the old server.
+- CSV: one row per symptom report, columns as in the export (``date`` required; a row
+  without a symptom records only the day). Treatment columns are not read back: a period's
+  start and end cannot be told from the days, so periods are recorded on the treatment page
+  and each imported day is linked to the period in force that date.
+"""
+
+import csv
+import io
+import json
+import zoneinfo
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.utils import timezone
+
+from journal.exports import CSV_COLUMNS, FORMULA_PREFIXES, JSON_FORMAT, JSON_VERSION
+from journal.forms import DayLogForm, Schedule, TreatmentForm
+from journal.models import DayLog, DoseTaken, Grade, Interference, Profile, Treatment
+from journal.services import ReportInput
+from library.models import Drug, Symptom, format_mg
+
+DAY_FIELDS = ("dose_taken", "systolic", "diastolic", "weight_kg", "note", "for_doctor")
+
+
+class ImportFileError(Exception):
+    """The whole file is refused; the message tells the patient why and what to do.
+
+    (Size and encoding are checked before, by ``journal.forms.ImportUploadForm``.)
+    """
+
+
+@dataclass(frozen=True)
+class Problem:
+    where: str  # "Row 7", "Day 2024-03-01", "Treatment starting 2024-01-01", "Settings"
+    reason: str
+
+    def __str__(self):
+        return f"{self.where}: {self.reason}"
+
+
+@dataclass
+class TreatmentPlan:
+    values: dict  # keyword arguments of journal.services.treatment_start
+    label: str
+
+
+@dataclass
+class DayPlan:
+    date: date
+    values: dict  # DAY_FIELDS
+    reports: list[ReportInput]
+
+
+@dataclass
+class ImportPreview:
+    kind: str  # "json" or "csv"
+    treatments: list[TreatmentPlan] = field(default_factory=list)
+    days: list[DayPlan] = field(default_factory=list)
+    skipped_treatments: list[str] = field(default_factory=list)
+    skipped_days: list[date] = field(default_factory=list)
+    settings: dict | None = None
+    problems: list[Problem] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def report_count(self) -> int:
+        return sum(len(day.reports) for day in self.days)
+
+    @property
+    def has_changes(self) -> bool:
+        return bool(self.treatments or self.days or self.settings)
+
+    @property
+    def can_import(self) -> bool:
+        """All or nothing: one wrong row and the file must be fixed first."""
+        return self.has_changes and not self.problems
+
+
+def parse_import(text: str, *, patient) -> ImportPreview:
+    """The preview of importing ``text`` into ``patient``'s journal, as of now.
+
+    ``ImportFileError`` when the file as a whole cannot be read.
+    """
+    stripped = text.lstrip()
+    if stripped.startswith(("{", "[")):
+        return _JsonImport(patient).parse(text)
+    return _CsvImport(patient).parse(text)
+
+
+# --- Shared checks ----------------------------------------------------------------------------
+
+
+def _date(value) -> date | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        return None
+
+
+def _plain(value) -> str:
+    """A value as the patient would read it in an error message."""
+    text = str(value)
+    return f"“{text[:40]}…”" if len(text) > 40 else f"“{text}”"
+
+
+_GRADE_WORDS = {label.lower(): value for value, label in Grade.choices}
+_INTERFERENCE_WORDS = {label.lower(): value for value, label in Interference.choices}
+_DOSE_WORDS = {
+    **{value: value for value in DoseTaken.values},
+    **{label.lower(): value for value, label in DoseTaken.choices},
+}
+
+
+def _scale(value, words: dict, what: str):
+    """A 0-4 answer given as a number or as its words; returns ``(number, error)``."""
+    if isinstance(value, bool):
+        return None, f"the {what} must be a number from 0 to 4"
+    if isinstance(value, int):
+        number = value
+    elif isinstance(value, str) and value.strip().lower() in words:
+        return words[value.strip().lower()], None
+    elif isinstance(value, str) and value.strip().isdigit():
+        number = int(value.strip())
+    else:
+        return None, f"the {what} {_plain(value)} is not a number from 0 to 4"
+    if not 0 <= number <= 4:
+        return None, f"the {what} {number} is outside 0 to 4"
+    return number, None
+
+
+class _Importer:
+    """What both formats share: the library lookups, the journal as it is, the checks."""
+
+    kind = ""
+
+    def __init__(self, patient):
+        self.patient = patient
+        self.profile = Profile.objects.for_user(patient)
+        self.today = self.profile.today()
+        self.preview = ImportPreview(kind=self.kind)
+        self.symptoms = {}
+        for symptom in Symptom.objects.all():
+            for key in (symptom.slug, symptom.name, *symptom.alias_list):
+                self.symptoms.setdefault(key.strip().lower(), symptom)
+        self.existing_dates = set(
+            DayLog.objects.for_patient(patient).values_list("date", flat=True)
+        )
+        self.existing_treatments = list(
+            Treatment.objects.for_patient(patient).select_related("drug")
+        )
+
+    def problem(self, where: str, reason: str) -> None:
+        self.preview.problems.append(Problem(where, reason[:1].upper() + reason[1:]))
+
+    def symptom(self, value) -> Symptom | None:
+        if not isinstance(value, str):
+            return None
+        return self.symptoms.get(value.strip().lower())
+
+    def check_date(self, where: str, value) -> date | None:
+        day = _date(value)
+        if day is None:
+            self.problem(where, f"{_plain(value)} is not a date written as YYYY-MM-DD.")
+        elif day > self.today:
+            self.problem(where, f"{day.isoformat()} is in the future.")
+            return None
+        return day
+
+    def check_day(self, day: date, data: dict, reports: list[tuple], where) -> None:
+        """Validate one day with the day log form and add it to the preview.
+
+        ``reports`` are ``(symptom, grade, interference, note)``; ``where(field, slug)`` names
+        the place of a problem with a day field (``slug`` None) or with a symptom's answer.
+        """
+        form_data = {name: data.get(name) for name in DAY_FIELDS}
+        for symptom, grade, interference, note in reports:
+            form_data[f"grade_{symptom.slug}"] = grade
+            form_data[f"interference_{symptom.slug}"] = interference
+            form_data[f"note_{symptom.slug}"] = note or ""
+        form = DayLogForm(form_data, symptoms=[report[0] for report in reports])
+        if not form.is_valid():
+            by_slug = {symptom.slug: symptom for symptom, *_ in reports}
+            for name, errors in form.errors.items():
+                prefix, _, slug = name.partition("_")
+                if slug in by_slug and prefix in ("grade", "interference", "note"):
+                    label = {
+                        "grade": f"{by_slug[slug].name} grade",
+                        "interference": f"{by_slug[slug].name} interference",
+                        "note": f"{by_slug[slug].name} note",
+                    }[prefix]
+                    place = where(None, slug)
+                else:
+                    label = form.fields[name].label if name in form.fields else "This day"
+                    place = where(name, None)
+                for error in errors:
+                    self.problem(place, f"{label}: {error}")
+            return
+        self.preview.days.append(
+            DayPlan(date=day, values=form.day_values(), reports=form.report_inputs())
+        )
+
+    def finish(self) -> ImportPreview:
+        self.preview.days.sort(key=lambda plan: plan.date)
+        self.preview.skipped_days.sort()
+        return self.preview
+
+
+# --- JSON ------------------------------------------------------------------------------------
+
+
+class _JsonImport(_Importer):
+    kind = "json"
+
+    def parse(self, text: str) -> ImportPreview:
+        try:
+            document = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise ImportFileError(
+                f"This file is not valid JSON (line {exc.lineno}, column {exc.colno}): "
+                "upload the .json file of a GIST Journal export unchanged."
+            ) from None
+        if not isinstance(document, dict) or document.get("format") != JSON_FORMAT:
+            raise ImportFileError(
+                "This JSON file is not a GIST Journal export (it has no "
+                f"“format”: “{JSON_FORMAT}”)."
+            )
+        version = document.get("version")
+        if version != JSON_VERSION:
+            raise ImportFileError(
+                f"This export is format version {_plain(version)}; this server reads "
+                f"version {JSON_VERSION}. Export again from a server of the same version."
+            )
+        for key in ("treatments", "days"):
+            if not isinstance(document.get(key, []), list):
+                raise ImportFileError(f"“{key}” must be a list in a GIST Journal export.")
+
+        if isinstance(document.get("profile"), dict):
+            self.parse_settings(document["profile"])
+        for index, item in enumerate(document.get("treatments", []), start=1):
+            self.parse_treatment(index, item)
+        self.refuse_overlaps()
+        seen = set()
+        for index, item in enumerate(document.get("days", []), start=1):
+            self.parse_day(index, item, seen)
+        return self.finish()
+
+    def parse_settings(self, data: dict) -> None:
+        """Settings travel with a move to a new server, never over a journal in use."""
+        if self.existing_dates or self.existing_treatments:
+            self.preview.notes.append(
+                "Your settings are kept as they are: your journal already has entries."
+            )
+            return
+        settings, where = {}, "Settings"
+        time_zone = data.get("time_zone")
+        if time_zone not in (None, ""):
+            if isinstance(time_zone, str) and time_zone in zoneinfo.available_timezones():
+                settings["time_zone"] = time_zone
+                # "Future" is judged where the patient lives, as the file says.
+                self.today = timezone.localdate(timezone=zoneinfo.ZoneInfo(time_zone))
+            else:
+                self.problem(where, f"{_plain(time_zone)} is not a time zone we know.")
+        phone = data.get("care_team_phone")
+        if phone not in (None, ""):
+            if isinstance(phone, str) and len(phone) <= 40:
+                settings["care_team_phone"] = phone
+            else:
+                self.problem(
+                    where, "the care team phone number must be text of 40 characters or fewer."
+                )
+        if data.get("last_visit_on") not in (None, ""):
+            last_visit = self.check_date(f"{where}, last visit", data["last_visit_on"])
+            if last_visit:
+                settings["last_visit_on"] = last_visit
+        tracked = data.get("tracked_symptoms")
+        if tracked is not None:
+            symptoms = []
+            for slug in tracked if isinstance(tracked, list) else [tracked]:
+                symptom = self.symptom(slug)
+                if symptom is None:
+                    self.problem(where, f"unknown symptom {_plain(slug)} in tracked symptoms.")
+                else:
+                    symptoms.append(symptom)
+            settings["tracked_symptoms"] = symptoms
+        self.preview.settings = settings or None
+
+    def parse_treatment(self, index: int, item) -> None:
+        where = f"Treatment {index}"
+        if not isinstance(item, dict):
+            self.problem(where, "each treatment must be an object with its fields.")
+            return
+        starts_on = _date(item.get("starts_on"))
+        if starts_on:
+            where = f"Treatment starting {starts_on.isoformat()}"
+        drug = Drug.objects.filter(slug=str(item.get("drug", ""))).first()
+        if drug is None:
+            self.problem(where, f"unknown drug {_plain(item.get('drug', ''))}.")
+            return
+        cycled = item.get("days_on") is not None or item.get("days_off") is not None
+        form = TreatmentForm(
+            {
+                "drug": drug.pk,
+                "dose_mg": item.get("dose_mg"),
+                "intakes_per_day": item.get("intakes_per_day"),
+                "schedule": Schedule.CYCLE if cycled else Schedule.CONTINUOUS,
+                "days_on": item.get("days_on"),
+                "days_off": item.get("days_off"),
+                "starts_on": item.get("starts_on"),
+                "ends_on": item.get("ends_on"),
+                "maker": item.get("maker") or "",
+                "reason": item.get("reason"),
+            },
+            today=self.today,
+        )
+        if not form.is_valid():
+            for name, errors in form.errors.items():
+                label = form.fields[name].label if name in form.fields else "Treatment"
+                for error in errors:
+                    self.problem(where, f"{label}: {error}")
+            return
+        values = form.treatment_values()
+        values["ends_on"] = form.cleaned_data["ends_on"]
+        if any(t.starts_on == values["starts_on"] for t in self.existing_treatments):
+            self.preview.skipped_treatments.append(
+                f"{drug.name.capitalize()} {format_mg(values['dose_mg'])} mg from "
+                f"{values['starts_on'].isoformat()}"
+            )
+            return
+        label = (
+            f"{drug.name.capitalize()} {format_mg(values['dose_mg'])} mg from "
+            f"{values['starts_on'].isoformat()}"
+            + (f" to {values['ends_on'].isoformat()}" if values["ends_on"] else " (current)")
+        )
+        self.preview.treatments.append(TreatmentPlan(values=values, label=label))
+
+    def refuse_overlaps(self) -> None:
+        """Periods never overlap: not each other, and not the journal's own periods."""
+        planned = sorted(self.preview.treatments, key=lambda plan: plan.values["starts_on"])
+        periods = [
+            (t.starts_on, t.ends_on, f"your {t.short_label} period")
+            for t in self.existing_treatments
+        ]
+        accepted = []
+        for plan in planned:
+            starts_on, ends_on = plan.values["starts_on"], plan.values["ends_on"]
+            clash = next(
+                (
+                    name
+                    for other_start, other_end, name in periods
+                    if starts_on <= (other_end or date.max)
+                    and other_start <= (ends_on or date.max)
+                ),
+                None,
+            )
+            if clash:
+                self.problem(
+                    f"Treatment starting {starts_on.isoformat()}",
+                    f"it overlaps {clash}. Treatment periods cannot overlap.",
+                )
+                continue
+            accepted.append(plan)
+            periods.append(
+                (starts_on, ends_on, f"the period from {starts_on.isoformat()} in this file")
+            )
+        self.preview.treatments = accepted
+
+    def parse_day(self, index: int, item, seen: set) -> None:
+        if not isinstance(item, dict):
+            self.problem(f"Day {index}", "each day must be an object with its fields.")
+            return
+        day = self.check_date(f"Day {index}", item.get("date"))
+        if day is None:
+            return
+        where = f"Day {day.isoformat()}"
+        if day in seen:
+            self.problem(where, "this date is in the file twice.")
+            return
+        seen.add(day)
+        if day in self.existing_dates:
+            self.preview.skipped_days.append(day)
+            return
+        data = {name: item.get(name) for name in DAY_FIELDS}
+        data["dose_taken"] = data["dose_taken"] or ""
+        data["note"] = data["note"] or ""
+        if not isinstance(data["for_doctor"], bool | None):
+            self.problem(where, "“for_doctor” must be true or false.")
+            return
+        reports, symptoms_seen, ok = [], set(), True
+        items = item.get("reports") or []
+        if not isinstance(items, list):
+            self.problem(where, "“reports” must be a list.")
+            return
+        for report in items:
+            if not isinstance(report, dict):
+                self.problem(where, "each report must be an object with its fields.")
+                ok = False
+                continue
+            symptom = self.symptom(report.get("symptom"))
+            if symptom is None:
+                self.problem(where, f"unknown symptom {_plain(report.get('symptom'))}.")
+                ok = False
+                continue
+            if symptom.pk in symptoms_seen:
+                self.problem(where, f"{symptom.name} is graded twice.")
+                ok = False
+                continue
+            symptoms_seen.add(symptom.pk)
+            grade, error = _scale(report.get("grade"), {}, f"{symptom.name} grade")
+            interference = report.get("interference")
+            if error is None and interference is not None:
+                interference, error = _scale(interference, {}, f"{symptom.name} interference")
+            if error:
+                self.problem(where, error + ".")
+                ok = False
+                continue
+            reports.append((symptom, grade, interference, report.get("note") or ""))
+        if ok:
+            self.check_day(day, data, reports, lambda name, slug: where)
+
+
+# --- CSV -------------------------------------------------------------------------------------
+
+
+def _unneutralise(cell: str) -> str:
+    """Undo the export's ``'`` before text a spreadsheet would read as a formula."""
+    if cell.startswith("'") and cell[1:].startswith(FORMULA_PREFIXES):
+        return cell[1:]
+    return cell
+
+
+_TRUE = {"yes", "y", "true", "1", "x"}
+_FALSE = {"no", "n", "false", "0", ""}
+
+
+class _CsvImport(_Importer):
+    kind = "csv"
+
+    # Day columns of the export and the day log field each fills.
+    DAY_COLUMNS = {
+        "dose_taken": "dose_taken",
+        "systolic": "systolic",
+        "diastolic": "diastolic",
+        "weight_kg": "weight_kg",
+        "day_note": "note",
+        "for_doctor": "for_doctor",
+    }
+    DAY_LABELS = {
+        "dose_taken": "dose taken",
+        "systolic": "blood pressure (upper)",
+        "diastolic": "blood pressure (lower)",
+        "weight_kg": "weight",
+        "note": "day note",
+        "for_doctor": "for my doctor",
+    }
+
+    def parse(self, text: str) -> ImportPreview:
+        first_line = text.split("\n", 1)[0]
+        # Spreadsheets in many countries save "CSV" with semicolons (the comma is decimal).
+        delimiter = max((",", ";", "\t"), key=first_line.count)
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        try:
+            header = [cell.strip().lower().replace(" ", "_") for cell in next(reader)]
+        except (StopIteration, csv.Error):
+            raise ImportFileError("This file has no rows.") from None
+        if "date" not in header:
+            raise ImportFileError(
+                "The first row must name the columns as our CSV export does: "
+                f"{', '.join(CSV_COLUMNS)}. No column is named “date”."
+            )
+        if "symptom" in header and "grade" not in header:
+            raise ImportFileError("There is a “symptom” column but no “grade” column.")
+        if "drug" in header:
+            self.preview.notes.append(
+                "Treatment columns (drug, dose, schedule) are not imported: record your "
+                "treatments on the treatment page; each day is linked to the one in force."
+            )
+
+        days: dict[date, dict] = {}  # date -> {"fields": {name: (value, row)}, "reports": {}}
+        try:
+            for number, cells in enumerate(reader, start=2):
+                if not any(cell.strip() for cell in cells):
+                    continue
+                row = {
+                    name: _unneutralise(cells[i].strip()) if i < len(cells) else ""
+                    for i, name in enumerate(header)
+                }
+                self.parse_row(number, row, days)
+        except csv.Error as exc:
+            raise ImportFileError(f"This CSV file cannot be read: {exc}.") from None
+
+        for day, found in days.items():
+            if day in self.existing_dates:
+                self.preview.skipped_days.append(day)
+                continue
+            data = {name: value for name, (value, _) in found["fields"].items()}
+            data.setdefault("dose_taken", "")
+            data.setdefault("note", "")
+
+            def where(name, slug, found=found):
+                if slug is not None:
+                    return f"Row {found['report_rows'][slug]}"
+                # "__all__" and the pair rule of blood pressure: the row of either number.
+                row = found["fields"].get(name) or found["fields"].get("systolic")
+                return f"Row {row[1] if row else found['first_row']}"
+
+            self.check_day(day, data, found["reports"], where)
+        return self.finish()
+
+    def parse_row(self, number: int, row: dict, days: dict) -> None:
+        where = f"Row {number}"
+        day = self.check_date(where, row.get("date", ""))
+        if day is None:
+            return
+        found = days.setdefault(
+            day, {"fields": {}, "reports": [], "report_rows": {}, "first_row": number}
+        )
+        ok = True
+        for column, name in self.DAY_COLUMNS.items():
+            value = row.get(column, "")
+            if value == "":
+                continue
+            if name == "dose_taken":
+                if value.lower() not in _DOSE_WORDS:
+                    self.problem(
+                        where,
+                        f"dose taken {_plain(value)} is not one of: all, some, missed, break.",
+                    )
+                    ok = False
+                    continue
+                value = _DOSE_WORDS[value.lower()]
+            elif name == "for_doctor":
+                if value.lower() not in _TRUE | _FALSE:
+                    self.problem(where, f"for my doctor {_plain(value)} is not yes or no.")
+                    ok = False
+                    continue
+                value = value.lower() in _TRUE
+            earlier = found["fields"].get(name)
+            if earlier is not None and earlier[0] != value:
+                self.problem(
+                    where,
+                    f"the {self.DAY_LABELS[name]} differs from row {earlier[1]} for the same "
+                    f"date ({day.isoformat()}); a day has one value.",
+                )
+                ok = False
+                continue
+            found["fields"].setdefault(name, (value, number))
+        symptom_name = row.get("symptom", "")
+        grade_text = row.get("grade", "")
+        if not symptom_name:
+            if grade_text or row.get("interference") or row.get("symptom_note"):
+                self.problem(where, "there is a grade or symptom note but no symptom.")
+            return
+        symptom = self.symptom(symptom_name)
+        if symptom is None:
+            self.problem(
+                where,
+                f"unknown symptom {_plain(symptom_name)}. Use a symptom name from the "
+                "library, e.g. Fatigue or Hand-foot syndrome.",
+            )
+            return
+        if symptom.slug in found["report_rows"]:
+            self.problem(
+                where,
+                f"{symptom.name} is already graded for {day.isoformat()} in row "
+                f"{found['report_rows'][symptom.slug]}.",
+            )
+            return
+        if grade_text == "":
+            self.problem(where, f"{symptom.name} has no grade (0 to 4).")
+            return
+        grade, error = _scale(grade_text, _GRADE_WORDS, "grade")
+        interference = None
+        if error is None and row.get("interference"):
+            interference, error = _scale(row["interference"], _INTERFERENCE_WORDS, "interference")
+        if error:
+            self.problem(where, error + ".")
+            return
+        if ok:
+            found["report_rows"][symptom.slug] = number
+            found["reports"].append((symptom, grade, interference, row.get("symptom_note", "")))

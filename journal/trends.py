@@ -1,0 +1,356 @@
+"""What a patient's days add up to: the trends page's charts and tables.
+
+The numbers come from the aggregating querysets in ``journal.models`` (one query each, whatever
+the length of the journal); this module only arranges their rows into chart series and table
+rows. Charts and tables are built from the same lists, so they always show the same numbers.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.db.models import Min
+from django.utils.dateformat import format as format_date
+
+from journal.models import DayLog, Grade, SymptomReport, Treatment
+from library.models import Symptom, format_mg
+
+# Beyond this many days a chart shows each week's worst grade: daily points would be
+# unreadable on a phone, and the page must stay fast for a five-year journal.
+WEEKLY_AFTER_DAYS = 180
+
+RANGES = {
+    "30": ("30 days", 30),
+    "90": ("90 days", 90),
+    "365": ("1 year", 365),
+    "all": ("All", None),
+}
+DEFAULT_RANGE = "90"
+
+# Reference lines on the blood-pressure chart: high, and "contact your care team".
+BP_REFERENCES = [
+    {"value": 140, "label": "140 high"},
+    {"value": 90, "label": "90 high"},
+    {"value": 160, "label": "160 call your team"},
+    {"value": 100, "label": "100 call your team"},
+]
+
+
+def percent(part: int, whole: int) -> int:
+    """Rounded half up, as people round (Python's round() rounds 0.5 to even)."""
+    return (200 * part + whole) // (2 * whole) if whole else 0
+
+
+def _day(day: date) -> str:
+    return format_date(day, "j M Y")
+
+
+def change_label(before: Treatment | None, after: Treatment) -> str:
+    """ "sunitinib 50 mg → 37.5 mg", "imatinib 400 mg → sunitinib 50 mg", "started imatinib …"."""
+    if before is None:
+        return f"started {after.short_label}"
+    if before.drug_id != after.drug_id:
+        return f"{before.short_label} → {after.short_label}"
+    if before.dose_mg != after.dose_mg:
+        return f"{before.short_label} → {format_mg(after.dose_mg)} mg"
+    if before.intakes_per_day != after.intakes_per_day:
+        return f"{before.dose_label} → {after.dose_label}"
+    return f"{before.short_label}: {before.schedule_label} → {after.schedule_label}"
+
+
+@dataclass
+class SymptomSeries:
+    symptom: Symptom
+    points: list[dict]  # {"on": date, "grade": int, "off_day": bool}
+
+    @property
+    def chart_id(self) -> str:
+        return f"symptom-{self.symptom.slug}"
+
+
+@dataclass
+class DoseCell:
+    days: int
+    average: float
+    days_2_plus: int
+
+    @property
+    def share_2_plus(self) -> int:
+        return percent(self.days_2_plus, self.days)
+
+
+@dataclass
+class PeriodRow:
+    treatment: Treatment
+    days_logged: int = 0
+    adherence: dict = field(default_factory=dict)
+    cells: dict = field(default_factory=dict)  # symptom id -> DoseCell
+    row_cells: list = field(default_factory=list)  # DoseCell or None, in table column order
+
+
+@dataclass
+class CycleTable:
+    treatment: Treatment
+    symptoms: list[Symptom]
+    rows: list[dict]  # {"day": n, "is_on": bool, "cells": [{"average": x, "days": n} | None]}
+
+    @property
+    def chart_id(self) -> str:
+        return f"cycle-{self.treatment.pk}"
+
+
+@dataclass
+class Trends:
+    start: date
+    end: date
+    weekly: bool
+    series: list[SymptomSeries]
+    unreported: list[Symptom]
+    changes: list[dict]
+    off_periods: list[dict]
+    blood_pressure: list[dict]
+    weight: list[dict]
+    periods: list[PeriodRow]
+    dose_symptoms: list[Symptom]
+    summary: str
+    cycles: list[CycleTable]
+
+    def chart_data(self) -> dict:
+        """The JSON for ``static/js/trends.js``: the same numbers as the tables."""
+        iso = date.isoformat
+        return {
+            "weekly": self.weekly,
+            "start": iso(self.start),
+            "end": iso(self.end),
+            "changes": [{"on": iso(c["on"]), "label": c["label"]} for c in self.changes],
+            "offPeriods": [{"from": iso(o["from"]), "to": iso(o["to"])} for o in self.off_periods],
+            "symptoms": [
+                {
+                    "id": s.chart_id,
+                    "name": s.symptom.name,
+                    "points": [{"on": iso(p["on"]), "grade": p["grade"]} for p in s.points],
+                }
+                for s in self.series
+            ],
+            "bloodPressure": {
+                "id": "blood-pressure",
+                "references": BP_REFERENCES,
+                "points": [
+                    {"on": iso(p["on"]), "systolic": p["systolic"], "diastolic": p["diastolic"]}
+                    for p in self.blood_pressure
+                ],
+            },
+            "weight": {
+                "id": "weight",
+                "points": [{"on": iso(p["on"]), "kg": p["kg"]} for p in self.weight],
+            },
+            "cycles": [
+                {
+                    "id": c.chart_id,
+                    "title": c.treatment.short_label,
+                    "daysOn": c.treatment.days_on,
+                    "length": c.treatment.cycle_length,
+                    "series": [
+                        {
+                            "name": symptom.name,
+                            "points": [
+                                {"day": row["day"], "average": row["cells"][i]["average"]}
+                                for row in c.rows
+                                if row["cells"][i] is not None
+                            ],
+                        }
+                        for i, symptom in enumerate(c.symptoms)
+                    ],
+                }
+                for c in self.cycles
+            ],
+        }
+
+
+def off_periods(treatments: list[Treatment], start: date, end: date) -> list[dict]:
+    """The off-treatment stretches of on/off schedules between ``start`` and ``end``.
+
+    Calendar arithmetic on the few periods, bounded by the number of cycles in the range.
+    """
+    stretches = []
+    for treatment in treatments:
+        if treatment.is_continuous:
+            continue
+        last = min(end, treatment.ends_on or end)
+        length = treatment.cycle_length
+        first_cycle = max(0, (start - treatment.starts_on).days // length)
+        cycle_start = treatment.starts_on + timedelta(days=first_cycle * length)
+        while cycle_start <= last:
+            off_from = max(start, cycle_start + timedelta(days=treatment.days_on))
+            off_to = min(last, cycle_start + timedelta(days=length - 1))
+            if off_from <= off_to:
+                stretches.append({"from": off_from, "to": off_to})
+            cycle_start += timedelta(days=length)
+    return stretches
+
+
+def treatment_changes(treatments: list[Treatment], start: date, end: date) -> list[dict]:
+    """Every start, change and stop of treatment between ``start`` and ``end``."""
+    changes = []
+    for index, treatment in enumerate(treatments):
+        before = treatments[index - 1] if index else None
+        if start <= treatment.starts_on <= end:
+            changes.append({"on": treatment.starts_on, "label": change_label(before, treatment)})
+        after = treatments[index + 1] if index + 1 < len(treatments) else None
+        if treatment.ends_on is not None:
+            stopped_on = treatment.ends_on + timedelta(days=1)
+            followed = after is not None and after.starts_on == stopped_on
+            if not followed and start <= stopped_on <= end:
+                changes.append({"on": stopped_on, "label": f"stopped {treatment.short_label}"})
+    return changes
+
+
+def _summary(periods: list[PeriodRow], symptoms: list[Symptom]) -> str:
+    """One sentence on the symptom whose share of grade ≥2 days changed most between doses."""
+    best, best_spread = None, -1
+    for symptom in symptoms:
+        with_data = [p for p in periods if symptom.pk in p.cells]
+        if len(with_data) < 2:
+            continue
+        shares = [p.cells[symptom.pk].share_2_plus for p in with_data]
+        if max(shares) - min(shares) > best_spread:
+            best, best_spread = (symptom, with_data), max(shares) - min(shares)
+    if best is None:
+        return ""
+    symptom, with_data = best
+    one_drug = len({p.treatment.drug_id for p in with_data}) == 1
+    labels = [
+        f"{format_mg(p.treatment.dose_mg)} mg" if one_drug else p.treatment.short_label
+        for p in with_data
+    ]
+    # The same dose twice (back up after a break) needs its dates to tell the two apart.
+    labels = [
+        f"{label} (from {_day(p.treatment.starts_on)})" if labels.count(label) > 1 else label
+        for label, p in zip(labels, with_data, strict=True)
+    ]
+    parts = [
+        f"{p.cells[symptom.pk].share_2_plus}% {'of days ' if i == 0 else ''}at {label}"
+        for i, (p, label) in enumerate(zip(with_data, labels, strict=True))
+    ]
+    return f"{symptom.name}: grade ≥2 on {', '.join(parts)}"
+
+
+def build_trends(*, patient, symptoms: list[Symptom], start: date | None, end: date) -> Trends:
+    """Everything the trends page shows for ``patient`` between ``start`` and ``end``.
+
+    ``start`` None means the whole journal. A fixed number of queries: the treatments, the
+    first day (for "all" only), and one aggregate per chart or table.
+    """
+    treatments = list(
+        Treatment.objects.for_patient(patient).select_related("drug").order_by("starts_on")
+    )
+    days = DayLog.objects.for_patient(patient)
+    if start is None:
+        start = days.aggregate(first=Min("date"))["first"] or end
+    weekly = (end - start).days + 1 > WEEKLY_AFTER_DAYS
+    days = days.between(start, end)
+    symptom_ids = [s.pk for s in symptoms]
+    reports = (
+        SymptomReport.objects.for_patient(patient)
+        .between(start, end)
+        .filter(symptom_id__in=symptom_ids)
+    )
+
+    # Symptom charts.
+    stretches = off_periods(treatments, start, end)
+    off_days = set()
+    if not weekly:
+        for stretch in stretches:
+            off_days.update(
+                stretch["from"] + timedelta(days=n)
+                for n in range((stretch["to"] - stretch["from"]).days + 1)
+            )
+    points = {pk: [] for pk in symptom_ids}
+    for row in reports.weekly_worst() if weekly else reports.daily_grades():
+        points[row["symptom_id"]].append(
+            {
+                "on": row["on"],
+                "grade": row["worst"],
+                "grade_label": Grade(row["worst"]).label,
+                "off_day": row["on"] in off_days,
+            }
+        )
+    series = [SymptomSeries(s, points[s.pk]) for s in symptoms if points[s.pk]]
+    unreported = [s for s in symptoms if not points[s.pk]]
+
+    # Blood pressure and weight.
+    blood_pressure, weight = [], []
+    if weekly:
+        for row in days.weekly_vitals():
+            if row["avg_systolic"] is not None:
+                blood_pressure.append(
+                    {
+                        "on": row["on"],
+                        "systolic": round(row["avg_systolic"]),
+                        "diastolic": round(row["avg_diastolic"]),
+                    }
+                )
+            if row["avg_weight_kg"] is not None:
+                weight.append({"on": row["on"], "kg": round(float(row["avg_weight_kg"]), 1)})
+    else:
+        for row in days.daily_vitals():
+            if row["systolic"] is not None:
+                blood_pressure.append(
+                    {"on": row["on"], "systolic": row["systolic"], "diastolic": row["diastolic"]}
+                )
+            if row["weight_kg"] is not None:
+                weight.append({"on": row["on"], "kg": float(row["weight_kg"])})
+
+    # By dose, and adherence, per treatment period.
+    by_id = {t.pk: t for t in treatments}
+    periods: dict[int, PeriodRow] = {}
+    for row in days.adherence_by_treatment():
+        period = periods.setdefault(row["treatment_id"], PeriodRow(by_id[row["treatment_id"]]))
+        period.days_logged = row["days"]
+        period.adherence = row
+    for row in reports.by_treatment():
+        period = periods.setdefault(row["treatment_id"], PeriodRow(by_id[row["treatment_id"]]))
+        period.cells[row["symptom_id"]] = DoseCell(
+            days=row["days"], average=round(row["average"], 1), days_2_plus=row["days_2_plus"]
+        )
+    period_rows = sorted(periods.values(), key=lambda p: p.treatment.starts_on)
+    dose_symptoms = [s for s in symptoms if any(s.pk in p.cells for p in period_rows)]
+    for period in period_rows:
+        period.row_cells = [period.cells.get(s.pk) for s in dose_symptoms]
+
+    # By day of cycle, for on/off schedules.
+    cycle_cells: dict[int, dict] = {}
+    for row in reports.by_cycle_day():
+        cycle_cells.setdefault(row["treatment_id"], {})[(row["symptom_id"], row["cycle_day"])] = {
+            "average": round(row["average"], 1),
+            "days": row["days"],
+        }
+    cycles = []
+    for treatment_id, cells in cycle_cells.items():
+        treatment = by_id[treatment_id]
+        cycle_symptoms = [s for s in symptoms if any(key[0] == s.pk for key in cells)]
+        rows = [
+            {
+                "day": day,
+                "is_on": day <= treatment.days_on,
+                "cells": [cells.get((s.pk, day)) for s in cycle_symptoms],
+            }
+            for day in range(1, treatment.cycle_length + 1)
+        ]
+        cycles.append(CycleTable(treatment, cycle_symptoms, rows))
+    cycles.sort(key=lambda c: c.treatment.starts_on)
+
+    return Trends(
+        start=start,
+        end=end,
+        weekly=weekly,
+        series=series,
+        unreported=unreported,
+        changes=treatment_changes(treatments, start, end),
+        off_periods=stretches,
+        blood_pressure=blood_pressure,
+        weight=weight,
+        periods=period_rows,
+        dose_symptoms=dose_symptoms,
+        summary=_summary(period_rows, dose_symptoms),
+        cycles=cycles,
+    )

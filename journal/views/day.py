@@ -1,0 +1,157 @@
+"""The day log: one page, one form, everything about one day."""
+
+from datetime import date, timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from journal.forms import DayLogForm
+from journal.models import DayLog, DoseTaken, Grade, Profile, SymptomReport, Treatment
+from journal.services import daylog_save
+from library.models import Symptom, entries_by_symptom
+
+
+def parse_day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise Http404("Not a date.") from None
+
+
+@require_GET
+@login_required
+def today(request):
+    return redirect("journal:day", Profile.objects.for_user(request.user).today().isoformat())
+
+
+def _symptoms_for(profile, patient, day: date) -> list[Symptom]:
+    """The tracked symptoms, plus any reported that day and tracked no more (kept visible)."""
+    reported = SymptomReport.objects.filter(day__patient=patient, day__date=day).values(
+        "symptom_id"
+    )
+    return list(
+        Symptom.objects.filter(
+            Q(pk__in=profile.tracked_symptoms.values("pk"), is_active=True) | Q(pk__in=reported)
+        ).order_by("order", "name")
+    )
+
+
+GUIDANCE_PER_SYMPTOM = 3
+
+
+def _guidance(symptoms, drug) -> dict[int, list]:
+    """The library's entries beside each symptom: first those for the current drug (or for
+    no drug in particular), topped up with entries about other drugs, patient tips first.
+
+    Practical tips (insoles, creams) carry over between drugs of one class; trial figures
+    for another drug do not, so they come last. Two queries for all the symptoms.
+    """
+    if drug is None:
+        return entries_by_symptom(symptoms, limit=GUIDANCE_PER_SYMPTOM)
+    own = entries_by_symptom(symptoms, drug=drug, limit=GUIDANCE_PER_SYMPTOM)
+    if all(len(entries) >= GUIDANCE_PER_SYMPTOM for entries in own.values()):
+        return own
+    every = entries_by_symptom(symptoms, limit=None)
+    guidance = {}
+    for symptom_id, entries in own.items():
+        others = sorted(
+            (entry for entry in every[symptom_id] if entry not in entries),
+            key=lambda entry: not entry.is_tip,
+        )
+        guidance[symptom_id] = (entries + others)[:GUIDANCE_PER_SYMPTOM]
+    return guidance
+
+
+def _initial(*, log, previous, symptoms, treatment, day) -> dict:
+    if log is not None:
+        initial = DayLogForm.initial_from(log)
+    else:
+        # A new day starts at "None" everywhere: logging a good day is one tap on Save.
+        initial = {f"grade_{symptom.slug}": Grade.NONE for symptom in symptoms}
+    if previous is not None:
+        initial.update(DayLogForm.initial_from(previous, with_day_values=False))
+    if log is None or previous is not None:
+        # The schedule decides a planned break; a copied break means nothing on an on-day.
+        if treatment is not None and not treatment.is_on_day(day):
+            initial["dose_taken"] = DoseTaken.BREAK
+        elif initial.get("dose_taken") == DoseTaken.BREAK:
+            initial["dose_taken"] = ""
+    return initial
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def day(request, day: str):
+    patient = request.user
+    profile = Profile.objects.for_user(patient)
+    today = profile.today()
+    day = parse_day(day)
+    if day > today:
+        raise Http404("That day has not happened yet.")
+
+    symptoms = _symptoms_for(profile, patient, day)
+    treatment = Treatment.objects.for_patient(patient).on(day).select_related("drug").first()
+    log = DayLog.objects.for_patient(patient).filter(date=day).with_reports().first()
+    previous_date = (
+        DayLog.objects.for_patient(patient).before(day).values_list("date", flat=True).first()
+    )
+
+    if request.method == "POST":
+        form = DayLogForm(request.POST, symptoms=symptoms)
+        if form.is_valid():
+            try:
+                daylog_save(
+                    patient=patient,
+                    day=day,
+                    today=today,
+                    reports=form.report_inputs(),
+                    **form.day_values(),
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, f"Saved {day:%A} {day.day} {day:%B}.")
+                return redirect("journal:day", day.isoformat())
+    else:
+        previous = None
+        if request.GET.get("copy") == "previous" and previous_date is not None:
+            previous = (
+                DayLog.objects.for_patient(patient).filter(date=previous_date).with_reports().get()
+            )
+            messages.info(
+                request,
+                f"Filled in from {previous_date:%A} {previous_date.day} {previous_date:%B}. "
+                "Check it and save.",
+            )
+        form = DayLogForm(
+            initial=_initial(
+                log=log, previous=previous, symptoms=symptoms, treatment=treatment, day=day
+            ),
+            symptoms=symptoms,
+        )
+
+    alert_symptoms = log.alert_symptoms() if log is not None else []
+    ctx = {
+        "day": day,
+        "today": today,
+        "log": log,
+        "form": form,
+        "rows": form.symptom_rows(),
+        "treatment": treatment,
+        "cycle": treatment.cycle_day(day) if treatment else None,
+        "is_off_day": treatment is not None and not treatment.is_on_day(day),
+        "entries": _guidance(symptoms, treatment.drug if treatment else None),
+        "previous_date": previous_date,
+        "previous_is_yesterday": previous_date == day - timedelta(days=1),
+        "day_before": day - timedelta(days=1),
+        "day_after": day + timedelta(days=1) if day < today else None,
+        "alert_symptoms": alert_symptoms,
+        "bp_alert": log is not None and log.bp_alert,
+        "care_team_phone": profile.care_team_phone,
+    }
+    return render(request, "journal/day.html", ctx)

@@ -1,0 +1,114 @@
+"""Import: upload a file, see what it would change, confirm, all or nothing.
+
+Between the preview and the confirmation the file's text is kept in the server-side session
+(compressed and signed by Django's session store), and the confirmation form carries only
+its SHA-256 digest. So the file imported is exactly the file previewed, the browser cannot
+swap it in between, and nothing is written to disk. On confirmation the text is parsed and
+checked again against the journal as it is then.
+"""
+
+import hashlib
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from journal.forms import ImportConfirmForm, ImportUploadForm
+from journal.imports import ImportFileError, parse_import
+from journal.services import journal_import
+
+SESSION_KEY = "journal_import"
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_upload(request):
+    form = ImportUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        text = form.cleaned_data["file"]
+        try:
+            parse_import(text, patient=request.user)
+        except ImportFileError as exc:
+            form.add_error("file", str(exc))
+        else:
+            request.session[SESSION_KEY] = {
+                "text": text,
+                "digest": _digest(text),
+                "name": request.FILES["file"].name[:100],
+            }
+            return redirect("journal:import_preview")
+    return render(request, "journal/import.html", {"form": form})
+
+
+def _pending(request) -> dict | None:
+    pending = request.session.get(SESSION_KEY)
+    if not isinstance(pending, dict) or "text" not in pending:
+        return None
+    return pending
+
+
+def _render_preview(request, pending: dict, preview, *, status=200):
+    ctx = {
+        "preview": preview,
+        "file_name": pending["name"],
+        "confirm_form": ImportConfirmForm(initial={"digest": pending["digest"]}),
+    }
+    return render(request, "journal/import_preview.html", ctx, status=status)
+
+
+@login_required
+@require_safe
+def import_preview(request):
+    pending = _pending(request)
+    if pending is None:
+        messages.info(request, "Choose a file to import first.")
+        return redirect("journal:import")
+    try:
+        preview = parse_import(pending["text"], patient=request.user)
+    except ImportFileError as exc:  # pragma: no cover - the upload parsed it already
+        messages.error(request, str(exc))
+        return redirect("journal:import")
+    return _render_preview(request, pending, preview)
+
+
+@login_required
+@require_POST
+def import_confirm(request):
+    pending = _pending(request)
+    if "cancel" in request.POST:
+        request.session.pop(SESSION_KEY, None)
+        messages.info(request, "Nothing was imported.")
+        return redirect("journal:import")
+    form = ImportConfirmForm(request.POST)
+    if pending is None or not form.is_valid() or form.cleaned_data["digest"] != pending["digest"]:
+        messages.error(
+            request,
+            "That preview is out of date (another file was chosen since). Nothing was imported.",
+        )
+        return redirect("journal:import_preview" if pending else "journal:import")
+    preview = parse_import(pending["text"], patient=request.user)
+    if not preview.can_import:
+        messages.error(request, "Nothing was imported: see what to fix below.")
+        return _render_preview(request, pending, preview, status=400)
+    try:
+        result = journal_import(patient=request.user, preview=preview)
+    except ValidationError as exc:
+        # Someone changed the journal between the checks and the write; nothing was written.
+        messages.error(request, f"Nothing was imported: {' '.join(exc.messages)}")
+        return redirect("journal:import_preview")
+    request.session.pop(SESSION_KEY, None)
+    messages.success(
+        request,
+        f"Imported {result.days} day{'s' if result.days != 1 else ''} with "
+        f"{result.reports} symptom grade{'s' if result.reports != 1 else ''} and "
+        f"{result.treatments} treatment period{'s' if result.treatments != 1 else ''}"
+        + (", and your settings" if result.settings else "")
+        + ".",
+    )
+    return redirect("journal:history")

@@ -1,0 +1,166 @@
+"""The clinic-visit report: one printable page to take to the oncologist, for a date range.
+
+Served to the patient (``/journal/report/``) and to caregivers (``/care/<share>/report/``).
+Every figure is computed in the database, so the page costs the same dozen queries for six
+weeks or six years of journal.
+"""
+
+from datetime import date, timedelta
+
+from django.contrib import messages
+from django.shortcuts import render
+from django.views.decorators.http import require_safe
+
+from journal.access import JournalContext, journal_page
+from journal.forms import ReportRangeForm
+from journal.models import DayLog, Grade, SymptomReport, Treatment
+from library.models import Symptom
+
+DEFAULT_WEEKS = 6
+
+
+def default_start(profile, today: date) -> date:
+    """Since the last clinic visit the patient recorded, else the last six weeks."""
+    if profile.last_visit_on and profile.last_visit_on <= today:
+        return profile.last_visit_on
+    return today - timedelta(weeks=DEFAULT_WEEKS) + timedelta(days=1)
+
+
+def _monday(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def week_table(patient, start: date, end: date) -> dict:
+    """Worst grade per symptom per week (SQL ``TruncWeek`` + ``Max``), and days logged.
+
+    Rows run over every week of the range, reported or not, so a gap shows as a gap.
+    Three queries.
+    """
+    reports = SymptomReport.objects.for_patient(patient).between(start, end)
+    worst = {(row["symptom_id"], row["on"]): row["worst"] for row in reports.weekly_worst()}
+    symptoms = list(Symptom.objects.filter(pk__in={key[0] for key in worst}))
+    logged = {
+        row["on"]: row["days"]
+        for row in DayLog.objects.for_patient(patient).between(start, end).days_per_week()
+    }
+    rows = []
+    monday = _monday(start)
+    while monday <= end:
+        sunday = monday + timedelta(days=6)
+        rows.append(
+            {
+                "start": max(monday, start),
+                "end": min(sunday, end),
+                "days_logged": logged.get(monday, 0),
+                "grades": [worst.get((symptom.pk, monday)) for symptom in symptoms],
+            }
+        )
+        monday += timedelta(weeks=1)
+    return {"symptoms": symptoms, "rows": rows}
+
+
+def _weight_change(days) -> dict | None:
+    weighed = days.filter(weight_kg__isnull=False).values("date", "weight_kg")
+    first = weighed.order_by("date").first()
+    last = weighed.order_by("-date").first()
+    if first is None:
+        return None
+    change = last["weight_kg"] - first["weight_kg"]
+    return {
+        "first": first,
+        "last": last,
+        "change": change,
+        "percent": round(change / first["weight_kg"] * 100, 1),
+    }
+
+
+def _adherence(days) -> dict:
+    summary = days.adherence_summary()
+    meant = summary["taken_all"] + summary["taken_some"] + summary["missed"]
+    summary["percent_all"] = round(summary["taken_all"] * 100 / meant) if meant else None
+    return summary
+
+
+def report_context(journal: JournalContext, start: date, end: date) -> dict:
+    """Everything the report shows for ``start``…``end``, notes only where they may be seen."""
+    patient = journal.patient
+    days = DayLog.objects.for_patient(patient).between(start, end)
+    reports = SymptomReport.objects.for_patient(patient).between(start, end)
+    treatments = list(
+        Treatment.objects.for_patient(patient)
+        .overlapping(start, end)
+        .select_related("drug")
+        .order_by("starts_on")
+    )
+    adherence_rows = {row["treatment_id"]: row for row in days.adherence_by_treatment()}
+    for treatment in treatments:
+        treatment.changed_in_range = start <= treatment.starts_on <= end
+        treatment.adherence = adherence_rows.get(treatment.pk)
+
+    severe = list(
+        reports.filter(grade__gte=Grade.SEVERE)
+        .select_related("symptom", "day")
+        .order_by("day__date", "symptom__order", "symptom__name")
+    )
+    severe_days: dict[date, dict] = {}
+    for report in severe:
+        entry = severe_days.setdefault(report.day.date, {"day": report.day, "reports": []})
+        entry["reports"].append(report)
+
+    with_bp = days.filter(systolic__isnull=False)
+    return {
+        "start": start,
+        "end": end,
+        "days_in_range": (end - start).days + 1,
+        "treatments": treatments,
+        "weeks": week_table(patient, start, end),
+        "severe_days": list(severe_days.values()),
+        "bp": days.bp_summary(),
+        "bp_highest": with_bp.order_by("-systolic", "-diastolic", "date").first(),
+        "bp_high": list(days.bp_high().order_by("date").values("date", "systolic", "diastolic")),
+        "weight": _weight_change(days),
+        "adherence": _adherence(days),
+        "doctor_notes": (
+            list(days.filter(for_doctor=True).order_by("date").values("date", "note"))
+            if journal.can_see_notes
+            else None
+        ),
+        "symptom_alerts": list(
+            reports.alerts()
+            .select_related("symptom", "day")
+            .order_by("day__date", "symptom__order", "symptom__name")
+        ),
+        "bp_alerts": list(
+            days.bp_alerts().order_by("date").values("date", "systolic", "diastolic")
+        ),
+    }
+
+
+# journal_page first: a caregiver's POST is a 403 (read-only), the owner's a 405.
+@journal_page("report")
+@require_safe
+def report(request, journal):
+    today = journal.profile.today()
+    form = ReportRangeForm(
+        request.GET or None, today=today, default_start=default_start(journal.profile, today)
+    )
+    start, end = form.dates()
+    if form.is_bound and not form.is_valid():
+        reasons = " ".join(error for errors in form.errors.values() for error in errors)
+        messages.warning(
+            request, f"Those dates could not be used: {reasons} Showing the usual range instead."
+        )
+        form = ReportRangeForm(
+            initial={"start": start, "end": end}, today=today, default_start=start
+        )
+    elif form.end_was_clipped:
+        messages.info(request, "The report ends today: it cannot cover days still to come.")
+    ctx = {
+        "journal": journal,
+        "form": form,
+        "patient_name": journal.patient.get_full_name() or journal.patient.get_username(),
+        "today": today,
+        "since_last_visit": start == journal.profile.last_visit_on,
+        **report_context(journal, start, end),
+    }
+    return render(request, "journal/report.html", ctx)

@@ -1,0 +1,133 @@
+"""Sharing a journal: invite, list and revoke caregivers; accept an invitation.
+
+The invitation link carries a random token whose hash alone is stored. It is shown to the
+patient once (and emailed), works once, and expires after ``INVITATION_VALID_FOR``.
+"""
+
+import logging
+from smtplib import SMTPException
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+
+from journal.forms import CareShareInviteForm
+from journal.models import AccessEvent, CareShare
+from journal.services import (
+    InvitationError,
+    careshare_accept,
+    careshare_invite,
+    careshare_revoke,
+    invitation_check,
+    invitation_send,
+)
+
+logger = logging.getLogger(__name__)
+
+ACCESS_LOG_LENGTH = 50
+# The link is kept in the session until the next page shows it, then forgotten.
+NEW_INVITATION_KEY = "journal_new_invitation"
+# The status of the page for each reason an invitation cannot be accepted.
+REFUSAL_STATUS = {"unknown": 404, "expired": 410, "used": 410, "revoked": 410, "own": 200}
+
+
+def _name(user) -> str:
+    return user.get_full_name() or user.get_username()
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def sharing(request):
+    now = timezone.now()
+    form = CareShareInviteForm(request.POST or None, patient=request.user, now=now)
+    if request.method == "POST" and form.is_valid():
+        invitation = careshare_invite(patient=request.user, now=now, **form.cleaned_data)
+        link = request.build_absolute_uri(
+            reverse("journal:sharing_accept", args=[invitation.token])
+        )
+        share = invitation.share
+        try:
+            invitation_send(invitation=invitation, link=link)
+            messages.success(request, f"We emailed an invitation to {share.invitee_email}.")
+        except (SMTPException, OSError):
+            logger.exception("Invitation email to share %s failed", share.pk)
+            messages.warning(
+                request,
+                f"We could not email {share.invitee_email}. Send them the link below yourself.",
+            )
+        request.session[NEW_INVITATION_KEY] = {"name": share.invitee_name, "link": link}
+        return redirect("journal:sharing")
+
+    shares = list(
+        CareShare.objects.given_by(request.user).with_state(now).select_related("caregiver")
+    )
+    ctx = {
+        "form": form,
+        "new_invitation": request.session.pop(NEW_INVITATION_KEY, None),
+        "active": [s for s in shares if s.state == "active"],
+        "pending": [s for s in shares if s.state == "pending"],
+        "past": [s for s in shares if s.state in ("revoked", "expired")],
+        "views": AccessEvent.objects.for_patient(request.user).select_related("viewer")[
+            :ACCESS_LOG_LENGTH
+        ],
+    }
+    return render(request, "journal/sharing.html", ctx)
+
+
+@login_required
+@require_POST
+def sharing_revoke(request, share_id: int):
+    share = get_object_or_404(CareShare.objects.given_by(request.user), pk=share_id)
+    was_active = share.is_active
+    careshare_revoke(share=share, now=timezone.now())
+    if was_active:
+        messages.success(request, f"{share.invitee_name} can no longer read your journal.")
+    else:
+        messages.success(request, f"The invitation to {share.invitee_name} was withdrawn.")
+    return redirect("journal:sharing")
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def sharing_accept(request, token: str):
+    """Open to anyone with the link: a visitor is asked to log in or sign up, then comes back."""
+    user = request.user if request.user.is_authenticated else None
+    if request.method == "POST" and user is None:
+        return redirect_to_login(request.get_full_path())
+    now = timezone.now()
+    share = CareShare.objects.with_token(token).select_related("patient").first()
+    if (
+        share is not None
+        and share.is_active
+        and user is not None
+        and share.caregiver_id == user.pk
+    ):
+        # Their own link again (a bookmark, the email): take them in rather than refuse.
+        return redirect("care:dashboard", share_id=share.pk)
+    try:
+        if request.method == "POST":
+            share = careshare_accept(token=token, user=user, now=now)
+        else:
+            invitation_check(share=share, user=user, now=now)
+    except InvitationError as refusal:
+        ctx = {
+            "reason": refusal.reason,
+            "patient_name": _name(refusal.share.patient) if refusal.share else "",
+        }
+        return render(
+            request, "journal/sharing_refused.html", ctx, status=REFUSAL_STATUS[refusal.reason]
+        )
+    if request.method == "POST":
+        messages.success(
+            request,
+            f"You can now read {_name(share.patient)}'s journal. Nothing you do here can change it.",
+        )
+        return redirect("care:dashboard", share_id=share.pk)
+    ctx = {"share": share, "patient_name": _name(share.patient), "next": request.get_full_path()}
+    return render(request, "journal/sharing_accept.html", ctx)

@@ -1,0 +1,78 @@
+"""Trends: symptom grades against dose changes, blood pressure, per-dose and per-cycle-day."""
+
+from datetime import timedelta
+from urllib.parse import urlencode
+
+from django.db.models import Q
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from journal.access import journal_page
+from journal.forms import TrendsForm
+from journal.models import Profile, SymptomReport
+from journal.trends import RANGES, build_trends
+from library.models import Symptom
+
+
+def trend_symptoms(journal) -> list[Symptom]:
+    """The tracked symptoms and any the patient ever reported, in library order (one query)."""
+    tracked = Profile.tracked_symptoms.through.objects.filter(profile=journal.profile)
+    reported = SymptomReport.objects.for_patient(journal.patient)
+    return list(
+        Symptom.objects.filter(
+            Q(pk__in=tracked.values("symptom_id")) | Q(pk__in=reported.values("symptom_id"))
+        )
+    )
+
+
+def _links(journal, current: dict, name: str, options) -> list[dict]:
+    """Links that change one choice and keep the other; the page has no form to submit."""
+    base = journal.url("trends")
+    links = []
+    for value, label in options:
+        query = {**current, name: value}
+        query = {key: val for key, val in query.items() if val}
+        links.append(
+            {
+                "label": label,
+                "href": f"{base}?{urlencode(query)}" if query else base,
+                "current": current.get(name, "") == value,
+            }
+        )
+    return links
+
+
+# journal_page first: a caregiver's POST is a 403 (read-only), the owner's a 405.
+@journal_page("trends")
+@require_GET
+def trends(request, journal):
+    symptoms = trend_symptoms(journal)
+    range_key, symptom = TrendsForm(request.GET, symptoms=symptoms).choice()
+    range_label, days = RANGES[range_key]
+    today = journal.profile.today()
+    start = today - timedelta(days=days - 1) if days else None
+    data = build_trends(
+        patient=journal.patient,
+        symptoms=[symptom] if symptom else symptoms,
+        start=start,
+        end=today,
+    )
+    current = {"range": range_key, "symptom": symptom.slug if symptom else ""}
+    ctx = {
+        "journal": journal,
+        "patient_name": journal.patient.get_full_name() or journal.patient.get_username(),
+        "trends": data,
+        "chart_data": data.chart_data(),
+        "range_label": range_label,
+        "symptom": symptom,
+        "range_links": _links(
+            journal, current, "range", [(key, label) for key, (label, _) in RANGES.items()]
+        ),
+        "symptom_links": _links(
+            journal,
+            current,
+            "symptom",
+            [("", "All symptoms"), *((s.slug, s.name) for s in symptoms)],
+        ),
+    }
+    return render(request, "journal/trends.html", ctx)

@@ -1,0 +1,69 @@
+"""A new patient starts sunitinib, logs a bad day, is told to call the care team, and finds
+the day again in the history: the journal's main path, in a real browser."""
+
+import re
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from playwright.sync_api import expect
+
+
+@pytest.fixture
+def library(transactional_db):
+    call_command("load_library", stdout=StringIO())
+
+
+def test_new_patient_logs_a_severe_day_and_finds_it_in_the_history(
+    page, live_server, library, artifacts_dir
+):
+    page.goto(live_server.url + "/accounts/signup/")
+    page.get_by_label("Username").fill("newpatient")
+    page.get_by_label("Email").fill("newpatient@example.org")
+    page.get_by_label(re.compile(r"^\s*Password\*?\s*$")).fill("a-long-browser-password-9")
+    page.get_by_label("Password confirmation").fill("a-long-browser-password-9")
+    page.get_by_role("button", name="Create account").click()
+    expect(page.get_by_text("You have not logged today yet.")).to_be_visible()
+
+    # Start sunitinib 50 mg, four weeks on and two off, from the library's preset.
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Treatment").click()
+    page.get_by_role("link", name="Start a treatment").click()
+    page.get_by_label(re.compile(r"Sunitinib 50 mg once daily, 4 weeks on, 2 weeks off")).check()
+    page.get_by_role("button", name="Start treatment").click()
+    expect(
+        page.get_by_text("Sunitinib 50 mg once daily, 28 days on, 14 days off").first
+    ).to_be_visible()
+    expect(page.get_by_text("day 1 of 42, on treatment")).to_be_visible()
+
+    # Log today from the dashboard's big button.
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="My journal").click()
+    page.get_by_role("main").get_by_role("link", name="Log today").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Today")
+    hand_foot = page.get_by_role("group", name="Hand-foot syndrome")
+    hand_foot.get_by_text("Severe", exact=True).click()
+    expect(hand_foot.get_by_role("radio", name="Severe", exact=True)).to_be_checked()
+    page.get_by_role("group", name="Did you take your dose?").get_by_text("Took all of it").click()
+
+    # The library's tips sit beside the symptom, folded away until asked for.
+    hand_foot.get_by_text(re.compile(r"What helps")).click()
+    tip = hand_foot.locator(".library-symptom-guidance").get_by_text(
+        "Gel insoles and thick socks for sore feet"
+    )
+    expect(tip).to_be_visible()
+    expect(
+        hand_foot.get_by_role("link", name=re.compile("All about hand-foot syndrome"))
+    ).to_be_visible()
+
+    page.get_by_role("button", name="Save this day").click()
+    notice = page.get_by_role("alert").filter(has_text="Contact your care team today")
+    expect(notice).to_be_visible()
+    expect(notice).to_contain_text("hand-foot syndrome")
+    page.screenshot(path=str(artifacts_dir / "journal-day-alert.png"), full_page=True)
+
+    # The day is in the history, with its drug and its worst grade in words.
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="History").click()
+    day = page.locator("article.history-day").first
+    expect(day).to_contain_text("sunitinib 50 mg")
+    expect(day).to_contain_text("Severe")
+    expect(day).to_contain_text("Hand-foot syndrome: severe")
+    page.screenshot(path=str(artifacts_dir / "journal-history.png"), full_page=True)

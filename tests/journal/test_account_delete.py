@@ -1,0 +1,141 @@
+"""Deleting an account: shown first, password required, exactly the patient's data removed."""
+
+from datetime import date
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+
+from journal.models import (
+    AccessEvent,
+    CareShare,
+    DayLog,
+    Profile,
+    SymptomReport,
+    Treatment,
+)
+from library.models import Drug, Entry, Symptom
+from tests.conftest import PASSWORD
+from tests.journal.conftest import make_day, make_treatment
+
+DELETE = reverse("journal:account_delete")
+
+
+@pytest.fixture
+def journal(patient, profile, share, caregiver, symptoms, imatinib):
+    make_treatment(patient, imatinib, starts_on=date(2025, 1, 1))
+    make_day(patient, date(2025, 3, 1), {symptoms["fatigue"]: 2, symptoms["nausea"]: 1})
+    make_day(patient, date(2025, 3, 2), {symptoms["fatigue"]: 3})
+    AccessEvent.objects.create(
+        patient=patient, viewer=caregiver, share=share, page="history", path="/care/1/history/"
+    )
+
+
+@pytest.fixture
+def neighbour(stranger, symptoms, imatinib):
+    """Another patient, whose journal must come through untouched."""
+    make_treatment(stranger, imatinib, starts_on=date(2025, 1, 1))
+    make_day(stranger, date(2025, 3, 1), {symptoms["fatigue"]: 1})
+    return stranger
+
+
+def test_page_shows_what_will_be_deleted(patient_client, journal):
+    response = patient_client.get(DELETE)
+
+    assert response.status_code == 200
+    assert response.context["summary"] == {
+        "days": 2,
+        "reports": 3,
+        "treatments": 1,
+        "shares_given": 1,
+        "shares_received": 0,
+        "access_events": 1,
+        "views_made": 0,
+    }
+    html = response.content.decode()
+    assert "2 logged days, with 3 symptom grades" in html
+    assert "1 treatment period" in html
+    assert "1 share with caregivers" in html
+    assert "1 entry in the log of who viewed your journal" in html
+    assert "Your password" in html
+    assert reverse("journal:export_json") in html  # a copy first
+
+
+def test_wrong_password_deletes_nothing(patient_client, patient, journal):
+    response = patient_client.post(DELETE, {"password": "not-my-password"})
+
+    assert response.status_code == 200
+    assert "That is not your password" in response.content.decode()
+    assert get_user_model().objects.filter(pk=patient.pk).exists()
+    assert DayLog.objects.for_patient(patient).count() == 2
+    assert CareShare.objects.given_by(patient).count() == 1
+
+
+def test_missing_password_deletes_nothing(patient_client, patient, journal):
+    response = patient_client.post(DELETE, {})
+
+    assert response.status_code == 200
+    assert get_user_model().objects.filter(pk=patient.pk).exists()
+
+
+def test_deleting_removes_exactly_the_patients_data_and_logs_out(
+    patient_client, patient, journal, neighbour, caregiver
+):
+    library_before = (Symptom.objects.count(), Drug.objects.count(), Entry.objects.count())
+
+    response = patient_client.post(DELETE, {"password": PASSWORD})
+
+    assert response.status_code == 302
+    assert response.url == reverse("home")
+    assert not get_user_model().objects.filter(pk=patient.pk).exists()
+    assert not Profile.objects.filter(user_id=patient.pk).exists()
+    assert not Treatment.objects.filter(patient_id=patient.pk).exists()
+    assert not DayLog.objects.filter(patient_id=patient.pk).exists()
+    assert not SymptomReport.objects.filter(day__patient_id=patient.pk).exists()
+    assert not CareShare.objects.filter(patient_id=patient.pk).exists()
+    assert not AccessEvent.objects.filter(patient_id=patient.pk).exists()
+    # Everyone and everything else is as it was.
+    assert (Symptom.objects.count(), Drug.objects.count(), Entry.objects.count()) == library_before
+    assert DayLog.objects.for_patient(neighbour).count() == 1
+    assert SymptomReport.objects.for_patient(neighbour).count() == 1
+    assert Treatment.objects.for_patient(neighbour).count() == 1
+    assert get_user_model().objects.filter(pk=caregiver.pk).exists()
+    # Logged out: the journal asks to log in again.
+    assert patient_client.get(reverse("journal:dashboard")).status_code == 302
+
+
+def test_caregivers_view_of_a_deleted_patient_disappears(
+    client, patient, journal, caregiver, share
+):
+    client.force_login(patient)
+    client.post(DELETE, {"password": PASSWORD})
+
+    client.force_login(caregiver)
+    assert client.get(reverse("care:report", args=[share.pk])).status_code == 404
+    assert client.get(reverse("care:history", args=[share.pk])).status_code == 404
+    assert not CareShare.objects.filter(caregiver=caregiver).exists()
+
+
+def test_caregiver_deleting_their_account_leaves_the_patients_journal(
+    caregiver_client, patient, journal, caregiver
+):
+    caregiver_client.post(DELETE, {"password": PASSWORD})
+
+    assert not get_user_model().objects.filter(pk=caregiver.pk).exists()
+    assert DayLog.objects.for_patient(patient).count() == 2
+    assert Treatment.objects.for_patient(patient).count() == 1
+    assert not CareShare.objects.given_by(patient).exists()
+
+
+# --- Access ----------------------------------------------------------------------------------
+
+
+def test_anonymous_is_sent_to_log_in(client):
+    for response in (client.get(DELETE), client.post(DELETE, {"password": PASSWORD})):
+        assert response.status_code == 302
+        assert response.url.startswith(reverse("login"))
+
+
+def test_wrong_method_is_refused(patient_client, patient):
+    assert patient_client.put(DELETE).status_code == 405
+    assert get_user_model().objects.filter(pk=patient.pk).exists()

@@ -1,0 +1,463 @@
+"""Import: preview, all-or-nothing confirm, idempotence, round trips, and every refusal."""
+
+import json
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from journal.models import DayLog, DoseTaken, Profile, SymptomReport, Treatment
+from tests.conftest import make_user
+from tests.journal.conftest import make_day, make_treatment
+
+IMPORT = reverse("journal:import")
+PREVIEW = reverse("journal:import_preview")
+CONFIRM = reverse("journal:import_confirm")
+HEADER = "date,symptom,grade,interference,symptom_note,dose_taken,systolic,diastolic,weight_kg,day_note,for_doctor\n"
+
+
+def upload(client, content: str | bytes, name="journal.csv"):
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    return client.post(IMPORT, {"file": SimpleUploadedFile(name, data)})
+
+
+def preview_of(client, content, name="journal.csv"):
+    response = upload(client, content, name)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert response.url == PREVIEW
+    return client.get(PREVIEW).context["preview"]
+
+
+def confirm(client):
+    digest = client.session["journal_import"]["digest"]
+    return client.post(CONFIRM, {"digest": digest})
+
+
+def comparable(document: dict) -> dict:
+    """An export without what belongs to the account or the moment it was made."""
+    return {key: document[key] for key in ("format", "version", "profile", "treatments", "days")}
+
+
+@pytest.fixture
+def journal(patient, profile, symptoms, imatinib, sunitinib):
+    profile.care_team_phone = "+44 20 7000 0000"
+    profile.time_zone = "Europe/Paris"
+    profile.last_visit_on = date(2025, 2, 20)
+    profile.save()
+    profile.tracked_symptoms.set([symptoms["fatigue"], symptoms["diarrhoea"]])
+    make_treatment(patient, imatinib, starts_on=date(2025, 1, 1), ends_on=date(2025, 3, 9))
+    make_treatment(
+        patient,
+        sunitinib,
+        dose_mg=Decimal("37.5"),
+        days_on=28,
+        days_off=14,
+        maker="Teva",
+        starts_on=date(2025, 3, 10),
+        reason="side_effects",
+    )
+    day = make_day(
+        patient,
+        date(2025, 3, 1),
+        {symptoms["fatigue"]: 2},
+        systolic=131,
+        diastolic=84,
+        weight_kg=Decimal("71.5"),
+        note="=Tired after the walk, «très» fatiguée.",
+        for_doctor=True,
+    )
+    SymptomReport.objects.create(
+        day=day, symptom=symptoms["diarrhoea"], grade=3, interference=2, note="-3 times"
+    )
+    make_day(patient, date(2025, 4, 7), {symptoms["diarrhoea"]: 1}, dose_taken=DoseTaken.BREAK)
+    make_day(patient, date(2025, 4, 8), {})
+
+
+# --- Round trips -----------------------------------------------------------------------------
+
+
+def test_json_round_trip_export_delete_import_gives_identical_data(client, patient, journal):
+    client.force_login(patient)
+    exported = client.get(reverse("journal:export_json")).content
+    patient.delete()
+    assert not DayLog.objects.exists() and not Treatment.objects.exists()
+
+    newcomer = make_user("newcomer")
+    client.force_login(newcomer)
+    preview = preview_of(client, exported, "gist-journal.json")
+    assert preview.can_import
+    assert (len(preview.treatments), len(preview.days), preview.report_count) == (2, 3, 3)
+    response = confirm(client)
+    assert response.status_code == 302
+    assert response.url == reverse("journal:history")
+
+    again = client.get(reverse("journal:export_json")).json()
+    assert comparable(again) == comparable(json.loads(exported))
+    assert DayLog.objects.get(date=date(2025, 4, 7)).treatment.drug.slug == "sunitinib"
+
+
+def test_reimporting_the_same_file_creates_nothing_twice(patient_client, journal):
+    exported = patient_client.get(reverse("journal:export_json")).content
+    counts = (DayLog.objects.count(), SymptomReport.objects.count(), Treatment.objects.count())
+
+    preview = preview_of(patient_client, exported, "gist-journal.json")
+
+    assert not preview.has_changes and not preview.can_import
+    assert len(preview.skipped_days) == 3
+    assert len(preview.skipped_treatments) == 2
+    html = patient_client.get(PREVIEW).content.decode()
+    assert "everything in this file is already in your journal" in html
+    assert "Import all of this" not in html
+    assert confirm(patient_client).status_code == 400
+    assert (
+        DayLog.objects.count(),
+        SymptomReport.objects.count(),
+        Treatment.objects.count(),
+    ) == counts
+
+
+def test_confirming_twice_imports_once(client, patient, journal):
+    client.force_login(patient)
+    exported = client.get(reverse("journal:export_json")).content
+    newcomer = make_user("newcomer")
+    client.force_login(newcomer)
+    preview_of(client, exported, "gist-journal.json")
+    digest = client.session["journal_import"]["digest"]
+
+    client.post(CONFIRM, {"digest": digest})
+    client.post(CONFIRM, {"digest": digest})  # a double click, or the back button
+
+    assert DayLog.objects.for_patient(newcomer).count() == 3
+    assert Treatment.objects.for_patient(newcomer).count() == 2
+
+
+def test_csv_round_trip_keeps_days_grades_and_notes(client, patient, journal, imatinib):
+    client.force_login(patient)
+    exported = b"".join(client.get(reverse("journal:export_csv")).streaming_content)
+    newcomer = make_user("newcomer")
+    make_treatment(newcomer, imatinib, starts_on=date(2025, 1, 1))
+    client.force_login(newcomer)
+
+    preview = preview_of(client, exported)
+    assert preview.kind == "csv" and preview.can_import
+    assert any("not imported" in note for note in preview.notes)  # treatment columns
+    confirm(client)
+
+    def days_of(user):
+        return [
+            (
+                log.date,
+                log.dose_taken,
+                log.systolic,
+                log.diastolic,
+                log.weight_kg,
+                log.note,
+                log.for_doctor,
+                sorted(
+                    (r.symptom.slug, r.grade, r.interference, r.note) for r in log.reports.all()
+                ),
+            )
+            for log in DayLog.objects.for_patient(user).with_reports().order_by("date")
+        ]
+
+    assert days_of(newcomer) == days_of(patient)
+    assert (
+        DayLog.objects.for_patient(newcomer).get(date=date(2025, 3, 1)).treatment.drug == imatinib
+    )
+
+
+def test_settings_are_imported_only_into_an_empty_journal(client, patient, journal, symptoms):
+    client.force_login(patient)
+    exported = client.get(reverse("journal:export_json")).content
+    newcomer = make_user("newcomer")
+    make_day(newcomer, date(2025, 1, 1))
+    client.force_login(newcomer)
+
+    preview = preview_of(client, exported, "gist-journal.json")
+    confirm(client)
+
+    assert preview.settings is None
+    assert Profile.objects.for_user(newcomer).care_team_phone == ""
+
+
+# --- CSV from a spreadsheet ------------------------------------------------------------------
+
+
+def test_spreadsheet_rows_become_days_with_their_grades(patient_client, patient, library, today):
+    day = (today - timedelta(days=3)).isoformat()
+    csv_text = HEADER + (
+        f"{day},Fatigue,2,1,after lunch,all,128,82,70.2,Good walk,yes\n"
+        f"{day},hand-foot-syndrome,Severe,,,,,,,,\n"
+        f"{(today - timedelta(days=2)).isoformat()},,,,,missed,,,,,no\n"
+    )
+    preview = preview_of(patient_client, csv_text)
+    assert preview.problems == []
+    confirm(patient_client)
+
+    log = DayLog.objects.for_patient(patient).get(date=today - timedelta(days=3))
+    assert (log.systolic, log.diastolic, log.weight_kg) == (128, 82, Decimal("70.2"))
+    assert (log.note, log.for_doctor, log.dose_taken) == ("Good walk", True, "all")
+    assert sorted((r.symptom.slug, r.grade, r.interference) for r in log.reports.all()) == [
+        ("fatigue", 2, 1),
+        ("hand-foot-syndrome", 3, None),
+    ]
+    assert (
+        DayLog.objects.for_patient(patient).get(date=today - timedelta(days=2)).dose_taken
+        == "missed"
+    )
+
+
+def test_semicolon_separated_spreadsheets_are_read(patient_client, patient, library):
+    preview = preview_of(patient_client, "date;symptom;grade\n2025-01-05;Fatigue;1\n")
+
+    assert preview.problems == []
+    assert preview.report_count == 1
+
+
+# --- Refusals --------------------------------------------------------------------------------
+
+
+def assert_refused(response, text: str):
+    assert response.status_code == 200
+    assert text in response.content.decode()
+    assert "journal_import" not in response.wsgi_request.session
+    assert not DayLog.objects.exists()
+
+
+def test_a_file_over_the_size_limit_is_refused(patient_client, library):
+    assert_refused(
+        upload(patient_client, "date\n" + "x" * (5 * 1024 * 1024)), "the most we accept is 5 MB"
+    )
+
+
+def test_a_file_in_another_encoding_is_refused(patient_client, library):
+    latin1 = (HEADER + "2025-01-05,Fatigue,1,,fatiguée,,,,,,\n").encode("latin-1")
+    assert_refused(upload(patient_client, latin1), "not in the UTF-8 text encoding")
+
+
+def test_a_spreadsheet_file_is_refused_with_a_hint(patient_client, library):
+    assert_refused(
+        upload(patient_client, b"PK\x03\x04\x00\x00binary", "journal.xlsx"), "CSV UTF-8"
+    )
+
+
+def test_an_empty_file_is_refused(patient_client, library):
+    assert_refused(upload(patient_client, "   \n"), "empty")
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("{not json", "not valid JSON"),
+        ('{"days": []}', "not a GIST Journal export"),
+        ('{"format": "gist-journal", "version": 2, "days": []}', "version"),
+        ("name,grade\nFatigue,2\n", "No column is named “date”"),
+    ],
+)
+def test_unreadable_files_are_refused_as_a_whole(patient_client, library, content, message):
+    assert_refused(upload(patient_client, content), message)
+
+
+def test_every_wrong_row_is_listed_with_its_reason_and_nothing_is_imported(
+    patient_client, patient, library, today
+):
+    future = (today + timedelta(days=2)).isoformat()
+    csv_text = HEADER + (
+        "2025-01-05,Fatigue,1,,,,,,,,\n"  # row 2: fine
+        "2025-01-06,Gremlins,2,,,,,,,,\n"  # row 3: unknown symptom
+        f"{future},Fatigue,1,,,,,,,,\n"  # row 4: future
+        "2025-01-07,Fatigue,7,,,,,,,,\n"  # row 5: grade outside 0-4
+        "2025-01-08,Fatigue,1,,,,300,80,,,\n"  # row 6: implausible blood pressure
+        "2025-01-09,Fatigue,1,,,,140,,,,\n"  # row 7: half a blood pressure
+        "05/01/2025,Fatigue,1,,,,,,,,\n"  # row 8: not an ISO date
+        "2025-01-05,Fatigue,2,,,,,,,,\n"  # row 9: fatigue twice the same day
+        "2025-01-10,Fatigue,1,,,often,,,,,\n"  # row 10: unknown dose answer
+        "2025-01-11,Fatigue,1,9,,,,,,,\n"  # row 11: interference outside 0-4
+    )
+    preview = preview_of(patient_client, csv_text)
+    problems = [str(problem) for problem in preview.problems]
+
+    assert len(problems) == 9, problems
+    expected = [
+        ("Row 3", "unknown symptom “Gremlins”"),
+        ("Row 4", "is in the future"),
+        ("Row 5", "grade 7 is outside 0 to 4"),
+        ("Row 6", "upper number is between 60 and 260"),
+        ("Row 7", "Give both blood pressure numbers"),
+        ("Row 8", "“05/01/2025” is not a date written as YYYY-MM-DD"),
+        ("Row 9", "already graded for 2025-01-05 in row 2"),
+        ("Row 10", "dose taken “often” is not one of"),
+        ("Row 11", "interference 9 is outside 0 to 4"),
+    ]
+    for where, reason in expected:
+        assert any(p.startswith(where + ":") and reason.lower() in p.lower() for p in problems), (
+            where,
+            reason,
+            problems,
+        )
+    assert not preview.can_import
+    html = patient_client.get(PREVIEW).content.decode()
+    assert "9 problems to fix" in html
+    assert "Import all of this" not in html
+
+    response = confirm(patient_client)
+    assert response.status_code == 400
+    assert not DayLog.objects.exists()
+
+
+def test_conflicting_day_values_in_two_rows_are_reported(patient_client, library):
+    csv_text = HEADER + "2025-01-05,Fatigue,1,,,,120,80,,,\n2025-01-05,Nausea,1,,,,130,80,,,\n"
+
+    problems = [str(p) for p in preview_of(patient_client, csv_text).problems]
+
+    assert problems == [
+        "Row 3: The blood pressure (upper) differs from row 2 for the same date (2025-01-05); a day has one value."
+    ]
+
+
+def test_json_errors_name_the_day_or_treatment(patient_client, library, today):
+    document = {
+        "format": "gist-journal",
+        "version": 1,
+        "treatments": [
+            {
+                "drug": "unobtainium",
+                "dose_mg": "400",
+                "intakes_per_day": 1,
+                "starts_on": "2025-01-01",
+                "reason": "first",
+            },
+            {
+                "drug": "imatinib",
+                "dose_mg": "4000",
+                "intakes_per_day": 1,
+                "starts_on": "2025-02-01",
+                "reason": "first",
+            },
+        ],
+        "days": [
+            {"date": "2025-01-05", "reports": [{"symptom": "fatigue", "grade": 5}]},
+            {"date": (today + timedelta(days=1)).isoformat(), "reports": []},
+            {"date": "2025-01-06", "systolic": 120, "diastolic": 130, "reports": []},
+            {"date": "2025-01-07", "reports": [{"symptom": "gremlins", "grade": 1}]},
+        ],
+    }
+    preview = preview_of(patient_client, json.dumps(document), "export.json")
+    problems = [str(p) for p in preview.problems]
+
+    assert any(p.startswith("Treatment starting 2025-01-01: Unknown drug") for p in problems)
+    assert any(
+        p.startswith("Treatment starting 2025-02-01: Dose") and "extra zero" in p for p in problems
+    )
+    assert "Day 2025-01-05: The Fatigue grade 5 is outside 0 to 4." in problems
+    assert any(p.startswith("Day 2:") and "in the future" in p for p in problems)
+    assert any(p.startswith("Day 2025-01-06:") and "smaller than the upper" in p for p in problems)
+    assert any(p.startswith("Day 2025-01-07: Unknown symptom “gremlins”") for p in problems)
+    assert len(problems) == 6
+
+
+def test_a_treatment_overlapping_the_journals_own_is_refused(patient_client, patient, imatinib):
+    make_treatment(patient, imatinib, starts_on=date(2025, 1, 1))
+    document = {
+        "format": "gist-journal",
+        "version": 1,
+        "treatments": [
+            {
+                "drug": "sunitinib",
+                "dose_mg": "50",
+                "intakes_per_day": 1,
+                "days_on": 28,
+                "days_off": 14,
+                "starts_on": "2025-02-01",
+                "ends_on": None,
+                "reason": "progression",
+            }
+        ],
+        "days": [],
+    }
+
+    preview = preview_of(patient_client, json.dumps(document), "export.json")
+
+    assert [str(p) for p in preview.problems] == [
+        "Treatment starting 2025-02-01: It overlaps your imatinib 400 mg period. "
+        "Treatment periods cannot overlap."
+    ]
+
+
+def test_a_stale_preview_cannot_be_confirmed(patient_client, library):
+    preview_of(patient_client, "date,symptom,grade\n2025-01-05,Fatigue,1\n")
+
+    response = patient_client.post(CONFIRM, {"digest": "0" * 64})
+
+    assert response.status_code == 302
+    assert not DayLog.objects.exists()
+
+
+def test_cancel_forgets_the_file(patient_client, library):
+    preview_of(patient_client, "date,symptom,grade\n2025-01-05,Fatigue,1\n")
+
+    patient_client.post(CONFIRM, {"cancel": "1"})
+
+    assert "journal_import" not in patient_client.session
+    assert patient_client.get(PREVIEW).status_code == 302
+    assert not DayLog.objects.exists()
+
+
+# --- Access ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("url", [IMPORT, PREVIEW, CONFIRM])
+def test_anonymous_is_sent_to_log_in(client, url):
+    response = client.post(url) if url == CONFIRM else client.get(url)
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+
+
+def test_wrong_methods_are_refused(patient_client, library):
+    assert patient_client.get(CONFIRM).status_code == 405
+    assert patient_client.post(PREVIEW).status_code == 405
+    assert patient_client.put(IMPORT).status_code == 405
+
+
+def test_upload_page_shows_the_form_with_a_label(patient_client, library):
+    html = patient_client.get(IMPORT).content.decode()
+
+    assert "Your file (.json or .csv)" in html
+    assert 'enctype="multipart/form-data"' in html
+
+
+def test_caregiver_imports_into_their_own_journal_only(
+    caregiver_client, caregiver, patient, journal
+):
+    preview_of(caregiver_client, "date,symptom,grade\n2025-01-05,Fatigue,1\n")
+    confirm(caregiver_client)
+
+    assert DayLog.objects.for_patient(caregiver).count() == 1
+    assert DayLog.objects.for_patient(patient).count() == 3
+    assert not DayLog.objects.for_patient(patient).filter(date=date(2025, 1, 5)).exists()
+
+
+def test_two_years_import_in_one_go_with_bounded_queries(
+    client, patient, long_journal, django_assert_max_num_queries
+):
+    client.force_login(patient)
+    exported = client.get(reverse("journal:export_json")).content
+    newcomer = make_user("newcomer")
+    client.force_login(newcomer)
+    Profile.objects.for_user(newcomer)
+
+    with django_assert_max_num_queries(25):
+        preview = preview_of(client, exported, "gist-journal.json")
+    # Bulk inserts: about 6,000 reports go in some 40 statements (SQLite takes at most 999
+    # parameters per statement), never one per row.
+    with django_assert_max_num_queries(100):
+        confirm(client)
+
+    assert preview.can_import
+    assert DayLog.objects.for_patient(newcomer).count() == 730
+    assert (
+        SymptomReport.objects.for_patient(newcomer).count()
+        == SymptomReport.objects.for_patient(patient).count()
+    )

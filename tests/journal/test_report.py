@@ -1,0 +1,272 @@
+"""The clinic-visit report: content for a known journal, dates, query count, access."""
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from journal.models import AccessEvent, CareShare, DoseTaken, SymptomReport
+from tests.journal.conftest import make_day, make_treatment
+
+REPORT = reverse("journal:report")
+MARCH = {"start": "2025-03-03", "end": "2025-03-23"}  # three whole weeks, Monday to Sunday
+
+
+def care_report(share):
+    return reverse("care:report", args=[share.pk])
+
+
+@pytest.fixture
+def march(patient, symptoms, imatinib, sunitinib):
+    """A hand-made journal around March 2025 (weeks starting 3, 10 and 17 March)."""
+    hfs, fatigue, diarrhoea = (
+        symptoms["hand-foot-syndrome"],
+        symptoms["fatigue"],
+        symptoms["diarrhoea"],
+    )
+    make_treatment(patient, imatinib, starts_on=date(2025, 1, 1), ends_on=date(2025, 3, 9))
+    make_treatment(
+        patient,
+        sunitinib,
+        dose_mg=Decimal("50"),
+        days_on=28,
+        days_off=14,
+        starts_on=date(2025, 3, 10),
+        reason="side_effects",
+    )
+    # Outside the range on both sides: the Sunday before (same week as 24 Feb) and after.
+    make_day(patient, date(2025, 3, 2), {hfs: 4}, note="Outside before.")
+    make_day(patient, date(2025, 3, 25), {hfs: 4}, note="Outside after.")
+    make_day(
+        patient,
+        date(2025, 3, 3),
+        {hfs: 1, fatigue: 2},
+        systolic=130,
+        diastolic=85,
+        weight_kg=Decimal("70.0"),
+    )
+    day = make_day(
+        patient,
+        date(2025, 3, 5),
+        {fatigue: 1},
+        systolic=145,
+        diastolic=92,
+        note="Could not walk far.",
+        for_doctor=True,
+    )
+    SymptomReport.objects.create(day=day, symptom=hfs, grade=3, note="Blisters on both heels.")
+    make_day(
+        patient,
+        date(2025, 3, 11),
+        {hfs: 2, fatigue: 4},
+        dose_taken=DoseTaken.SOME,
+        systolic=162,
+        diastolic=101,
+        weight_kg=Decimal("69.0"),
+    )
+    make_day(patient, date(2025, 3, 12), {fatigue: 1}, dose_taken=DoseTaken.MISSED)
+    make_day(patient, date(2025, 3, 20), {diarrhoea: 2}, weight_kg=Decimal("68.5"))
+
+
+# --- Content ---------------------------------------------------------------------------------
+
+
+def test_week_table_holds_the_worst_grade_of_each_symptom_each_week(patient_client, march):
+    response = patient_client.get(REPORT, MARCH)
+
+    assert response.status_code == 200
+    weeks = response.context["weeks"]
+    assert [s.slug for s in weeks["symptoms"]] == ["hand-foot-syndrome", "fatigue", "diarrhoea"]
+    assert [
+        (row["start"], row["end"], row["days_logged"], row["grades"]) for row in weeks["rows"]
+    ] == [
+        (date(2025, 3, 3), date(2025, 3, 9), 2, [3, 2, None]),
+        (date(2025, 3, 10), date(2025, 3, 16), 2, [2, 4, None]),
+        (date(2025, 3, 17), date(2025, 3, 23), 1, [None, None, 2]),
+    ]
+    html = response.content.decode()
+    assert "Severe (3)" in html and "Very severe (4)" in html and "Moderate (2)" in html
+
+
+def test_a_range_starting_mid_week_counts_only_its_own_days(patient_client, march):
+    response = patient_client.get(REPORT, {"start": "2025-03-04", "end": "2025-03-09"})
+
+    rows = response.context["weeks"]["rows"]
+    assert [(row["start"], row["end"], row["grades"]) for row in rows] == [
+        (date(2025, 3, 4), date(2025, 3, 9), [3, 1]),
+    ]
+
+
+def test_report_summarises_treatment_vitals_adherence_notes_and_alerts(patient_client, march):
+    response = patient_client.get(REPORT, MARCH)
+    ctx, html = response.context, response.content.decode()
+
+    assert "Clinic report: Pat" in html
+    assert [t.drug.slug for t in ctx["treatments"]] == ["imatinib", "sunitinib"]
+    assert [t.changed_in_range for t in ctx["treatments"]] == [False, True]
+    assert "Changed on 10 Mar 2025" in html
+
+    bp = ctx["bp"]
+    assert (bp["readings"], bp["max_systolic"], bp["high_readings"]) == (3, 162, 2)
+    assert "average 146/93 mmHg" in html
+    assert "highest 162/101 on 11 Mar 2025" in html
+
+    assert ctx["weight"]["change"] == Decimal("-1.5")
+    assert "down 1.5 kg" in html
+
+    adherence = ctx["adherence"]
+    assert (adherence["taken_all"], adherence["taken_some"], adherence["missed"]) == (3, 1, 1)
+    assert adherence["percent_all"] == 60
+
+    assert [entry["day"].date for entry in ctx["severe_days"]] == [
+        date(2025, 3, 5),
+        date(2025, 3, 11),
+    ]
+    assert "Blisters on both heels." in html
+    assert [note["note"] for note in ctx["doctor_notes"]] == ["Could not walk far."]
+    assert [(r.day.date, r.symptom.slug) for r in ctx["symptom_alerts"]] == [
+        (date(2025, 3, 5), "hand-foot-syndrome"),
+        (date(2025, 3, 11), "hand-foot-syndrome"),
+        (date(2025, 3, 11), "fatigue"),
+    ]
+    assert [reading["systolic"] for reading in ctx["bp_alerts"]] == [162]
+    assert "Outside before." not in html and "Outside after." not in html
+
+
+def test_default_range_starts_at_the_last_clinic_visit(patient_client, profile, today):
+    profile.last_visit_on = today - timedelta(days=10)
+    profile.save()
+
+    response = patient_client.get(REPORT)
+
+    assert (response.context["start"], response.context["end"]) == (profile.last_visit_on, today)
+    assert "since the last clinic visit" in response.content.decode()
+
+
+def test_default_range_is_six_weeks_without_a_visit_date(patient_client, today, library):
+    response = patient_client.get(REPORT)
+
+    assert response.context["end"] == today
+    assert response.context["days_in_range"] == 42
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"start": "not-a-date"},
+        {"start": "2025-13-45", "end": "2025-03-01"},
+        {"start": "2025-03-20", "end": "2025-03-01"},
+    ],
+)
+def test_unusable_dates_fall_back_to_the_default_range_with_a_message(
+    patient_client, today, library, query
+):
+    response = patient_client.get(REPORT, query)
+
+    assert response.status_code == 200
+    assert response.context["end"] == today
+    assert response.context["days_in_range"] == 42
+    assert "could not be used" in response.content.decode()
+
+
+def test_an_end_in_the_future_is_cut_to_today(patient_client, today, library):
+    response = patient_client.get(
+        REPORT, {"start": (today - timedelta(days=3)).isoformat(), "end": "2999-01-01"}
+    )
+
+    assert response.context["end"] == today
+    assert response.context["days_in_range"] == 4
+    assert "cannot cover days still to come" in response.content.decode()
+
+
+def test_grades_are_words_and_numbers_on_a_print_stylesheet(patient_client, march):
+    html = patient_client.get(REPORT, MARCH).content.decode()
+
+    assert "css/report.css" in html
+    assert "Print or save as PDF" in html
+    assert "<script>" not in html and "style=" not in html  # CSP: no inline script or style
+
+
+def test_query_count_does_not_grow_with_the_journal(
+    patient_client, long_journal, today, django_assert_max_num_queries
+):
+    whole = {"start": (today - timedelta(days=729)).isoformat(), "end": today.isoformat()}
+    with django_assert_max_num_queries(20):
+        response = patient_client.get(REPORT, whole)
+    assert response.status_code == 200
+    assert len(response.context["weeks"]["rows"]) >= 104
+
+
+def test_query_count_is_the_same_for_a_small_journal(
+    patient_client, profile, march, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(20):
+        patient_client.get(REPORT, MARCH)
+
+
+# --- Access ----------------------------------------------------------------------------------
+
+
+def test_anonymous_is_sent_to_log_in(client, share):
+    for url in (REPORT, care_report(share)):
+        response = client.get(url)
+        assert response.status_code == 302
+        assert response.url.startswith(reverse("login"))
+
+
+def test_caregiver_reads_the_report_without_private_notes(caregiver_client, share, march):
+    response = caregiver_client.get(care_report(share), MARCH)
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Clinic report: Pat" in html
+    assert "journal (read-only)" in html
+    assert response.context["weeks"]["rows"][0]["grades"] == [3, 2, None]
+    assert "Blisters on both heels." not in html
+    assert "Could not walk far." not in html
+    assert "notes are private" in html
+    assert AccessEvent.objects.filter(share=share, page="report").count() == 1
+
+
+def test_caregiver_allowed_notes_sees_them(caregiver_client, share, march):
+    share.can_see_notes = True
+    share.save()
+
+    html = caregiver_client.get(care_report(share), MARCH).content.decode()
+
+    assert "Blisters on both heels." in html
+    assert "Could not walk far." in html
+
+
+def test_caregiver_cannot_post_to_the_report(caregiver_client, share, march):
+    response = caregiver_client.post(care_report(share), MARCH)
+
+    assert response.status_code == 403
+    assert not AccessEvent.objects.filter(share=share).exists()
+
+
+def test_owner_post_is_not_allowed(patient_client, march):
+    assert patient_client.post(REPORT).status_code == 405
+
+
+def test_stranger_cannot_read_someone_elses_report(stranger_client, share, march):
+    response = stranger_client.get(care_report(share))
+
+    assert response.status_code == 404
+    assert not AccessEvent.objects.exists()
+
+
+def test_revoked_caregiver_gets_404(caregiver_client, share, march):
+    CareShare.objects.filter(pk=share.pk).update(revoked_at=share.accepted_at)
+
+    assert caregiver_client.get(care_report(share)).status_code == 404
+
+
+def test_own_report_shows_only_own_journal(stranger_client, march):
+    response = stranger_client.get(REPORT, MARCH)
+
+    assert response.status_code == 200
+    assert response.context["weeks"]["symptoms"] == []
+    assert response.context["adherence"]["days"] == 0
+    assert "Blisters" not in response.content.decode()

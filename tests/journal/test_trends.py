@@ -1,0 +1,512 @@
+"""Trends: the aggregating querysets against hand-computed numbers, the chart payload, the page."""
+
+import json
+import re
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from journal.models import DayLog, DoseTaken, Profile, SymptomReport, Treatment
+from journal.trends import build_trends, change_label, off_periods, percent
+from library.models import Drug, Symptom
+
+# Hand-foot syndrome grades over two fortnights: 9 of 14 days at grade 2 or worse on 50 mg
+# (64%), 3 of 14 on 37.5 mg (21%); averages 23/14 and 14/14.
+HFS_AT_50 = [2, 2, 3, 1, 2, 2, 0, 2, 3, 2, 1, 1, 2, 0]
+HFS_AT_37_5 = [1, 1, 2, 0, 1, 1, 2, 1, 0, 1, 2, 1, 1, 0]
+FATIGUE = [1] * 14
+
+
+def make_symptom(slug, name, order):
+    return Symptom.objects.create(
+        slug=slug,
+        name=name,
+        order=order,
+        body_area="skin",
+        description=f"{name}.",
+        ctcae_term=name,
+        **{f"grade_{n}": f"Grade {n}." for n in (1, 2, 3, 4)},
+    )
+
+
+@pytest.fixture
+def hfs(db):
+    return make_symptom("hand-foot-syndrome", "Hand-foot syndrome", 1)
+
+
+@pytest.fixture
+def fatigue(db):
+    return make_symptom("fatigue", "Fatigue", 2)
+
+
+@pytest.fixture
+def sunitinib(db):
+    return Drug.objects.create(slug="sunitinib", name="sunitinib", how_it_works="Blocks KIT.")
+
+
+def add_day(patient, day, treatment=None, grades=(), **fields):
+    fields.setdefault("dose_taken", DoseTaken.ALL)
+    log = DayLog.objects.create(patient=patient, date=day, treatment=treatment, **fields)
+    for symptom, grade in grades:
+        SymptomReport.objects.create(day=log, symptom=symptom, grade=grade)
+    return log
+
+
+def dose_reduction(patient, sunitinib, hfs, fatigue, first_day):
+    """14 days of sunitinib 50 mg (4 days on, 2 off), then 14 days of 37.5 mg every day."""
+    high = Treatment.objects.create(
+        patient=patient,
+        drug=sunitinib,
+        dose_mg=Decimal("50"),
+        days_on=4,
+        days_off=2,
+        starts_on=first_day,
+        ends_on=first_day + timedelta(days=13),
+    )
+    low = Treatment.objects.create(
+        patient=patient,
+        drug=sunitinib,
+        dose_mg=Decimal("37.5"),
+        starts_on=first_day + timedelta(days=14),
+        reason="side_effects",
+    )
+    for n, grade in enumerate(HFS_AT_50):
+        add_day(
+            patient,
+            first_day + timedelta(days=n),
+            high,
+            [(hfs, grade), (fatigue, FATIGUE[n])],
+            dose_taken=DoseTaken.ALL if n % 6 < 4 else DoseTaken.BREAK,
+            systolic=150,
+            diastolic=95,
+        )
+    for n, grade in enumerate(HFS_AT_37_5):
+        add_day(
+            patient,
+            first_day + timedelta(days=14 + n),
+            low,
+            [(hfs, grade)],
+            dose_taken=DoseTaken.MISSED if n == 3 else DoseTaken.ALL,
+            weight_kg=Decimal("70.5"),
+        )
+    return high, low
+
+
+# --- Querysets -------------------------------------------------------------------------------
+
+
+def test_by_treatment_counts_days_average_and_grade_2_or_worse(patient, sunitinib, hfs, fatigue):
+    high, low = dose_reduction(patient, sunitinib, hfs, fatigue, date(2025, 1, 6))
+
+    rows = {
+        (row["treatment_id"], row["symptom_id"]): row
+        for row in SymptomReport.objects.for_patient(patient).by_treatment()
+    }
+
+    assert rows[high.pk, hfs.pk]["days"] == 14
+    assert rows[high.pk, hfs.pk]["days_2_plus"] == 9
+    assert rows[high.pk, hfs.pk]["average"] == pytest.approx(23 / 14)
+    assert rows[low.pk, hfs.pk]["days"] == 14
+    assert rows[low.pk, hfs.pk]["days_2_plus"] == 3
+    assert rows[low.pk, hfs.pk]["average"] == pytest.approx(1.0)
+    assert rows[high.pk, fatigue.pk]["days_2_plus"] == 0
+    assert (low.pk, fatigue.pk) not in rows
+
+
+def test_by_treatment_leaves_out_days_without_a_treatment(patient, hfs):
+    add_day(patient, date(2025, 1, 1), None, [(hfs, 3)])
+    assert list(SymptomReport.objects.for_patient(patient).by_treatment()) == []
+
+
+def test_by_cycle_day_counts_from_the_periods_start_in_sql(patient, sunitinib, hfs):
+    # The period starts two days before the first log and the days cross a year end, so the
+    # day of the cycle is neither the log's position nor anything a month boundary resets.
+    cycle = Treatment.objects.create(
+        patient=patient,
+        drug=sunitinib,
+        dose_mg=Decimal("50"),
+        days_on=4,
+        days_off=2,
+        starts_on=date(2024, 12, 27),
+    )
+    grades = [1, 2, 3, 3, 1, 0, 1, 2, 3, 4, 2, 0]
+    for n, grade in enumerate(grades):
+        add_day(patient, date(2024, 12, 29) + timedelta(days=n), cycle, [(hfs, grade)])
+
+    rows = {
+        row["cycle_day"]: row for row in SymptomReport.objects.for_patient(patient).by_cycle_day()
+    }
+
+    # 29 Dec is day 3 of the cycle; each cycle day is seen twice, six days apart.
+    expected = {3: (1 + 1) / 2, 4: (2 + 2) / 2, 5: (3 + 3) / 2, 6: (3 + 4) / 2, 1: (1 + 2) / 2}
+    expected[2] = (0 + 0) / 2
+    assert {day: row["average"] for day, row in rows.items()} == pytest.approx(expected)
+    assert all(row["days"] == 2 for row in rows.values())
+    assert all(row["treatment_id"] == cycle.pk for row in rows.values())
+    for log in DayLog.objects.filter(patient=patient):
+        assert log.treatment.cycle_day(log.date).day in rows
+
+
+def test_by_cycle_day_ignores_continuous_schedules(patient, sunitinib, hfs, fatigue):
+    high, low = dose_reduction(patient, sunitinib, hfs, fatigue, date(2025, 1, 6))
+    rows = list(SymptomReport.objects.for_patient(patient).by_cycle_day())
+    assert {row["treatment_id"] for row in rows} == {high.pk}
+    assert {row["cycle_day"] for row in rows} == {1, 2, 3, 4, 5, 6}
+
+
+def test_weekly_worst_takes_the_highest_grade_of_each_monday_week(patient, hfs):
+    for day, grade in [(3, 1), (5, 3), (9, 2), (10, 0), (11, 1)]:
+        add_day(patient, date(2025, 3, day), None, [(hfs, grade)])
+
+    rows = list(SymptomReport.objects.for_patient(patient).weekly_worst())
+
+    assert [(row["on"], row["worst"]) for row in rows] == [
+        (date(2025, 3, 3), 3),
+        (date(2025, 3, 10), 1),
+    ]
+
+
+def test_daily_grades_are_one_row_per_symptom_and_day(patient, hfs, fatigue):
+    add_day(patient, date(2025, 3, 2), None, [(hfs, 2), (fatigue, 1)])
+    add_day(patient, date(2025, 3, 1), None, [(hfs, 3)])
+
+    rows = list(SymptomReport.objects.for_patient(patient).daily_grades())
+
+    assert [(row["symptom_id"], row["on"], row["worst"]) for row in rows] == [
+        (hfs.pk, date(2025, 3, 1), 3),
+        (hfs.pk, date(2025, 3, 2), 2),
+        (fatigue.pk, date(2025, 3, 2), 1),
+    ]
+
+
+def test_adherence_by_treatment_counts_each_answer(patient, sunitinib, hfs, fatigue):
+    high, low = dose_reduction(patient, sunitinib, hfs, fatigue, date(2025, 1, 6))
+    add_day(patient, date(2025, 2, 3), low, dose_taken="")
+
+    rows = {row["treatment_id"]: row for row in DayLog.objects.adherence_by_treatment()}
+
+    assert rows[high.pk] | {"treatment_id": 0} == {
+        "treatment_id": 0,
+        "days": 14,
+        "taken_all": 10,
+        "taken_some": 0,
+        "missed": 0,
+        "planned_break": 4,
+        "unanswered": 0,
+    }
+    assert rows[low.pk]["days"] == 15
+    assert rows[low.pk]["taken_all"] == 13
+    assert rows[low.pk]["missed"] == 1
+    assert rows[low.pk]["unanswered"] == 1
+
+
+def test_weekly_vitals_average_each_week(patient):
+    add_day(patient, date(2025, 3, 3), systolic=140, diastolic=90, weight_kg=Decimal("70.0"))
+    add_day(patient, date(2025, 3, 4), systolic=150, diastolic=95)
+    add_day(patient, date(2025, 3, 12), weight_kg=Decimal("71.0"))
+    add_day(patient, date(2025, 3, 13))
+
+    rows = list(DayLog.objects.for_patient(patient).weekly_vitals())
+
+    assert [row["on"] for row in rows] == [date(2025, 3, 3), date(2025, 3, 10)]
+    assert rows[0]["avg_systolic"] == pytest.approx(145)
+    assert rows[0]["avg_diastolic"] == pytest.approx(92.5)
+    assert float(rows[0]["avg_weight_kg"]) == pytest.approx(70.0)
+    assert rows[1]["avg_systolic"] is None
+    assert float(rows[1]["avg_weight_kg"]) == pytest.approx(71.0)
+
+
+# --- Arranging the rows ----------------------------------------------------------------------
+
+
+def test_percent_rounds_half_up():
+    assert percent(9, 14) == 64
+    assert percent(3, 14) == 21
+    assert percent(1, 8) == 13
+    assert percent(0, 0) == 0
+
+
+def test_change_labels_name_what_changed(sunitinib, patient):
+    imatinib = Drug.objects.create(slug="imatinib", name="imatinib", how_it_works="Blocks KIT.")
+
+    def period(drug, dose, **kwargs):
+        return Treatment(patient=patient, drug=drug, dose_mg=Decimal(dose), **kwargs)
+
+    fifty = period(sunitinib, "50", days_on=28, days_off=14)
+    assert change_label(fifty, period(sunitinib, "37.5")) == "sunitinib 50 mg → 37.5 mg"
+    assert change_label(period(imatinib, "400"), fifty) == "imatinib 400 mg → sunitinib 50 mg"
+    assert change_label(None, fifty) == "started sunitinib 50 mg"
+    assert (
+        change_label(fifty, period(sunitinib, "50"))
+        == "sunitinib 50 mg: 28 days on, 14 days off → every day"
+    )
+
+
+def test_off_periods_follow_the_cycle_and_stop_with_the_period(patient, sunitinib):
+    cycled = Treatment(
+        patient=patient,
+        drug=sunitinib,
+        dose_mg=Decimal("50"),
+        days_on=28,
+        days_off=14,
+        starts_on=date(2025, 1, 1),
+        ends_on=date(2025, 3, 20),
+    )
+    assert off_periods([cycled], date(2025, 1, 1), date(2025, 3, 31)) == [
+        {"from": date(2025, 1, 29), "to": date(2025, 2, 11)},
+        {"from": date(2025, 3, 12), "to": date(2025, 3, 20)},
+    ]
+    # A range starting mid-break clips the band.
+    assert off_periods([cycled], date(2025, 2, 5), date(2025, 2, 20)) == [
+        {"from": date(2025, 2, 5), "to": date(2025, 2, 11)},
+    ]
+
+
+def test_build_trends_by_dose_summary_and_payload(patient, sunitinib, hfs, fatigue):
+    first_day = date(2025, 1, 6)
+    high, low = dose_reduction(patient, sunitinib, hfs, fatigue, first_day)
+    end = first_day + timedelta(days=27)
+
+    trends = build_trends(patient=patient, symptoms=[hfs, fatigue], start=first_day, end=end)
+
+    assert trends.summary == "Hand-foot syndrome: grade ≥2 on 64% of days at 50 mg, 21% at 37.5 mg"
+    assert [p.treatment for p in trends.periods] == [high, low]
+    assert [p.days_logged for p in trends.periods] == [14, 14]
+    assert trends.periods[0].row_cells[0].share_2_plus == 64
+    assert trends.periods[0].row_cells[0].average == 1.6
+    assert trends.periods[1].row_cells[1] is None  # no fatigue reported on 37.5 mg
+    assert not trends.weekly
+
+    data = trends.chart_data()
+    assert data["changes"] == [
+        {"on": "2025-01-06", "label": "started sunitinib 50 mg"},
+        {"on": "2025-01-20", "label": "sunitinib 50 mg → 37.5 mg"},
+    ]
+    # Days 5-6 and 11-12 of the 4-on/2-off period are off days.
+    assert data["offPeriods"] == [
+        {"from": "2025-01-10", "to": "2025-01-11"},
+        {"from": "2025-01-16", "to": "2025-01-17"},
+    ]
+    hfs_series = data["symptoms"][0]
+    assert hfs_series["id"] == "symptom-hand-foot-syndrome"
+    assert [p["grade"] for p in hfs_series["points"]] == HFS_AT_50 + HFS_AT_37_5
+    assert hfs_series["points"][0] == {"on": "2025-01-06", "grade": 2}
+    assert data["bloodPressure"]["points"][0] == {
+        "on": "2025-01-06",
+        "systolic": 150,
+        "diastolic": 95,
+    }
+    assert len(data["weight"]["points"]) == 14
+    assert data["weight"]["points"][0] == {"on": "2025-01-20", "kg": 70.5}
+    # The table rows and the chart come from the same list.
+    assert [p["grade"] for p in trends.series[0].points] == [
+        p["grade"] for p in hfs_series["points"]
+    ]
+    assert [p["off_day"] for p in trends.series[0].points][4:6] == [True, True]
+
+    (cycle,) = data["cycles"]
+    assert cycle["id"] == f"cycle-{high.pk}"
+    assert cycle["length"] == 6
+    assert cycle["daysOn"] == 4
+    hfs_cycle = cycle["series"][0]["points"]
+    # Cycle day 1 is 6, 12 and 18 Jan (grades 2, 0, 2): average 1.3.
+    assert hfs_cycle[0] == {"day": 1, "average": 1.3}
+    assert [p["day"] for p in hfs_cycle] == [1, 2, 3, 4, 5, 6]
+
+
+def test_long_ranges_are_charted_by_weekly_worst_grade(patient, sunitinib, hfs, fatigue):
+    first_day = date(2025, 1, 6)  # a Monday
+    dose_reduction(patient, sunitinib, hfs, fatigue, first_day)
+
+    trends = build_trends(
+        patient=patient, symptoms=[hfs], start=first_day, end=first_day + timedelta(days=199)
+    )
+
+    assert trends.weekly
+    points = trends.chart_data()["symptoms"][0]["points"]
+    assert points == [
+        {"on": "2025-01-06", "grade": max(HFS_AT_50[:7])},
+        {"on": "2025-01-13", "grade": max(HFS_AT_50[7:])},
+        {"on": "2025-01-20", "grade": max(HFS_AT_37_5[:7])},
+        {"on": "2025-01-27", "grade": max(HFS_AT_37_5[7:])},
+    ]
+    # By-dose numbers do not depend on the chart's bucket.
+    assert "64% of days at 50 mg" in trends.summary
+
+
+# --- The page --------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def journal_today(patient, hfs, fatigue):
+    return Profile.objects.for_user(patient).today()
+
+
+@pytest.fixture
+def recent_reduction(patient, sunitinib, hfs, fatigue, journal_today):
+    return dose_reduction(patient, sunitinib, hfs, fatigue, journal_today - timedelta(days=27))
+
+
+def trends_data(response) -> dict:
+    match = re.search(
+        r'<script id="trends-data" type="application/json">(.*?)</script>',
+        response.content.decode(),
+        re.S,
+    )
+    return json.loads(match.group(1))
+
+
+def test_patient_sees_charts_tables_and_summary(patient_client, recent_reduction):
+    response = patient_client.get(reverse("journal:trends"))
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Hand-foot syndrome: grade ≥2 on 64% of days at 50 mg, 21% at 37.5 mg" in page
+    assert "sunitinib 50 mg → 37.5 mg" in page
+    assert 'id="chart-symptom-hand-foot-syndrome"' in page
+    assert 'id="chart-blood-pressure"' in page
+    assert 'id="chart-weight"' in page
+    assert "Show as table" in page
+    assert "By day of the cycle" in page
+    data = trends_data(response)
+    assert data["changes"][-1]["label"] == "sunitinib 50 mg → 37.5 mg"
+    assert not data["weekly"]
+
+
+def test_page_has_no_inline_script_or_style(patient_client, recent_reduction):
+    page = patient_client.get(reverse("journal:trends")).content.decode()
+    for tag in re.findall(r"<script[^>]*>", page):
+        assert "src=" in tag or 'type="application/json"' in tag, tag
+    assert "style=" not in page
+
+
+def test_range_all_and_a_symptom_narrow_the_page(patient_client, recent_reduction):
+    response = patient_client.get(reverse("journal:trends"), {"range": "30", "symptom": "fatigue"})
+    data = trends_data(response)
+    assert [s["id"] for s in data["symptoms"]] == ["symptom-fatigue"]
+    today = date.fromisoformat(data["end"])
+    assert date.fromisoformat(data["start"]) == today - timedelta(days=29)
+
+    response = patient_client.get(reverse("journal:trends"), {"range": "all"})
+    data = trends_data(response)
+    assert data["start"] == data["changes"][0]["on"]  # the first logged day
+
+
+def test_unknown_range_or_symptom_falls_back_to_the_defaults(patient_client, recent_reduction):
+    response = patient_client.get(
+        reverse("journal:trends"), {"range": "forever", "symptom": "not-a-symptom"}
+    )
+    assert response.status_code == 200
+    data = trends_data(response)
+    assert (date.fromisoformat(data["end"]) - date.fromisoformat(data["start"])).days == 89
+    assert len(data["symptoms"]) == 2
+
+
+def test_empty_journal_shows_friendly_page(patient_client, hfs):
+    response = patient_client.get(reverse("journal:trends"))
+    assert response.status_code == 200
+    assert "No symptoms recorded in this range." in response.content.decode()
+
+
+def test_owner_cannot_post_to_trends(patient_client):
+    assert patient_client.post(reverse("journal:trends")).status_code == 405
+
+
+def test_caregiver_trends_leave_out_nothing_but_forms(caregiver_client, share, recent_reduction):
+    response = caregiver_client.get(reverse("care:trends", args=[share.pk]))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "You are viewing Pat's journal (read-only)" in page
+    assert "sunitinib 50 mg → 37.5 mg" in page
+    # The only form is the site-wide log-out button.
+    assert re.findall(r"<form[^>]*>", page) == [
+        f'<form method="post" action="{reverse("logout")}" class="d-inline">'
+    ]
+
+
+# --- Query counts ----------------------------------------------------------------------------
+
+
+def long_journal(patient, sunitinib, symptoms, today, days):
+    """``days`` of daily logs ending today: 50 mg 28/14 then 37.5 mg, every symptom graded."""
+    start = today - timedelta(days=days - 1)
+    middle = start + timedelta(days=days // 2)
+    high = Treatment.objects.create(
+        patient=patient,
+        drug=sunitinib,
+        dose_mg=Decimal("50"),
+        days_on=28,
+        days_off=14,
+        starts_on=start,
+        ends_on=middle - timedelta(days=1),
+    )
+    low = Treatment.objects.create(
+        patient=patient, drug=sunitinib, dose_mg=Decimal("37.5"), starts_on=middle
+    )
+    logs = DayLog.objects.bulk_create(
+        DayLog(
+            patient=patient,
+            date=start + timedelta(days=n),
+            treatment=high if start + timedelta(days=n) < middle else low,
+            dose_taken=DoseTaken.ALL,
+            systolic=120 + n % 30,
+            diastolic=80,
+            weight_kg=Decimal("70.0") + n % 3,
+        )
+        for n in range(days)
+    )
+    SymptomReport.objects.bulk_create(
+        SymptomReport(day=log, symptom=symptom, grade=(n + i) % 5)
+        for n, log in enumerate(logs)
+        for i, symptom in enumerate(symptoms)
+    )
+
+
+def count_queries(client, url, **params) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url, params).status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize("range_key", ["30", "90", "365", "all"])
+def test_trends_query_count_does_not_grow_with_the_journal(
+    client, patient, make_user_pair, sunitinib, hfs, fatigue, range_key
+):
+    short_patient, long_patient = make_user_pair
+    today = Profile.objects.for_user(short_patient).today()
+    Profile.objects.for_user(long_patient)
+    long_journal(short_patient, sunitinib, [hfs, fatigue], today, 90)
+    long_journal(long_patient, sunitinib, [hfs, fatigue], today, 730)
+    url = reverse("journal:trends")
+
+    client.force_login(short_patient)
+    short = count_queries(client, url, range=range_key)
+    client.force_login(long_patient)
+    long = count_queries(client, url, range=range_key)
+
+    assert short == long
+    assert long <= 13
+
+
+@pytest.fixture
+def make_user_pair(db):
+    from tests.conftest import make_user
+
+    return make_user("short"), make_user("long")
+
+
+def test_caregiver_trends_on_a_two_year_journal_in_fixed_queries(
+    caregiver_client, share, patient, sunitinib, hfs, fatigue, django_assert_max_num_queries
+):
+    today = Profile.objects.for_user(patient).today()
+    long_journal(patient, sunitinib, [hfs, fatigue], today, 730)
+    with django_assert_max_num_queries(15):
+        response = caregiver_client.get(reverse("care:trends", args=[share.pk]), {"range": "all"})
+    assert response.status_code == 200
+    data = trends_data(response)
+    assert data["weekly"]
+    assert len(data["symptoms"][0]["points"]) in (105, 106)

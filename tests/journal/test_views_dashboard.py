@@ -1,0 +1,130 @@
+from datetime import timedelta
+from decimal import Decimal
+
+from django.urls import reverse
+
+from journal.models import AccessEvent, Grade
+from tests.journal.conftest import make_day, make_treatment
+
+DASHBOARD = reverse("journal:dashboard")
+
+
+def care_dashboard(share):
+    return reverse("care:dashboard", args=[share.pk])
+
+
+def test_anonymous_is_sent_to_log_in(client):
+    response = client.get(DASHBOARD)
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+
+
+def test_not_logged_today_offers_one_big_button(patient_client, library):
+    html = patient_client.get(DASHBOARD).content.decode()
+    assert "You have not logged today yet." in html
+    assert f'href="{reverse("journal:today")}">Log today</a>' in html
+
+
+def test_logged_today_says_so(patient_client, patient, today, library):
+    make_day(patient, today)
+    html = patient_client.get(DASHBOARD).content.decode()
+    assert "Today is logged." in html
+    assert "1 of" in html  # days logged this month
+
+
+def test_current_treatment_and_cycle_day(patient_client, patient, sunitinib, today):
+    make_treatment(
+        patient,
+        sunitinib,
+        dose_mg=Decimal("50"),
+        days_on=28,
+        days_off=14,
+        starts_on=today - timedelta(days=22),
+    )
+    html = patient_client.get(DASHBOARD).content.decode()
+    assert "Sunitinib 50 mg once daily" in html
+    assert "day 23 of 42, on treatment" in html
+
+
+def test_fourteen_day_strip_per_tracked_symptom(patient_client, patient, symptoms, profile, today):
+    make_day(patient, today - timedelta(days=3), {symptoms["fatigue"]: Grade.MODERATE})
+    make_day(patient, today - timedelta(days=20), {symptoms["fatigue"]: Grade.VERY_SEVERE})
+    response = patient_client.get(DASHBOARD)
+    strip = {row["symptom"].slug: row["cells"] for row in response.context["strip"]}
+    assert set(strip) == set(profile.tracked_symptoms.values_list("slug", flat=True))
+    assert len(strip["fatigue"]) == 14
+    grades = [grade for _, grade in strip["fatigue"]]
+    assert grades[-4] == 2
+    assert 4 not in grades
+    assert grades.count(None) == 13
+
+
+def test_recent_alerts_are_listed(patient_client, patient, symptoms, today, library):
+    make_day(patient, today - timedelta(days=2), {symptoms["hand-foot-syndrome"]: Grade.SEVERE})
+    make_day(patient, today - timedelta(days=1), systolic=170, diastolic=95)
+    make_day(patient, today - timedelta(days=30), {symptoms["fatigue"]: Grade.VERY_SEVERE})
+    response = patient_client.get(DASHBOARD)
+    alerts = response.context["alerts"]
+    assert [alert["log"].date for alert in alerts] == [
+        today - timedelta(days=1),
+        today - timedelta(days=2),
+    ]
+    assert "blood pressure 170/95" in response.content.decode()
+
+
+def test_todays_alert_shows_the_care_team_notice(
+    patient_client, patient, symptoms, profile, today
+):
+    profile.care_team_phone = "01632 960000"
+    profile.save()
+    make_day(patient, today, {symptoms["diarrhoea"]: Grade.VERY_SEVERE})
+    html = patient_client.get(DASHBOARD).content.decode()
+    assert "Contact your care team today" in html
+    assert "01632 960000" in html
+
+
+def test_caregiver_reads_the_dashboard_without_write_links(
+    caregiver_client, share, patient, symptoms, today
+):
+    make_day(patient, today - timedelta(days=1), {symptoms["fatigue"]: Grade.MILD})
+    response = caregiver_client.get(care_dashboard(share))
+    assert response.status_code == 200
+    # The page itself, without the navigation (which holds the caregiver's own journal links).
+    html = response.content.decode().split("<main", 1)[1]
+    assert "You are viewing Pat's journal (read-only)" in html
+    assert "Pat has not logged today yet." in html
+    assert f'href="{reverse("journal:today")}">Log today</a>' not in html
+    assert reverse("journal:treatment") + '">' not in html
+    assert reverse("care:history", args=[share.pk]) in html
+    assert AccessEvent.objects.filter(patient=patient, page="dashboard").count() == 1
+
+
+def test_caregiver_cannot_post_to_the_dashboard(caregiver_client, share, patient):
+    assert caregiver_client.post(care_dashboard(share)).status_code == 403
+    assert not AccessEvent.objects.exists()
+
+
+def test_stranger_gets_not_found_for_a_share_not_theirs(stranger_client, share):
+    assert stranger_client.get(care_dashboard(share)).status_code == 404
+    assert (
+        stranger_client.get(reverse("care:dashboard", args=[share.pk + 1000])).status_code == 404
+    )
+    assert not AccessEvent.objects.exists()
+
+
+def test_owner_post_is_refused(patient_client, library):
+    assert patient_client.post(DASHBOARD).status_code == 405
+
+
+def test_dashboard_query_count_is_fixed(
+    patient_client, long_journal, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(10):
+        assert patient_client.get(DASHBOARD).status_code == 200
+
+
+def test_shared_dashboard_query_count_is_fixed(
+    caregiver_client, share, long_journal, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(12):
+        assert caregiver_client.get(care_dashboard(share)).status_code == 200

@@ -1,0 +1,320 @@
+import re
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from journal.models import DayLog, Grade, Profile, SymptomReport
+from tests.journal.conftest import make_day, make_treatment
+
+
+def checked(html, name) -> list[str]:
+    """Values of the checked radio inputs named ``name``."""
+    return re.findall(
+        rf'<input[^>]*name="{re.escape(name)}"[^>]*value="([^"]*)"[^>]*\schecked', html
+    )
+
+
+def day_url(day):
+    return reverse("journal:day", args=[day.isoformat()])
+
+
+def form_data(profile, **overrides):
+    """A valid POST for the profile's tracked symptoms, all graded None."""
+    data = {f"grade_{symptom.slug}": "0" for symptom in profile.tracked_symptoms.all()}
+    data.update(
+        {"dose_taken": "all", "systolic": "", "diastolic": "", "weight_kg": "", "note": ""}
+    )
+    data.update(overrides)
+    return data
+
+
+# --- Access ----------------------------------------------------------------------------------
+
+
+def test_anonymous_is_sent_to_log_in(client, library, today):
+    response = client.get(day_url(today))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+
+
+def test_anonymous_cannot_post_a_day(client, profile, today):
+    response = client.post(day_url(today), form_data(profile))
+    assert response.status_code == 302
+    assert not DayLog.objects.exists()
+
+
+def test_today_redirects_to_the_patients_today(patient_client, today):
+    response = patient_client.get(reverse("journal:today"))
+    assert response.status_code == 302
+    assert response.url == day_url(today)
+
+
+def test_owner_sees_a_radio_group_per_tracked_symptom(patient_client, profile, today):
+    response = patient_client.get(day_url(today))
+    assert response.status_code == 200
+    html = response.content.decode()
+    for symptom in profile.tracked_symptoms.all():
+        assert f'<legend class="h4 mb-2">{symptom.name}</legend>' in html
+    assert html.count('type="radio" class="btn-check"') >= 5 * profile.tracked_symptoms.count()
+    for word in ("None", "Mild", "Moderate", "Severe", "Very severe"):
+        assert f">{word}</label>" in html
+
+
+def test_each_grade_shows_the_symptoms_own_meaning(patient_client, symptoms, today):
+    response = patient_client.get(day_url(today))
+    assert symptoms["hand-foot-syndrome"].grade_3 in response.content.decode()
+
+
+def test_library_guidance_sits_beside_each_symptom(patient_client, symptoms, today):
+    response = patient_client.get(day_url(today))
+    html = response.content.decode()
+    assert "library-symptom-guidance" in html
+    assert symptoms["hand-foot-syndrome"].get_absolute_url() in html
+
+
+def test_caregiver_posting_a_day_writes_only_their_own_journal(
+    caregiver_client, caregiver, patient, library, today
+):
+    profile = Profile.objects.for_user(caregiver)
+    response = caregiver_client.post(day_url(today), form_data(profile, note="mine"))
+    assert response.status_code == 302
+    assert not DayLog.objects.for_patient(patient).exists()
+    assert DayLog.objects.for_patient(caregiver).get().note == "mine"
+
+
+def test_caregiver_cannot_post_through_the_shared_journal(
+    caregiver_client, share, patient, library
+):
+    response = caregiver_client.post(reverse("care:dashboard", args=[share.pk]), {"note": "x"})
+    assert response.status_code == 403
+    assert not DayLog.objects.for_patient(patient).exists()
+
+
+def test_caregiver_on_the_day_page_sees_only_their_own_day(
+    caregiver_client, patient, profile, today
+):
+    make_day(patient, today, note="Private thought")
+    response = caregiver_client.get(day_url(today))
+    assert response.status_code == 200
+    assert "Private thought" not in response.content.decode()
+
+
+def test_wrong_method_is_refused(patient_client, library, today):
+    assert patient_client.put(day_url(today)).status_code == 405
+    assert patient_client.delete(day_url(today)).status_code == 405
+
+
+# --- Saving ----------------------------------------------------------------------------------
+
+
+def test_saving_a_day_stores_everything_and_shows_it_again(
+    patient_client, patient, profile, today
+):
+    data = form_data(
+        profile,
+        **{"grade_fatigue": "2", "interference_fatigue": "1", "note_fatigue": "after lunch"},
+        systolic="132",
+        diastolic="84",
+        weight_kg="71.5",
+        note="Walked to the shop.",
+        for_doctor="on",
+    )
+    response = patient_client.post(day_url(today), data)
+    assert response.status_code == 302
+    assert response.url == day_url(today)
+    log = DayLog.objects.get(patient=patient, date=today)
+    assert (log.systolic, log.diastolic, log.weight_kg) == (132, 84, Decimal("71.5"))
+    assert log.for_doctor and log.note == "Walked to the shop."
+    fatigue = log.reports.get(symptom__slug="fatigue")
+    assert (fatigue.grade, fatigue.interference, fatigue.note) == (2, 1, "after lunch")
+    assert log.reports.count() == profile.tracked_symptoms.count()
+
+    page = patient_client.get(day_url(today)).content.decode()
+    assert "This day is saved" in page
+    assert "Walked to the shop." in page
+
+
+def test_saving_again_updates_the_same_day(patient_client, patient, profile, today):
+    patient_client.post(day_url(today), form_data(profile, grade_fatigue="1"))
+    patient_client.post(day_url(today), form_data(profile, grade_fatigue="3", note="worse"))
+    log = DayLog.objects.get(patient=patient)
+    assert log.note == "worse"
+    assert log.reports.get(symptom__slug="fatigue").grade == 3
+    assert SymptomReport.objects.count() == profile.tracked_symptoms.count()
+
+
+def test_day_is_tied_to_the_treatment_in_force(patient_client, patient, profile, today, sunitinib):
+    treatment = make_treatment(
+        patient, sunitinib, dose_mg=Decimal("50"), starts_on=today - timedelta(days=3)
+    )
+    patient_client.post(day_url(today), form_data(profile))
+    patient_client.post(day_url(today - timedelta(days=4)), form_data(profile))
+    assert DayLog.objects.get(date=today).treatment == treatment
+    assert DayLog.objects.get(date=today - timedelta(days=4)).treatment is None
+
+
+def test_same_as_yesterday_fills_the_form_from_the_previous_logged_day(
+    patient_client, patient, symptoms, profile, today
+):
+    make_day(
+        patient,
+        today - timedelta(days=2),
+        {symptoms["fatigue"]: Grade.SEVERE, symptoms["nausea"]: Grade.MILD},
+        note="not copied",
+    )
+    page = patient_client.get(day_url(today)).content.decode()
+    assert "?copy=previous" in page
+    response = patient_client.get(day_url(today) + "?copy=previous")
+    html = response.content.decode()
+    assert checked(html, "grade_fatigue") == ["3"]
+    assert checked(html, "grade_nausea") == ["1"]
+    assert checked(html, "grade_headache") == ["0"]
+    assert "not copied" not in html
+    assert not DayLog.objects.filter(date=today).exists()
+
+
+def test_off_day_preselects_the_planned_break(patient_client, patient, sunitinib, today):
+    make_treatment(
+        patient,
+        sunitinib,
+        dose_mg=Decimal("50"),
+        days_on=28,
+        days_off=14,
+        starts_on=today - timedelta(days=30),
+    )
+    html = patient_client.get(day_url(today)).content.decode()
+    assert checked(html, "dose_taken") == ["break"]
+    assert "off week 1 of 2" in html
+
+
+def test_on_day_does_not_preselect_a_dose(patient_client, patient, sunitinib, today):
+    make_treatment(patient, sunitinib, dose_mg=Decimal("50"), starts_on=today)
+    html = patient_client.get(day_url(today)).content.decode()
+    assert checked(html, "dose_taken") == []
+
+
+# --- Alerts ----------------------------------------------------------------------------------
+
+
+def test_severe_symptom_shows_the_care_team_notice_with_the_phone_number(
+    patient_client, profile, today
+):
+    profile.care_team_phone = "+44 20 7946 0000"
+    profile.save()
+    response = patient_client.post(
+        day_url(today), form_data(profile, **{"grade_hand-foot-syndrome": "3"}), follow=True
+    )
+    html = response.content.decode()
+    assert 'role="alert"' in html
+    assert "Contact your care team today" in html
+    assert "<strong>hand-foot syndrome</strong>" in html
+    assert "tel:+442079460000" in html
+
+
+def test_high_blood_pressure_shows_the_care_team_notice(patient_client, profile, today):
+    response = patient_client.post(
+        day_url(today), form_data(profile, systolic="165", diastolic="95"), follow=True
+    )
+    html = response.content.decode()
+    assert "Contact your care team today" in html
+    assert "165/95" in html
+    assert "settings" in html  # no phone yet: where to add it
+
+
+def test_mild_day_shows_no_notice(patient_client, profile, today):
+    response = patient_client.post(
+        day_url(today),
+        form_data(profile, grade_fatigue="1", systolic="130", diastolic="80"),
+        follow=True,
+    )
+    assert "Contact your care team today" not in response.content.decode()
+
+
+# --- Bad input -------------------------------------------------------------------------------
+
+
+def test_future_day_is_not_found(patient_client, profile, today):
+    tomorrow = today + timedelta(days=1)
+    assert patient_client.get(day_url(tomorrow)).status_code == 404
+    assert patient_client.post(day_url(tomorrow), form_data(profile)).status_code == 404
+    assert not DayLog.objects.exists()
+
+
+def test_not_a_date_is_not_found(patient_client, library):
+    assert patient_client.get("/journal/day/2025-02-30/").status_code == 404
+    assert patient_client.get("/journal/day/yesterday/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "message"),
+    [
+        ({"grade_fatigue": "7"}, "grade_fatigue", "Choose one of None, Mild"),
+        ({"grade_fatigue": ""}, "grade_fatigue", "Choose how bad fatigue was"),
+        ({"interference_fatigue": "9"}, "interference_fatigue", "Choose one of the answers"),
+        ({"systolic": "300", "diastolic": "80"}, "systolic", "between 60 and 260"),
+        ({"systolic": "120", "diastolic": "20"}, "diastolic", "between 30 and 160"),
+        ({"systolic": "80", "diastolic": "90"}, "diastolic", "smaller than the upper"),
+        ({"systolic": "120"}, "diastolic", "both blood pressure numbers"),
+        ({"weight_kg": "-70"}, "weight_kg", "between 20 and 350"),
+        ({"note": "x" * 2001}, "note", "at most 2000 characters"),
+        ({"note_fatigue": "x" * 301}, "note_fatigue", "at most 300 characters"),
+        ({"dose_taken": "double"}, "dose_taken", "Select a valid choice"),
+    ],
+)
+def test_bad_input_is_refused_next_to_the_field_and_nothing_is_saved(
+    patient_client, profile, today, overrides, field, message
+):
+    data = form_data(profile, grade_nausea="2", note_headache="typed and kept", **overrides)
+    response = patient_client.post(day_url(today), data)
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert message in " ".join(form.errors[field])
+    html = response.content.decode()
+    assert "Nothing was saved yet" in html
+    assert "typed and kept" in html
+    assert checked(html, "grade_nausea") == ["2"]
+    assert not DayLog.objects.exists()
+
+
+def test_day_before_the_first_treatment_can_be_logged(
+    patient_client, patient, profile, today, imatinib
+):
+    make_treatment(patient, imatinib, starts_on=today)
+    earlier = today - timedelta(days=40)
+    assert "No treatment recorded" in patient_client.get(day_url(earlier)).content.decode()
+    patient_client.post(day_url(earlier), form_data(profile))
+    assert DayLog.objects.get(date=earlier).treatment is None
+
+
+def test_symptom_no_longer_tracked_stays_on_the_days_it_was_reported(
+    patient_client, patient, symptoms, profile, today
+):
+    eye = symptoms["eye-bleeding"]
+    make_day(patient, today - timedelta(days=1), {eye: Grade.MILD})
+    html = patient_client.get(day_url(today - timedelta(days=1))).content.decode()
+    assert eye.name in html
+    assert eye.name not in patient_client.get(day_url(today)).content.decode()
+
+
+# --- Query counts ----------------------------------------------------------------------------
+
+
+def test_day_page_query_count_is_fixed(
+    patient_client, long_journal, today, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(14):
+        assert patient_client.get(day_url(today - timedelta(days=3))).status_code == 200
+    with django_assert_max_num_queries(16):
+        response = patient_client.get(day_url(today - timedelta(days=3)) + "?copy=previous")
+    assert response.status_code == 200
+
+
+def test_saving_a_day_query_count_is_fixed(
+    patient_client, long_journal, profile, today, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(18):
+        response = patient_client.post(day_url(today), form_data(profile, grade_fatigue="2"))
+    assert response.status_code == 302
+    assert DayLog.objects.get(date=today).reports.get(symptom__slug="fatigue").grade == 2

@@ -1,0 +1,139 @@
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+
+from journal.models import AccessEvent, Grade
+from tests.journal.conftest import make_day, make_treatment
+
+HISTORY = reverse("journal:history")
+
+
+def care_history(share):
+    return reverse("care:history", args=[share.pk])
+
+
+@pytest.fixture
+def days(patient, symptoms, imatinib, today):
+    make_treatment(patient, imatinib, starts_on=today - timedelta(days=30))
+    hand_foot, fatigue = symptoms["hand-foot-syndrome"], symptoms["fatigue"]
+    return [
+        make_day(
+            patient,
+            today - timedelta(days=2),
+            {hand_foot: Grade.SEVERE, fatigue: Grade.MILD},
+            note="Blisters on both heels.",
+            for_doctor=True,
+        ),
+        make_day(
+            patient, today - timedelta(days=1), {hand_foot: Grade.NONE, fatigue: Grade.MODERATE}
+        ),
+        make_day(patient, today, {fatigue: Grade.NONE}),
+    ]
+
+
+# --- Access ----------------------------------------------------------------------------------
+
+
+def test_anonymous_is_sent_to_log_in(client):
+    response = client.get(HISTORY)
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+
+
+def test_owner_sees_days_newest_first_with_the_worst_grade_in_words(patient_client, days):
+    response = patient_client.get(HISTORY)
+    assert response.status_code == 200
+    html = response.content.decode()
+    dates = [log.date for log in response.context["page"]]
+    assert dates == sorted(dates, reverse=True)
+    assert 'text-bg-danger grade-badge">Severe</span>' in html
+    assert 'text-bg-warning grade-badge">Moderate</span>' in html
+    assert "imatinib 400 mg" in html
+    assert "Blisters on both heels." in html
+    assert "For the doctor" in html
+
+
+def test_caregiver_reads_the_history_without_private_notes(caregiver_client, share, days, patient):
+    response = caregiver_client.get(care_history(share))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "journal (read-only)" in html
+    assert "Blisters on both heels." not in html
+    assert "Severe" in html
+    assert reverse("journal:day", args=[days[0].date.isoformat()]) not in html
+    assert AccessEvent.objects.filter(patient=patient, page="history").count() == 1
+
+
+def test_caregiver_allowed_notes_sees_them(caregiver_client, share, days):
+    share.can_see_notes = True
+    share.save()
+    assert "Blisters on both heels." in caregiver_client.get(care_history(share)).content.decode()
+
+
+def test_caregiver_cannot_post_to_the_history(caregiver_client, share, days):
+    assert caregiver_client.post(care_history(share)).status_code == 403
+
+
+def test_stranger_cannot_read_the_patients_history(stranger_client, share, days, patient):
+    response = stranger_client.get(care_history(share))
+    assert response.status_code == 404
+    assert not AccessEvent.objects.exists()
+
+
+def test_a_revoked_share_no_longer_opens_the_history(caregiver_client, share, days):
+    from django.utils import timezone
+
+    share.revoked_at = timezone.now()
+    share.save()
+    assert caregiver_client.get(care_history(share)).status_code == 404
+
+
+def test_owner_post_is_refused(patient_client, days):
+    assert patient_client.post(HISTORY).status_code == 405
+
+
+# --- Filters ---------------------------------------------------------------------------------
+
+
+def test_filter_by_symptom_keeps_days_where_it_was_present(patient_client, days):
+    response = patient_client.get(HISTORY, {"symptom": "hand-foot-syndrome"})
+    assert [log.date for log in response.context["page"]] == [days[0].date]
+    assert "1 day matches with hand-foot syndrome" in response.content.decode()
+
+
+def test_filter_by_date_range(patient_client, days):
+    response = patient_client.get(
+        HISTORY, {"start": days[1].date.isoformat(), "end": days[1].date.isoformat()}
+    )
+    assert [log.date for log in response.context["page"]] == [days[1].date]
+
+
+def test_backwards_date_range_is_explained(patient_client, days):
+    response = patient_client.get(
+        HISTORY, {"start": days[2].date.isoformat(), "end": days[0].date.isoformat()}
+    )
+    assert "The end date must be on or after the start date." in response.content.decode()
+    assert len(response.context["page"]) == 3
+
+
+def test_history_is_paginated_and_keeps_the_filter(patient_client, long_journal):
+    response = patient_client.get(HISTORY, {"symptom": "fatigue", "page": "2"})
+    page = response.context["page"]
+    assert page.number == 2
+    assert len(page) == 30
+    assert "symptom=fatigue&amp;page=3" in response.content.decode()
+
+
+def test_history_query_count_is_fixed(patient_client, long_journal, django_assert_max_num_queries):
+    with django_assert_max_num_queries(10):
+        assert patient_client.get(HISTORY).status_code == 200
+    with django_assert_max_num_queries(10):
+        assert patient_client.get(HISTORY, {"symptom": "fatigue", "page": "5"}).status_code == 200
+
+
+def test_shared_history_query_count_is_fixed(
+    caregiver_client, share, long_journal, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(12):
+        assert caregiver_client.get(care_history(share)).status_code == 200

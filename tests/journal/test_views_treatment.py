@@ -1,0 +1,277 @@
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from journal.models import ChangeReason, DayLog, Treatment
+from library.models import RegimenPreset
+from tests.journal.conftest import make_day, make_treatment
+
+TIMELINE = reverse("journal:treatment")
+NEW = reverse("journal:treatment_new")
+
+
+def stop_url(treatment):
+    return reverse("journal:treatment_stop", args=[treatment.pk])
+
+
+def manual(drug_row, starts_on, **overrides):
+    data = {
+        "preset": "",
+        "drug": drug_row.pk,
+        "dose_mg": "400",
+        "intakes_per_day": "1",
+        "schedule": "continuous",
+        "days_on": "",
+        "days_off": "",
+        "starts_on": starts_on.isoformat(),
+        "ends_on": "",
+        "maker": "",
+        "reason": ChangeReason.FIRST,
+    }
+    data.update(overrides)
+    return data
+
+
+# --- Access ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("url", [TIMELINE, NEW])
+def test_anonymous_is_sent_to_log_in(client, url):
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+
+
+def test_owner_sees_the_timeline(patient_client, patient, imatinib, sunitinib, today):
+    make_treatment(
+        patient,
+        imatinib,
+        starts_on=today - timedelta(days=100),
+        ends_on=today - timedelta(days=41),
+    )
+    make_treatment(
+        patient,
+        sunitinib,
+        dose_mg=Decimal("50"),
+        days_on=28,
+        days_off=14,
+        starts_on=today - timedelta(days=40),
+        reason=ChangeReason.PROGRESSION,
+    )
+    html = patient_client.get(TIMELINE).content.decode()
+    assert "Sunitinib 50 mg once daily, 28 days on, 14 days off" in html
+    assert "Imatinib 400 mg once daily, every day" in html
+    assert "Progression" in html
+    assert "off week 2 of 2" in html  # day 41 of the 42-day cycle
+
+
+def test_stop_is_post_only(patient_client, patient, imatinib, today):
+    current = make_treatment(patient, imatinib, starts_on=today - timedelta(days=5))
+    assert patient_client.get(stop_url(current)).status_code == 405
+    current.refresh_from_db()
+    assert current.ends_on is None
+
+
+def test_caregiver_cannot_stop_the_patients_treatment(caregiver_client, patient, imatinib, today):
+    current = make_treatment(patient, imatinib, starts_on=today - timedelta(days=5))
+    response = caregiver_client.post(stop_url(current), {"ends_on": today.isoformat()})
+    assert response.status_code == 403
+    current.refresh_from_db()
+    assert current.ends_on is None
+
+
+def test_stranger_cannot_stop_the_patients_treatment(stranger_client, patient, imatinib, today):
+    current = make_treatment(patient, imatinib, starts_on=today - timedelta(days=5))
+    response = stranger_client.post(stop_url(current), {"ends_on": today.isoformat()})
+    assert response.status_code == 404
+    current.refresh_from_db()
+    assert current.ends_on is None
+
+
+def test_caregiver_starting_a_treatment_starts_only_their_own(
+    caregiver_client, caregiver, patient, imatinib, today
+):
+    response = caregiver_client.post(NEW, manual(imatinib, today))
+    assert response.status_code == 302
+    assert not Treatment.objects.for_patient(patient).exists()
+    assert Treatment.objects.for_patient(caregiver).count() == 1
+
+
+def test_wrong_method_on_the_timeline_is_refused(patient_client, library):
+    assert patient_client.post(TIMELINE).status_code == 405
+
+
+# --- Start, change, stop ---------------------------------------------------------------------
+
+
+def test_start_from_a_preset(patient_client, patient, sunitinib, today):
+    preset = RegimenPreset.objects.get(drug=sunitinib, days_on=28)
+    page = patient_client.get(NEW).content.decode()
+    assert "Sunitinib 50 mg once daily, 4 weeks on, 2 weeks off" in page
+    data = manual(sunitinib, today, preset=preset.pk, drug="", dose_mg="", schedule="")
+    response = patient_client.post(NEW, data)
+    assert response.status_code == 302
+    treatment = Treatment.objects.get(patient=patient)
+    assert (treatment.drug, treatment.dose_mg, treatment.days_on, treatment.days_off) == (
+        sunitinib,
+        Decimal("50"),
+        28,
+        14,
+    )
+    assert treatment.starts_on == today and treatment.ends_on is None
+
+
+def test_start_by_hand_with_a_cycle_and_a_maker(patient_client, patient, sunitinib, today):
+    data = manual(
+        sunitinib,
+        today,
+        dose_mg="37.5",
+        schedule="cycle",
+        days_on="21",
+        days_off="7",
+        maker="Teva",
+    )
+    assert patient_client.post(NEW, data).status_code == 302
+    treatment = Treatment.objects.get(patient=patient)
+    assert (treatment.dose_mg, treatment.days_on, treatment.days_off, treatment.maker) == (
+        Decimal("37.5"),
+        21,
+        7,
+        "Teva",
+    )
+
+
+def test_change_ends_the_current_period_the_day_before(
+    patient_client, patient, imatinib, sunitinib, today
+):
+    current = make_treatment(patient, imatinib, starts_on=today - timedelta(days=90))
+    logged = make_day(patient, today)
+    html = patient_client.get(NEW).content.decode()
+    assert "Change dose or drug" in html
+    data = manual(sunitinib, today, dose_mg="50", reason=ChangeReason.SIDE_EFFECTS)
+    assert patient_client.post(NEW, data).status_code == 302
+    current.refresh_from_db()
+    new = Treatment.objects.for_patient(patient).open().get()
+    assert current.ends_on == today - timedelta(days=1)
+    assert new.drug == sunitinib and new.reason == ChangeReason.SIDE_EFFECTS
+    logged.refresh_from_db()
+    assert logged.treatment == new
+
+
+def test_recording_an_earlier_treatment_keeps_the_current_one(
+    patient_client, patient, imatinib, sunitinib, today
+):
+    make_treatment(patient, sunitinib, dose_mg=Decimal("50"), starts_on=today - timedelta(days=10))
+    data = manual(
+        imatinib,
+        today - timedelta(days=200),
+        ends_on=(today - timedelta(days=11)).isoformat(),
+        reason=ChangeReason.DOCTOR,
+    )
+    assert patient_client.post(NEW, data).status_code == 302
+    assert Treatment.objects.for_patient(patient).count() == 2
+    assert Treatment.objects.for_patient(patient).open().get().drug == sunitinib
+
+
+def test_stop_without_a_successor(patient_client, patient, imatinib, today):
+    current = make_treatment(patient, imatinib, starts_on=today - timedelta(days=5))
+    response = patient_client.post(stop_url(current), {"ends_on": today.isoformat()})
+    assert response.status_code == 302
+    current.refresh_from_db()
+    assert current.ends_on == today
+    assert "Start a treatment" in patient_client.get(TIMELINE).content.decode()
+
+
+def test_stop_in_the_future_is_refused(patient_client, patient, imatinib, today):
+    current = make_treatment(patient, imatinib, starts_on=today - timedelta(days=5))
+    response = patient_client.post(
+        stop_url(current), {"ends_on": (today + timedelta(days=1)).isoformat()}
+    )
+    assert response.status_code == 200
+    assert "cannot be in the future" in response.content.decode()
+    current.refresh_from_db()
+    assert current.ends_on is None
+
+
+# --- Bad input -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "message"),
+    [
+        ({"dose_mg": "0"}, "dose_mg", "more than 0 mg"),
+        ({"dose_mg": "-5"}, "dose_mg", "more than 0 mg"),
+        ({"dose_mg": "100000"}, "dose_mg", "far more than any GIST dose"),
+        ({"dose_mg": ""}, "dose_mg", "Choose a common regimen above, or fill this in"),
+        ({"drug": ""}, "drug", "Choose a common regimen above, or fill this in"),
+        ({"schedule": "cycle", "days_on": "", "days_off": "14"}, "days_on", "number of days"),
+        ({"schedule": "cycle", "days_on": "28", "days_off": "0"}, "days_off", "from 1 to 90"),
+        ({"dose_mg": "12.345"}, "dose_mg", "at most two decimals"),
+        ({"intakes_per_day": "9"}, "intakes_per_day", "Select a valid choice"),
+    ],
+)
+def test_bad_treatment_input_is_refused_with_a_clear_message(
+    patient_client, imatinib, today, overrides, field, message
+):
+    response = patient_client.post(NEW, manual(imatinib, today, maker="kept", **overrides))
+    assert response.status_code == 200
+    assert message in " ".join(response.context["form"].errors[field])
+    assert 'value="kept"' in response.content.decode()
+    assert not Treatment.objects.exists()
+
+
+def test_start_in_the_future_is_refused(patient_client, imatinib, today):
+    response = patient_client.post(NEW, manual(imatinib, today + timedelta(days=1)))
+    assert "cannot be in the future" in " ".join(response.context["form"].errors["starts_on"])
+    assert not Treatment.objects.exists()
+
+
+def test_overlap_with_an_earlier_period_is_refused_next_to_the_start_date(
+    patient_client, patient, imatinib, sunitinib, today
+):
+    make_treatment(
+        patient,
+        imatinib,
+        starts_on=today - timedelta(days=100),
+        ends_on=today - timedelta(days=50),
+    )
+    data = manual(
+        sunitinib,
+        today - timedelta(days=60),
+        ends_on=(today - timedelta(days=55)).isoformat(),
+    )
+    response = patient_client.post(NEW, data)
+    assert "overlaps your imatinib 400 mg period" in " ".join(
+        response.context["form"].errors["starts_on"]
+    )
+    assert Treatment.objects.count() == 1
+
+
+def test_change_starting_before_the_current_period_is_refused(
+    patient_client, patient, imatinib, sunitinib, today
+):
+    current = make_treatment(patient, imatinib, starts_on=today - timedelta(days=10))
+    response = patient_client.post(
+        NEW, manual(sunitinib, today - timedelta(days=10), reason="doctor")
+    )
+    assert "must start after the current one" in " ".join(
+        response.context["form"].errors["starts_on"]
+    )
+    current.refresh_from_db()
+    assert current.ends_on is None
+    assert Treatment.objects.count() == 1
+
+
+# --- Query counts ----------------------------------------------------------------------------
+
+
+def test_treatment_pages_query_count_is_fixed(
+    patient_client, long_journal, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(8):
+        assert patient_client.get(TIMELINE).status_code == 200
+    with django_assert_max_num_queries(10):
+        assert patient_client.get(NEW).status_code == 200
+    assert DayLog.objects.count() == 730
