@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -14,6 +15,7 @@ from gistjournal.forms import LoginForm, SignupForm
 from journal.models import CareShare, DayLog, Treatment
 
 
+@login_not_required
 def home(request):
     """Visitors get the landing page; patients their journal; caregivers their list."""
     if not request.user.is_authenticated:
@@ -27,6 +29,7 @@ def home(request):
     return redirect("journal:dashboard")
 
 
+@login_not_required
 @never_cache
 @require_GET
 def healthz(request):
@@ -44,6 +47,7 @@ def _next_url(request) -> str | None:
     return None
 
 
+@login_not_required
 def signup(request):
     if request.user.is_authenticated:
         return redirect(_next_url(request) or "journal:dashboard")

@@ -72,6 +72,7 @@ def journal_page(page: str):
                 AccessEvent.objects.create(
                     patient=share.patient,
                     viewer=request.user,
+                    viewer_name=request.user.get_full_name() or request.user.get_username(),
                     share=share,
                     page=page,
                     path=request.get_full_path()[:300],

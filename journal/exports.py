@@ -2,7 +2,7 @@
 
 - CSV: one row per symptom report (a day without reports still gets one row, so its dose,
   blood pressure and weight are not lost), streamed row by row from the database.
-- JSON: everything the patient owns, in the shape documented in ``docs/export-format.md``
+- JSON: everything the patient owns, in the shape documented in ``journal/export_format.md``
   (``format: "gist-journal"``, ``version: 1``). ``journal.imports`` reads it back.
 - FHIR R4: a ``collection`` Bundle of one Patient, a MedicationStatement per treatment
   period and an Observation per symptom grade, blood-pressure reading and weight.
@@ -213,9 +213,9 @@ def day_document(log: DayLog) -> dict:
 
 
 def journal_document(patient, *, now: datetime) -> dict:
-    """Everything the patient owns, as the version 1 document of ``docs/export-format.md``.
+    """Everything the patient owns, as the version 1 document of ``journal/export_format.md``.
 
-    Built in memory: even years of days make a few megabytes. Seven queries.
+    Built in memory: even years of days make a few megabytes. A fixed number of queries.
     """
     profile = Profile.objects.for_user(patient)
     treatments = (
@@ -224,7 +224,7 @@ def journal_document(patient, *, now: datetime) -> dict:
     days = DayLog.objects.for_patient(patient).with_reports().order_by("date")
     shares = CareShare.objects.given_by(patient).select_related("caregiver").order_by("created_at")
     access_log = (
-        AccessEvent.objects.for_patient(patient).select_related("viewer").order_by("at", "pk")
+        AccessEvent.objects.for_patient(patient).order_by("at", "pk")
     )
     return {
         "format": JSON_FORMAT,
@@ -257,7 +257,7 @@ def journal_document(patient, *, now: datetime) -> dict:
         ],
         "access_log": [
             {
-                "viewer": event.viewer.get_username(),
+                "viewer": event.viewer_name,
                 "page": event.page,
                 "path": event.path,
                 "at": _iso(event.at),

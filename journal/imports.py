@@ -8,7 +8,7 @@ applied by ``journal.services.journal_import``, all or nothing.
 The day fields are checked by the day log form (``journal.forms.DayLogForm``) and treatment
 periods by the treatment form, so an import accepts exactly what the pages accept.
 
-- JSON (``docs/export-format.md``, version 1): treatments are matched by start date, days by
+- JSON (``journal/export_format.md``, version 1): treatments are matched by start date, days by
   date; settings are applied only to a journal that is still empty (moving servers). Shares
   and the access log are not imported: they belong to accounts on the old server.
 - CSV: one row per symptom report, columns as in the export (``date`` required; a row

@@ -804,10 +804,15 @@ class AccessEvent(models.Model):
     patient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="access_events"
     )
+    # The log outlives the caregiver's account and the share: the patient keeps the record of
+    # who read their journal, by the name the viewer had at the time.
     viewer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
-    share = models.ForeignKey(CareShare, on_delete=models.CASCADE, related_name="access_events")
+    viewer_name = models.CharField(max_length=150)
+    share = models.ForeignKey(
+        CareShare, on_delete=models.SET_NULL, null=True, related_name="access_events"
+    )
     page = models.CharField(max_length=50)
     path = models.CharField(max_length=300)
     at = models.DateTimeField(default=timezone.now)
@@ -822,4 +827,4 @@ class AccessEvent(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.viewer} viewed {self.page} of {self.patient} at {self.at:%Y-%m-%d %H:%M}"
+        return f"{self.viewer_name} viewed {self.page} of {self.patient} at {self.at:%Y-%m-%d %H:%M}"

@@ -2,6 +2,7 @@
 
 from itertools import groupby
 
+from django.contrib.auth.decorators import login_not_required
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
@@ -14,6 +15,7 @@ def _published_entries():
     return Entry.objects.published().select_related("source").prefetch_related("drugs")
 
 
+@login_not_required
 @require_safe
 def index(request):
     form = LibrarySearchForm(request.GET or None)
@@ -43,6 +45,7 @@ def index(request):
     return render(request, "library/index.html", ctx)
 
 
+@login_not_required
 @require_safe
 def symptom_detail(request, slug):
     symptom = get_object_or_404(Symptom.objects.active(), slug=slug)
@@ -62,6 +65,7 @@ def symptom_detail(request, slug):
     return render(request, "library/symptom_detail.html", ctx)
 
 
+@login_not_required
 @require_safe
 def drug_detail(request, slug):
     drug = get_object_or_404(
@@ -84,6 +88,7 @@ def drug_detail(request, slug):
     return render(request, "library/drug_detail.html", ctx)
 
 
+@login_not_required
 @require_safe
 def sources(request):
     ctx = {

@@ -71,7 +71,7 @@ def import_preview(request):
         return redirect("journal:import")
     try:
         preview = parse_import(pending["text"], patient=request.user)
-    except ImportFileError as exc:  # pragma: no cover - the upload parsed it already
+    except ImportFileError as exc:  # read once at upload; only a code change gets here
         messages.error(request, str(exc))
         return redirect("journal:import")
     return _render_preview(request, pending, preview)

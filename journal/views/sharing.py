@@ -8,7 +8,7 @@ import logging
 from smtplib import SMTPException
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_not_required, login_required
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -73,7 +73,7 @@ def sharing(request):
         "active": [s for s in shares if s.state == "active"],
         "pending": [s for s in shares if s.state == "pending"],
         "past": [s for s in shares if s.state in ("revoked", "expired")],
-        "views": AccessEvent.objects.for_patient(request.user).select_related("viewer")[
+        "views": AccessEvent.objects.for_patient(request.user)[
             :ACCESS_LOG_LENGTH
         ],
     }
@@ -93,6 +93,7 @@ def sharing_revoke(request, share_id: int):
     return redirect("journal:sharing")
 
 
+@login_not_required
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def sharing_accept(request, token: str):

@@ -4,6 +4,7 @@ from datetime import date
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.test import Client
 from django.urls import reverse
 
 from journal.models import (
@@ -125,6 +126,20 @@ def test_caregiver_deleting_their_account_leaves_the_patients_journal(
     assert DayLog.objects.for_patient(patient).count() == 2
     assert Treatment.objects.for_patient(patient).count() == 1
     assert not CareShare.objects.given_by(patient).exists()
+
+
+def test_patient_keeps_the_record_of_a_deleted_caregivers_views(patient, share, caregiver):
+    carer = Client()
+    carer.force_login(caregiver)
+    carer.get(reverse("care:history", args=[share.pk]))
+    carer.post(DELETE, {"password": PASSWORD})
+
+    event = AccessEvent.objects.for_patient(patient).get()
+    assert event.viewer is None
+    assert event.viewer_name == "Carey"
+    owner = Client()
+    owner.force_login(patient)
+    assert "Carey" in owner.get(reverse("journal:sharing")).content.decode()
 
 
 # --- Access ----------------------------------------------------------------------------------

@@ -231,7 +231,12 @@ def test_json_holds_everything_the_patient_owns_in_a_versioned_shape(
     patient_client, patient, share, caregiver, journal
 ):
     AccessEvent.objects.create(
-        patient=patient, viewer=caregiver, share=share, page="trends", path="/care/1/trends/"
+        patient=patient,
+        viewer=caregiver,
+        viewer_name="carey",
+        share=share,
+        page="trends",
+        path="/care/1/trends/",
     )
     other = make_user("other")
     make_day(other, date(2025, 3, 1), note="Someone else's day.")

@@ -205,6 +205,15 @@ def test_query_count_is_the_same_for_a_small_journal(
         patient_client.get(REPORT, MARCH)
 
 
+def test_caregiver_query_count_does_not_grow_with_the_journal(
+    caregiver_client, share, long_journal, today, django_assert_max_num_queries
+):
+    whole = {"start": (today - timedelta(days=729)).isoformat(), "end": today.isoformat()}
+    with django_assert_max_num_queries(22):
+        response = caregiver_client.get(care_report(share), whole)
+    assert response.status_code == 200
+
+
 # --- Access ----------------------------------------------------------------------------------
 
 
