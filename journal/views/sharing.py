@@ -10,12 +10,13 @@ from smtplib import SMTPException
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required, login_required
 from django.contrib.auth.views import redirect_to_login
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from journal.access import get_owned_or_404
 from journal.forms import CareShareInviteForm
 from journal.models import AccessEvent, CareShare
 from journal.services import (
@@ -83,7 +84,8 @@ def sharing(request):
 @login_required
 @require_POST
 def sharing_revoke(request, share_id: int):
-    share = get_object_or_404(CareShare.objects.given_by(request.user), pk=share_id)
+    # The caregiver of this share may read, never change it: 403 for them, 404 for others.
+    share = get_owned_or_404(CareShare.objects.all(), request.user, pk=share_id)
     was_active = share.is_active
     careshare_revoke(share=share, now=timezone.now())
     if was_active:
