@@ -1,3 +1,5 @@
+import logging
+
 from django.conf import settings
 from django.utils.cache import patch_cache_control
 
@@ -18,4 +20,31 @@ class PrivacyHeadersMiddleware:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
             patch_cache_control(response, private=True, no_store=True)
+        return response
+
+
+denied_log = logging.getLogger("gistjournal.access")
+
+
+class DeniedAccessLogMiddleware:
+    """Log every refused request (403, 404 on a private URL) with who, from where and when.
+
+    Only the path is logged: query strings may carry dates of a journal, bodies carry notes.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code in (401, 403, 404, 405):
+            user = getattr(request, "user", None)
+            denied_log.warning(
+                "denied status=%s user=%s address=%s method=%s path=%s",
+                response.status_code,
+                user.get_username() if user is not None and user.is_authenticated else "-",
+                request.META.get("REMOTE_ADDR", "-"),
+                request.method,
+                request.path,
+            )
         return response

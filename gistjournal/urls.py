@@ -16,5 +16,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+handler400 = "gistjournal.views.bad_request"
 handler404 = "gistjournal.views.page_not_found"
 handler500 = "gistjournal.views.server_error"

@@ -89,6 +89,12 @@ class PasswordResetView(auth_views.PasswordResetView):
         return redirect(self.get_success_url())
 
 
+def bad_request(request, exception):
+    # A standalone page, like 500.html: the request itself is what could not be read
+    # (a body over DATA_UPLOAD_MAX_MEMORY_SIZE, too many fields, a Host we do not serve).
+    return render(request, "400.html", status=400)
+
+
 def page_not_found(request, exception):
     return render(request, "404.html", status=404)
 

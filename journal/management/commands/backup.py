@@ -8,7 +8,7 @@ whole health record of every patient.
 
 import os
 import sqlite3
-import subprocess
+import subprocess  # nosec B404
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -73,7 +73,7 @@ class Command(BaseCommand):
             finally:
                 target.close()
         else:
-            result = subprocess.run(  # noqa: S603 - fixed argument list, no shell
+            result = subprocess.run(  # noqa: S603  # nosec B603 B607
                 ["pg_dump", "--format=custom", "--file", str(path), *pg_args(settings_dict)],  # noqa: S607
                 env=pg_env(settings_dict),
                 capture_output=True,

@@ -4,7 +4,7 @@ Stop the web server first: a restore replaces every table.
 """
 
 import sqlite3
-import subprocess
+import subprocess  # nosec B404
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -40,7 +40,7 @@ class Command(BaseCommand):
                 source.close()
         elif connection.vendor == "postgresql":
             connection.close()  # pg_restore --clean needs the tables free of our locks
-            result = subprocess.run(  # noqa: S603 - fixed argument list, no shell
+            result = subprocess.run(  # noqa: S603  # nosec B603 B607
                 [  # noqa: S607
                     "pg_restore",
                     "--clean",

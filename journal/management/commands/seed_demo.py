@@ -21,7 +21,7 @@ from django.db import transaction
 from journal.models import ChangeReason, DayLog, DoseTaken, Profile, SymptomReport, Treatment
 from library.models import Drug, Symptom
 
-DEMO_PASSWORD = "gist-demo-2026"  # noqa: S105 - printed on purpose: it is a public demo
+DEMO_PASSWORD = "gist-demo-2026"  # noqa: S105  # nosec B105
 DAYS = 182
 
 # (first day as days before today, drug, mg per intake, intakes, days on, days off, reason)
@@ -85,7 +85,7 @@ class Command(BaseCommand):
             today = profile.today()
             periods = self.create_periods(user, drugs, today)
             # Demo data, not secrets: a seeded generator is the point (same seed, same journal).
-            rng = random.Random(seed)  # noqa: S311
+            rng = random.Random(seed)  # noqa: S311  # nosec B311
             logs, reports = self.create_days(
                 user, list(profile.tracked_symptoms.all()), periods, today, rng
             )
