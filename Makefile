@@ -10,7 +10,7 @@ PORT ?= 8000
 
 export DJANGO_ALLOW_ASYNC_UNSAFE := true
 
-.PHONY: install run serve test test-fast lint format migrations-check browser clean
+.PHONY: install run serve test test-fast lint format migrations-check browser clean stress crash
 
 $(PY):
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is required ($(PYTHON) not found); set PYTHON=/path/to/python3.11"; exit 1; }
@@ -68,6 +68,14 @@ format: install
 
 migrations-check: install
 	DJANGO_DEBUG=true $(PY) manage.py makemigrations --check --dry-run
+
+# 20 concurrent clients saving day logs through gunicorn (4 workers); prints the figures.
+stress: install
+	$(PY) bench/stress.py --clients 20 --workers 4
+
+# The same load with the workers killed (SIGKILL) five times, then the server.
+crash: install
+	$(PY) bench/stress.py --clients 20 --workers 4 --crash-rounds 5
 
 clean:
 	rm -rf $(VENV) staticfiles test-artifacts
