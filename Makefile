@@ -10,7 +10,7 @@ PORT ?= 8000
 
 export DJANGO_ALLOW_ASYNC_UNSAFE := true
 
-.PHONY: install run serve test test-fast lint format migrations-check browser clean stress crash
+.PHONY: install run serve test test-fast lint format migrations-check browser clean stress crash bench
 
 $(PY):
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is required ($(PYTHON) not found); set PYTHON=/path/to/python3.11"; exit 1; }
@@ -76,6 +76,19 @@ stress: install
 # The same load with the workers killed (SIGKILL) five times, then the server.
 crash: install
 	$(PY) bench/stress.py --clients 20 --workers 4 --crash-rounds 5
+
+# Every page against /healthz on a throwaway database (SQLite, or <name>_bench beside
+# DATABASE_URL's on PostgreSQL), served by gunicorn and driven by wrk: see bench/README.md.
+bench: install
+	@if ! command -v wrk >/dev/null 2>&1; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+			echo "Installing wrk for the benchmark"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; \
+		else \
+			echo "make bench needs wrk: install it (sudo apt-get install wrk) and run again"; exit 1; \
+		fi; \
+	fi
+	$(PY) bench/run.py
 
 clean:
 	rm -rf $(VENV) staticfiles test-artifacts

@@ -223,9 +223,7 @@ def journal_document(patient, *, now: datetime) -> dict:
     )
     days = DayLog.objects.for_patient(patient).with_reports().order_by("date")
     shares = CareShare.objects.given_by(patient).select_related("caregiver").order_by("created_at")
-    access_log = (
-        AccessEvent.objects.for_patient(patient).order_by("at", "pk")
-    )
+    access_log = AccessEvent.objects.for_patient(patient).order_by("at", "pk")
     return {
         "format": JSON_FORMAT,
         "version": JSON_VERSION,

@@ -6,6 +6,7 @@ from django import forms
 
 from journal.models import (
     DIASTOLIC_RANGE,
+    EARLIEST_DATE,
     MAX_CYCLE_DAYS,
     MAX_DOSE_MG,
     MAX_INTAKES_PER_DAY,
@@ -32,6 +33,13 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs=None):
         super().__init__(attrs, format="%Y-%m-%d")
+
+
+def validate_journal_date(value):
+    """No journal reaches back before ``EARLIEST_DATE``: "0001-01-01" is a slip, and pages
+    that walk a range week by week (the clinic report) must stay a sane size."""
+    if value < EARLIEST_DATE:
+        raise forms.ValidationError(f"Give a date from {EARLIEST_DATE.year} on.")
 
 
 def _in_range(value, low, high, message):
@@ -279,8 +287,11 @@ class TreatmentForm(forms.Form):
     )
     days_on = forms.IntegerField(label="Days on", required=False)
     days_off = forms.IntegerField(label="Days off", required=False)
-    starts_on = forms.DateField(label="Start date", widget=DateInput)
+    starts_on = forms.DateField(
+        label="Start date", widget=DateInput, validators=[validate_journal_date]
+    )
     ends_on = forms.DateField(
+        validators=[validate_journal_date],
         label="End date (only for a past treatment)",
         required=False,
         widget=DateInput,
@@ -550,8 +561,12 @@ MAX_IMPORT_BYTES = 5 * 1024 * 1024
 class ReportRangeForm(forms.Form):
     """The clinic report's dates. Not valid: the page falls back to the default range."""
 
-    start = forms.DateField(label="From", required=False, widget=DateInput)
-    end = forms.DateField(label="To", required=False, widget=DateInput)
+    start = forms.DateField(
+        label="From", required=False, widget=DateInput, validators=[validate_journal_date]
+    )
+    end = forms.DateField(
+        label="To", required=False, widget=DateInput, validators=[validate_journal_date]
+    )
 
     def __init__(self, *args, today, default_start, **kwargs):
         super().__init__(*args, **kwargs)

@@ -27,8 +27,16 @@ from datetime import date
 from django.utils import timezone
 
 from journal.exports import CSV_COLUMNS, FORMULA_PREFIXES, JSON_FORMAT, JSON_VERSION
-from journal.forms import DayLogForm, Schedule, TreatmentForm
-from journal.models import DayLog, DoseTaken, Grade, Interference, Profile, Treatment
+from journal.forms import PHONE_CHARACTERS, DayLogForm, Schedule, TreatmentForm
+from journal.models import (
+    EARLIEST_DATE,
+    DayLog,
+    DoseTaken,
+    Grade,
+    Interference,
+    Profile,
+    Treatment,
+)
 from journal.services import ReportInput
 from library.models import Drug, Symptom, format_mg
 
@@ -179,6 +187,9 @@ class _Importer:
         elif day > self.today:
             self.problem(where, f"{day.isoformat()} is in the future.")
             return None
+        elif day < EARLIEST_DATE:
+            self.problem(where, f"{day.isoformat()} is before {EARLIEST_DATE.year}.")
+            return None
         return day
 
     def check_day(self, day: date, data: dict, reports: list[tuple], where) -> None:
@@ -277,11 +288,14 @@ class _JsonImport(_Importer):
                 self.problem(where, f"{_plain(time_zone)} is not a time zone we know.")
         phone = data.get("care_team_phone")
         if phone not in (None, ""):
-            if isinstance(phone, str) and len(phone) <= 40:
-                settings["care_team_phone"] = phone
+            # The settings form's rule: the number also goes into a tel: link.
+            if isinstance(phone, str) and len(phone) <= 40 and PHONE_CHARACTERS.match(phone):
+                settings["care_team_phone"] = phone.strip()
             else:
                 self.problem(
-                    where, "the care team phone number must be text of 40 characters or fewer."
+                    where,
+                    "the care team phone number must be at most 40 digits, spaces and "
+                    "+ ( ) - . characters.",
                 )
         if data.get("last_visit_on") not in (None, ""):
             last_visit = self.check_date(f"{where}, last visit", data["last_visit_on"])

@@ -12,6 +12,7 @@ from django.template.loader import render_to_string
 from django.utils.dateformat import format as format_date
 
 from journal.models import (
+    EARLIEST_DATE,
     INVITATION_VALID_FOR,
     AccessEvent,
     CareShare,
@@ -183,6 +184,8 @@ def daylog_save(
     """
     if day > today:
         raise ValidationError("You cannot log a day that has not happened yet.")
+    if day < EARLIEST_DATE:
+        raise ValidationError(f"A journal starts in {EARLIEST_DATE.year} at the earliest.")
     if dose_taken not in (*DoseTaken.values, ""):
         raise ValidationError({"dose_taken": "Choose one of the answers."})
     treatment = Treatment.objects.for_patient(patient).on(day).first()

@@ -11,16 +11,28 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from journal.forms import DayLogForm
-from journal.models import DayLog, DoseTaken, Grade, Profile, SymptomReport, Treatment
+from journal.models import (
+    EARLIEST_DATE,
+    DayLog,
+    DoseTaken,
+    Grade,
+    Profile,
+    SymptomReport,
+    Treatment,
+)
 from journal.services import daylog_save
 from library.models import Symptom, entries_by_symptom
 
 
 def parse_day(text: str) -> date:
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         raise Http404("Not a date.") from None
+    # One address per day: Python also reads "20260105" and "2026-W02-1" as dates.
+    if day.isoformat() != text or day < EARLIEST_DATE:
+        raise Http404("Not a day anyone logged.")
+    return day
 
 
 @require_GET
@@ -95,12 +107,7 @@ def day(request, day: str):
         raise Http404("That day has not happened yet.")
 
     symptoms = _symptoms_for(profile, patient, day)
-    treatment = Treatment.objects.for_patient(patient).on(day).select_related("drug").first()
-    log = DayLog.objects.for_patient(patient).filter(date=day).with_reports().first()
-    previous_date = (
-        DayLog.objects.for_patient(patient).before(day).values_list("date", flat=True).first()
-    )
-
+    form = None
     if request.method == "POST":
         form = DayLogForm(request.POST, symptoms=symptoms)
         if form.is_valid():
@@ -117,7 +124,14 @@ def day(request, day: str):
             else:
                 messages.success(request, f"Saved {day:%A} {day.day} {day:%B}.")
                 return redirect("journal:day", day.isoformat())
-    else:
+
+    # Only a page to show needs these: a successful save has redirected already.
+    treatment = Treatment.objects.for_patient(patient).on(day).select_related("drug").first()
+    log = DayLog.objects.for_patient(patient).filter(date=day).with_reports().first()
+    previous_date = (
+        DayLog.objects.for_patient(patient).before(day).values_list("date", flat=True).first()
+    )
+    if form is None:
         previous = None
         if request.GET.get("copy") == "previous" and previous_date is not None:
             previous = (
@@ -148,7 +162,7 @@ def day(request, day: str):
         "entries": _guidance(symptoms, treatment.drug if treatment else None),
         "previous_date": previous_date,
         "previous_is_yesterday": previous_date == day - timedelta(days=1),
-        "day_before": day - timedelta(days=1),
+        "day_before": day - timedelta(days=1) if day > EARLIEST_DATE else None,
         "day_after": day + timedelta(days=1) if day < today else None,
         "alert_symptoms": alert_symptoms,
         "bp_alert": log is not None and log.bp_alert,

@@ -8,12 +8,21 @@ weeks or six years of journal.
 from datetime import date, timedelta
 
 from django.contrib import messages
+from django.db.models import F, Q, Window
+from django.db.models.functions import FirstValue
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from journal.access import JournalContext, journal_page
 from journal.forms import ReportRangeForm
-from journal.models import DayLog, Grade, SymptomReport, Treatment
+from journal.models import (
+    BP_ALERT_DIASTOLIC,
+    BP_ALERT_SYSTOLIC,
+    DayLog,
+    Grade,
+    SymptomReport,
+    Treatment,
+)
 from library.models import Symptom
 
 DEFAULT_WEEKS = 6
@@ -60,11 +69,23 @@ def week_table(patient, start: date, end: date) -> dict:
 
 
 def _weight_change(days) -> dict | None:
-    weighed = days.filter(weight_kg__isnull=False).values("date", "weight_kg")
-    first = weighed.order_by("date").first()
-    last = weighed.order_by("-date").first()
-    if first is None:
+    """The first and last weighing of the range, in one query (window functions)."""
+    oldest, newest = F("date").asc(), F("date").desc()
+    ends = list(
+        days.filter(weight_kg__isnull=False)
+        .annotate(
+            first_date=Window(FirstValue("date"), order_by=oldest),
+            first_kg=Window(FirstValue("weight_kg"), order_by=oldest),
+            last_date=Window(FirstValue("date"), order_by=newest),
+            last_kg=Window(FirstValue("weight_kg"), order_by=newest),
+        )
+        .values("first_date", "first_kg", "last_date", "last_kg")
+        .order_by()[:1]
+    )
+    if not ends:
         return None
+    first = {"date": ends[0]["first_date"], "weight_kg": ends[0]["first_kg"]}
+    last = {"date": ends[0]["last_date"], "weight_kg": ends[0]["last_kg"]}
     change = last["weight_kg"] - first["weight_kg"]
     return {
         "first": first,
@@ -74,8 +95,13 @@ def _weight_change(days) -> dict | None:
     }
 
 
-def _adherence(days) -> dict:
-    summary = days.adherence_summary()
+ADHERENCE_COUNTS = ("days", "taken_all", "taken_some", "missed", "planned_break", "unanswered")
+
+
+def _adherence(rows) -> dict:
+    """The whole range's answers: the sum of the per-period rows (days outside any period
+    included), so the report needs no second pass over the days."""
+    summary = {key: sum(row[key] for row in rows) for key in ADHERENCE_COUNTS}
     meant = summary["taken_all"] + summary["taken_some"] + summary["missed"]
     summary["percent_all"] = round(summary["taken_all"] * 100 / meant) if meant else None
     return summary
@@ -92,20 +118,25 @@ def report_context(journal: JournalContext, start: date, end: date) -> dict:
         .select_related("drug")
         .order_by("starts_on")
     )
-    adherence_rows = {row["treatment_id"]: row for row in days.adherence_by_treatment()}
+    adherence_rows = list(days.adherence_by_treatment(with_unlinked=True))
+    by_treatment = {row["treatment_id"]: row for row in adherence_rows}
     for treatment in treatments:
         treatment.changed_in_range = start <= treatment.starts_on <= end
-        treatment.adherence = adherence_rows.get(treatment.pk)
+        treatment.adherence = by_treatment.get(treatment.pk)
 
-    severe = list(
-        reports.filter(grade__gte=Grade.SEVERE)
+    # Severe reports and "contact your care team" ones, in one query.
+    notable = list(
+        reports.filter(Q(grade__gte=Grade.SEVERE) | Q(grade__gte=F("symptom__alert_grade")))
         .select_related("symptom", "day")
         .order_by("day__date", "symptom__order", "symptom__name")
     )
     severe_days: dict[date, dict] = {}
-    for report in severe:
-        entry = severe_days.setdefault(report.day.date, {"day": report.day, "reports": []})
-        entry["reports"].append(report)
+    for report in notable:
+        if report.grade >= Grade.SEVERE:
+            entry = severe_days.setdefault(report.day.date, {"day": report.day, "reports": []})
+            entry["reports"].append(report)
+
+    bp_high = list(days.bp_high().order_by("date").values("date", "systolic", "diastolic"))
 
     with_bp = days.filter(systolic__isnull=False)
     return {
@@ -117,22 +148,22 @@ def report_context(journal: JournalContext, start: date, end: date) -> dict:
         "severe_days": list(severe_days.values()),
         "bp": days.bp_summary(),
         "bp_highest": with_bp.order_by("-systolic", "-diastolic", "date").first(),
-        "bp_high": list(days.bp_high().order_by("date").values("date", "systolic", "diastolic")),
+        "bp_high": bp_high,
         "weight": _weight_change(days),
-        "adherence": _adherence(days),
+        "adherence": _adherence(adherence_rows),
         "doctor_notes": (
             list(days.filter(for_doctor=True).order_by("date").values("date", "note"))
             if journal.can_see_notes
             else None
         ),
-        "symptom_alerts": list(
-            reports.alerts()
-            .select_related("symptom", "day")
-            .order_by("day__date", "symptom__order", "symptom__name")
-        ),
-        "bp_alerts": list(
-            days.bp_alerts().order_by("date").values("date", "systolic", "diastolic")
-        ),
+        "symptom_alerts": [report for report in notable if report.needs_alert],
+        # Readings to call about are among the high ones (160/100 is above 140/90).
+        "bp_alerts": [
+            reading
+            for reading in bp_high
+            if reading["systolic"] >= BP_ALERT_SYSTOLIC
+            or reading["diastolic"] >= BP_ALERT_DIASTOLIC
+        ],
     }
 
 

@@ -74,9 +74,7 @@ def sharing(request):
         "active": [s for s in shares if s.state == "active"],
         "pending": [s for s in shares if s.state == "pending"],
         "past": [s for s in shares if s.state in ("revoked", "expired")],
-        "views": AccessEvent.objects.for_patient(request.user)[
-            :ACCESS_LOG_LENGTH
-        ],
+        "views": AccessEvent.objects.for_patient(request.user)[:ACCESS_LOG_LENGTH],
     }
     return render(request, "journal/sharing.html", ctx)
 

@@ -1,0 +1,161 @@
+"""A crawler per role: from the start page, follow every same-origin link (GET only) and fail
+on any server error or broken link. Prints the pages visited per role.
+
+The test client is fast enough to walk everything reachable; pages that repeat a pattern
+(one day page per day, a trends page per range and symptom) are capped per URL pattern so the
+walk ends, and the whole crawl is capped at ``MAX_PAGES``.
+"""
+
+from collections import Counter, deque
+from datetime import timedelta
+from html.parser import HTMLParser
+from io import StringIO
+from urllib.parse import parse_qsl, urljoin, urlsplit
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+from django.test import Client
+from django.urls import Resolver404, resolve
+from django.utils import timezone
+
+from journal.models import CareShare
+from tests.conftest import make_user
+
+MAX_PAGES = 400
+PER_PATTERN = 12  # distinct URLs per view and set of query parameters
+SKIP = ("/accounts/logout/",)
+
+
+class _Links(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.hrefs = []
+
+    def handle_starttag(self, tag, attrs):
+        href = dict(attrs).get("href")
+        if tag == "a" and href:
+            self.hrefs.append(href)
+
+
+def _same_origin(base: str, href: str) -> str | None:
+    """The path and query of ``href`` if it stays on the site, else None."""
+    url = urlsplit(urljoin(f"http://testserver{base}", href))
+    if url.scheme not in ("http", "https") or url.netloc != "testserver":
+        return None
+    return url.path + (f"?{url.query}" if url.query else "")
+
+
+def _pattern(url: str) -> tuple:
+    split = urlsplit(url)
+    try:
+        view = resolve(split.path).view_name
+    except Resolver404:
+        view = split.path  # fetched once, and reported as a broken link
+    return view, tuple(sorted({name for name, _ in parse_qsl(split.query)}))
+
+
+def crawl(client, starts, *, skip=SKIP, admin_index_only=False):
+    """Visit every reachable page; returns ``(pages visited, problems)``."""
+    queue = deque((start, "(start)") for start in starts)
+    seen, per_pattern, problems, visited = set(), Counter(), [], 0
+    while queue and visited < MAX_PAGES:
+        url, referrer = queue.popleft()
+        path = urlsplit(url).path
+        if url in seen or path.startswith(skip):
+            continue
+        if admin_index_only and path.startswith("/admin/") and path != "/admin/":
+            continue
+        pattern = _pattern(url)
+        if per_pattern[pattern] >= PER_PATTERN:
+            continue
+        seen.add(url)
+        per_pattern[pattern] += 1
+        visited += 1
+        try:
+            response = client.get(url)
+            body = b"".join(response.streaming_content) if response.streaming else None
+        except Exception as exc:  # the test client re-raises a view's exception: a 500
+            problems.append(f"{url} (from {referrer}): {type(exc).__name__}: {exc}")
+            continue
+        if response.status_code >= 400:
+            problems.append(f"{url} (from {referrer}): {response.status_code}")
+            continue
+        if response.status_code in (301, 302, 303, 307, 308):
+            target = _same_origin(url, response["Location"])
+            if target:
+                queue.append((target, url))
+            continue
+        if response.streaming or "text/html" not in response.get("Content-Type", ""):
+            assert body is not None or response.content is not None
+            continue
+        parser = _Links()
+        parser.feed(response.content.decode())
+        for href in parser.hrefs:
+            target = _same_origin(url, href.split("#")[0] or url)
+            if target and target not in seen:
+                queue.append((target, url))
+    return visited, problems
+
+
+@pytest.fixture
+def cast(library):
+    """The demo patient's six months of journal, shared with a caregiver who may read the
+    notes; a pending and a revoked invitation; a library curator."""
+    call_command("seed_demo", username="demo", stdout=StringIO())
+    demo = get_user_model().objects.get(username="demo")
+    caregiver = make_user("carer", first_name="Carer")
+    curator = make_user("curator", is_staff=True)
+    curator.groups.add(Group.objects.get_or_create(name="Library curators")[0])
+    now = timezone.now()
+    CareShare.objects.create(
+        patient=demo,
+        caregiver=caregiver,
+        invitee_name="Carer",
+        invitee_email=caregiver.email,
+        can_see_notes=True,
+        token_hash="a" * 64,
+        expires_at=now + timedelta(days=7),
+        accepted_at=now,
+    )
+    CareShare.objects.create(
+        patient=demo,
+        invitee_name="Pending",
+        invitee_email="pending@example.org",
+        token_hash="b" * 64,
+        expires_at=now + timedelta(days=7),
+    )
+    CareShare.objects.create(
+        patient=demo,
+        caregiver=make_user("former"),
+        invitee_name="Revoked",
+        invitee_email="revoked@example.org",
+        token_hash="c" * 64,
+        expires_at=now + timedelta(days=7),
+        accepted_at=now - timedelta(days=3),
+        revoked_at=now - timedelta(days=1),
+    )
+    # The caregiver has looked at the journal once: the sharing page lists it.
+    viewer = Client()
+    viewer.force_login(caregiver)
+    viewer.get(f"/care/{CareShare.objects.get(caregiver=caregiver).pk}/")
+    return {"patient": demo, "caregiver": caregiver, "curator": curator}
+
+
+@pytest.mark.parametrize(
+    "role, starts",
+    [
+        ("visitor", ["/"]),
+        ("patient", ["/"]),
+        ("caregiver", ["/", "/care/"]),
+        ("curator", ["/"]),
+    ],
+)
+def test_every_reachable_link_works(client, cast, role, starts):
+    if role != "visitor":
+        client.force_login(cast[role])
+    visited, problems = crawl(client, starts, admin_index_only=role == "curator")
+    print(f"\nCrawler: {role} visited {visited} pages")
+    assert not problems, "\n".join(problems)
+    assert visited >= 5
