@@ -42,8 +42,9 @@ def _monday(day: date) -> date:
 def week_table(patient, start: date, end: date) -> dict:
     """Worst grade per symptom per week (SQL ``TruncWeek`` + ``Max``), and days logged.
 
-    Rows run over every week of the range, reported or not, so a gap shows as a gap.
-    Three queries.
+    Rows run over every week from the first logged week of the range to its end, reported or
+    not, so a gap shows as a gap (a range reaching back before the journal began does not
+    print years of empty weeks). Three queries.
     """
     reports = SymptomReport.objects.for_patient(patient).between(start, end)
     worst = {(row["symptom_id"], row["on"]): row["worst"] for row in reports.weekly_worst()}
@@ -53,7 +54,7 @@ def week_table(patient, start: date, end: date) -> dict:
         for row in DayLog.objects.for_patient(patient).between(start, end).days_per_week()
     }
     rows = []
-    monday = _monday(start)
+    monday = min(logged) if logged else end + timedelta(days=1)
     while monday <= end:
         sunday = monday + timedelta(days=6)
         rows.append(

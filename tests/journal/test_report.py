@@ -89,6 +89,21 @@ def test_week_table_holds_the_worst_grade_of_each_symptom_each_week(patient_clie
     assert "Severe (3)" in html and "Very severe (4)" in html and "Moderate (2)" in html
 
 
+def test_a_range_reaching_back_before_the_journal_starts_at_its_first_week(
+    patient_client, march
+):
+    response = patient_client.get(REPORT, {"start": "1900-01-01", "end": "2025-03-23"})
+
+    rows = response.context["weeks"]["rows"]
+    # The first logged day is Sunday 2 March, in the week of Monday 24 February.
+    assert [row["start"] for row in rows] == [
+        date(2025, 2, 24),
+        date(2025, 3, 3),
+        date(2025, 3, 10),
+        date(2025, 3, 17),
+    ]
+
+
 def test_a_range_starting_mid_week_counts_only_its_own_days(patient_client, march):
     response = patient_client.get(REPORT, {"start": "2025-03-04", "end": "2025-03-09"})
 
