@@ -107,6 +107,11 @@ def test_caregiver_accepts_follows_the_chart_and_loses_access_on_revoke(
     chart = sam.locator("#chart-symptom-hand-foot-syndrome")
     expect(chart).to_be_visible()
     # Chart.js drew on the canvas, with the change marker and the off-week band configured.
+    # The scripts load at the end of the page: wait for the chart rather than race it.
+    sam.wait_for_function(
+        """() => window.Chart && window.Chart.getChart(
+            document.getElementById("chart-symptom-hand-foot-syndrome"))"""
+    )
     drawn = sam.evaluate(
         """() => {
           const chart = window.Chart.getChart(document.getElementById(
