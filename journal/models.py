@@ -374,17 +374,21 @@ class WeekStart(TruncWeek):
         return f"date({sql}, '-6 days', 'weekday 1')", params
 
 
+def _dates_between(qs, field: str, start: date | None, end: date | None):
+    """``qs`` narrowed to ``start <= field <= end``; an open end is no limit."""
+    if start:
+        qs = qs.filter(**{f"{field}__gte": start})
+    if end:
+        qs = qs.filter(**{f"{field}__lte": end})
+    return qs
+
+
 class DayLogQuerySet(models.QuerySet):
     def for_patient(self, patient):
         return self.filter(patient=patient)
 
     def between(self, start: date | None, end: date | None):
-        qs = self
-        if start:
-            qs = qs.filter(date__gte=start)
-        if end:
-            qs = qs.filter(date__lte=end)
-        return qs
+        return _dates_between(self, "date", start, end)
 
     def adherence_by_treatment(self, *, with_unlinked: bool = False):
         """How the dose was taken, one row per treatment period.
@@ -608,12 +612,7 @@ class SymptomReportQuerySet(models.QuerySet):
         return self.filter(day__patient=patient)
 
     def between(self, start: date | None, end: date | None):
-        qs = self
-        if start:
-            qs = qs.filter(day__date__gte=start)
-        if end:
-            qs = qs.filter(day__date__lte=end)
-        return qs
+        return _dates_between(self, "day__date", start, end)
 
     def daily_grades(self):
         """Rows ``symptom_id``, ``on`` (the date), ``worst`` (the grade: one report a day)."""
