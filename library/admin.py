@@ -97,17 +97,7 @@ class EntryAdmin(admin.ModelAdmin):
     autocomplete_fields = ["symptoms", "drugs", "source"]
     prepopulated_fields = {"slug": ["title"]}
     actions = ["publish", "unpublish"]
-    fields = [
-        "title",
-        "slug",
-        "kind",
-        "status",
-        "source",
-        "symptoms",
-        "drugs",
-        "body",
-        "reviewed_on",
-    ]
+    # The fields shown are EntryAdminForm's, in its order.
 
     def get_queryset(self, request):
         return (
