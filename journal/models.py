@@ -17,7 +17,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Avg, Case, Count, F, Max, OuterRef, Q, Subquery, Value, When
-from django.db.models.functions import TruncWeek
+from django.db.models.functions import TruncMonth, TruncWeek
 from django.urls import reverse
 from django.utils import timezone
 
@@ -374,6 +374,18 @@ class WeekStart(TruncWeek):
         return f"date({sql}, '-6 days', 'weekday 1')", params
 
 
+class MonthStart(TruncMonth):
+    """The first day of a date's month, native SQL on SQLite too (see ``WeekStart``)."""
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        sql, params = compiler.compile(self.lhs)
+        return f"date({sql}, 'start of month')", params
+
+
+# Start of the bucket a date falls in, for charts of long ranges.
+BUCKET_START = {"week": WeekStart, "month": MonthStart}
+
+
 def _dates_between(qs, field: str, start: date | None, end: date | None):
     """``qs`` narrowed to ``start <= field <= end``; an open end is no limit."""
     if start:
@@ -424,9 +436,13 @@ class DayLogQuerySet(models.QuerySet):
 
     def weekly_vitals(self):
         """The same keys as ``daily_vitals``, averaged per week (``on`` is the Monday)."""
+        return self.vitals_by("week")
+
+    def vitals_by(self, bucket: str):
+        """Averages per ``bucket`` ("week" or "month"); ``on`` is the bucket's first day."""
         return (
             self.with_vitals()
-            .annotate(on=WeekStart("date"))
+            .annotate(on=BUCKET_START[bucket]("date"))
             .values("on")
             .annotate(
                 avg_systolic=Avg("systolic"),
@@ -625,8 +641,12 @@ class SymptomReportQuerySet(models.QuerySet):
 
         Long ranges are charted by week: the worst day is what a patient and doctor ask about.
         """
+        return self.worst_by("week")
+
+    def worst_by(self, bucket: str):
+        """The highest grade per symptom and ``bucket`` ("week" or "month"), as above."""
         return (
-            self.annotate(on=WeekStart("day__date"))
+            self.annotate(on=BUCKET_START[bucket]("day__date"))
             .values("symptom_id", "on")
             .annotate(worst=Max("grade"))
             .order_by("symptom_id", "on")

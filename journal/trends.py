@@ -14,9 +14,20 @@ from django.utils.dateformat import format as format_date
 from journal.models import DayLog, Grade, SymptomReport, Treatment
 from library.models import Symptom, format_mg
 
-# Beyond this many days a chart shows each week's worst grade: daily points would be
-# unreadable on a phone, and the page must stay fast for a five-year journal.
+# Beyond this many days a chart shows each week's worst grade, and beyond three years each
+# month's: daily points would be unreadable on a phone, and a five-year journal must cost
+# about what three months do (60 monthly points against 90 daily ones).
 WEEKLY_AFTER_DAYS = 180
+MONTHLY_AFTER_DAYS = 3 * 365
+
+
+def bucket_for(start: date, end: date) -> str:
+    """How a range is charted: "day", "week" (worst day of each week) or "month"."""
+    length = (end - start).days + 1
+    if length > MONTHLY_AFTER_DAYS:
+        return "month"
+    return "week" if length > WEEKLY_AFTER_DAYS else "day"
+
 
 RANGES = {
     "30": ("30 days", 30),
@@ -45,15 +56,19 @@ def _day(day: date) -> str:
 
 
 class DayLabels(dict):
-    """ "Mon 3 Mar 2025" for the data tables, formatted once per date.
+    """ "Mon 3 Mar 2025" (or "Mar 2025" by month) for the data tables, formatted once per date.
 
     Every symptom's table repeats the same dates; Django's date formatting costs more than
-    the rest of a table row, so a five-year page formats each of its weeks once, not twelve
+    the rest of a table row, so a five-year page formats each of its points once, not twelve
     times (and the template does no formatting at all).
     """
 
+    def __init__(self, bucket: str = "day"):
+        super().__init__()
+        self.format = "M Y" if bucket == "month" else "D j M Y"
+
     def __missing__(self, day: date) -> str:
-        label = self[day] = format_date(day, "D j M Y")
+        label = self[day] = format_date(day, self.format)
         return label
 
 
@@ -115,7 +130,7 @@ class CycleTable:
 class Trends:
     start: date
     end: date
-    weekly: bool
+    bucket: str  # "day", "week" or "month": what one point of a chart stands for
     series: list[SymptomSeries]
     unreported: list[Symptom]
     changes: list[dict]
@@ -127,11 +142,15 @@ class Trends:
     summary: str
     cycles: list[CycleTable]
 
+    @property
+    def by_day(self) -> bool:
+        return self.bucket == "day"
+
     def chart_data(self) -> dict:
         """The JSON for ``static/js/trends.js``: the same numbers as the tables."""
         iso = date.isoformat
         return {
-            "weekly": self.weekly,
+            "bucket": self.bucket,
             "start": iso(self.start),
             "end": iso(self.end),
             "changes": [{"on": iso(c["on"]), "label": c["label"]} for c in self.changes],
@@ -259,7 +278,7 @@ def build_trends(*, patient, symptoms: list[Symptom], start: date | None, end: d
     days = DayLog.objects.for_patient(patient)
     if start is None:
         start = days.aggregate(first=Min("date"))["first"] or end
-    weekly = (end - start).days + 1 > WEEKLY_AFTER_DAYS
+    bucket = bucket_for(start, end)
     days = days.between(start, end)
     symptom_ids = [s.pk for s in symptoms]
     reports = (
@@ -271,15 +290,15 @@ def build_trends(*, patient, symptoms: list[Symptom], start: date | None, end: d
     # Symptom charts.
     stretches = off_periods(treatments, start, end)
     off_days = set()
-    if not weekly:
+    if bucket == "day":
         for stretch in stretches:
             off_days.update(
                 stretch["from"] + timedelta(days=n)
                 for n in range((stretch["to"] - stretch["from"]).days + 1)
             )
-    labels = DayLabels()
+    labels = DayLabels(bucket)
     points = {pk: [] for pk in symptom_ids}
-    for row in reports.weekly_worst() if weekly else reports.daily_grades():
+    for row in reports.daily_grades() if bucket == "day" else reports.worst_by(bucket):
         points[row["symptom_id"]].append(
             {
                 "on": row["on"],
@@ -294,8 +313,8 @@ def build_trends(*, patient, symptoms: list[Symptom], start: date | None, end: d
 
     # Blood pressure and weight.
     blood_pressure, weight = [], []
-    if weekly:
-        for row in days.weekly_vitals():
+    if bucket != "day":
+        for row in days.vitals_by(bucket):
             if row["avg_systolic"] is not None:
                 blood_pressure.append(
                     {
@@ -371,7 +390,7 @@ def build_trends(*, patient, symptoms: list[Symptom], start: date | None, end: d
     return Trends(
         start=start,
         end=end,
-        weekly=weekly,
+        bucket=bucket,
         series=series,
         unreported=unreported,
         changes=treatment_changes(treatments, start, end),

@@ -1,6 +1,7 @@
 """Journal pieces for templates: ``{% load journal %}``."""
 
 from django import template
+from django.utils.html import format_html
 
 from journal.models import Grade
 
@@ -35,3 +36,26 @@ def grade_class(grade) -> str:
 @register.inclusion_tag("journal/includes/grade_badge.html")
 def grade_badge(grade):
     return {"grade": grade, "word": grade_word(grade), "css": grade_class(grade)}
+
+
+CYCLE_CELL = '<td>{} <span class="small text-body-secondary">({})</span></td>'
+NO_CYCLE_CELL = "<td>{}</td>"
+
+
+@register.simple_tag
+def cycle_cells(cells) -> str:
+    """The ``<td>`` cells of one row of a by-cycle-day table: "1.3 (12)", or "–" if none.
+
+    A five-year journal has thousands of these cells; one ``format_html`` per row instead of
+    template logic per cell keeps the trends page's cost close to that of a short range.
+    Every value is escaped by ``format_html``.
+    """
+    markup, values = [], []
+    for cell in cells:
+        if cell:
+            markup.append(CYCLE_CELL)
+            values += [cell["average"], cell["days"]]
+        else:
+            markup.append(NO_CYCLE_CELL)
+            values.append("–")
+    return format_html("".join(markup), *values)

@@ -117,7 +117,7 @@
         borderColor: COLOURS[index % COLOURS.length],
         backgroundColor: COLOURS[index % COLOURS.length],
         pointStyle: POINT_STYLES[index % POINT_STYLES.length],
-        pointRadius: data.weekly ? 2 : 3,
+        pointRadius: data.bucket === "day" ? 3 : 2,
         borderWidth: 2,
         tension: 0,
       },
@@ -182,7 +182,7 @@
     return {
       callbacks: {
         title: function (items) {
-          var prefix = data.weekly ? "Week of " : "";
+          var prefix = { week: "Week of ", month: "Month of " }[data.bucket] || "";
           return items.length ? prefix + dateLabel(items[0].parsed.x) : "";
         },
         label: function (item) {

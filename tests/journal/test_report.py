@@ -89,9 +89,7 @@ def test_week_table_holds_the_worst_grade_of_each_symptom_each_week(patient_clie
     assert "Severe (3)" in html and "Very severe (4)" in html and "Moderate (2)" in html
 
 
-def test_a_range_reaching_back_before_the_journal_starts_at_its_first_week(
-    patient_client, march
-):
+def test_a_range_reaching_back_before_the_journal_starts_at_its_first_week(patient_client, march):
     response = patient_client.get(REPORT, {"start": "1900-01-01", "end": "2025-03-23"})
 
     rows = response.context["weeks"]["rows"]

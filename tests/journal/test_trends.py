@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from journal.models import DayLog, DoseTaken, Profile, SymptomReport, Treatment
-from journal.trends import build_trends, change_label, off_periods, percent
+from journal.trends import bucket_for, build_trends, change_label, off_periods, percent
 from library.models import Drug, Symptom
 
 # Hand-foot syndrome grades over two fortnights: 9 of 14 days at grade 2 or worse on 50 mg
@@ -170,6 +170,39 @@ def test_weekly_worst_takes_the_highest_grade_of_each_monday_week(patient, hfs):
     ]
 
 
+def test_monthly_worst_takes_the_highest_grade_of_each_calendar_month(patient, hfs):
+    for day, grade in [(date(2025, 1, 31), 2), (date(2025, 2, 1), 1), (date(2025, 2, 28), 3)]:
+        add_day(patient, day, None, [(hfs, grade)])
+
+    rows = list(SymptomReport.objects.for_patient(patient).worst_by("month"))
+
+    assert [(row["on"], row["worst"]) for row in rows] == [
+        (date(2025, 1, 1), 2),
+        (date(2025, 2, 1), 3),
+    ]
+
+
+def test_monthly_vitals_average_each_calendar_month(patient):
+    add_day(patient, date(2025, 3, 1), systolic=140, diastolic=90)
+    add_day(patient, date(2025, 3, 31), systolic=150, diastolic=100)
+    add_day(patient, date(2025, 4, 1), systolic=120, diastolic=80)
+
+    rows = list(DayLog.objects.for_patient(patient).vitals_by("month"))
+
+    assert [(row["on"], row["avg_systolic"]) for row in rows] == [
+        (date(2025, 3, 1), pytest.approx(145)),
+        (date(2025, 4, 1), pytest.approx(120)),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("days", "bucket"), [(30, "day"), (180, "day"), (181, "week"), (1095, "week"), (1096, "month")]
+)
+def test_longer_ranges_are_charted_by_coarser_buckets(days, bucket):
+    start = date(2020, 1, 1)
+    assert bucket_for(start, start + timedelta(days=days - 1)) == bucket
+
+
 def test_daily_grades_are_one_row_per_symptom_and_day(patient, hfs, fatigue):
     add_day(patient, date(2025, 3, 2), None, [(hfs, 2), (fatigue, 1)])
     add_day(patient, date(2025, 3, 1), None, [(hfs, 3)])
@@ -279,7 +312,7 @@ def test_build_trends_by_dose_summary_and_payload(patient, sunitinib, hfs, fatig
     assert trends.periods[0].row_cells[0].share_2_plus == 64
     assert trends.periods[0].row_cells[0].average == 1.6
     assert trends.periods[1].row_cells[1] is None  # no fatigue reported on 37.5 mg
-    assert not trends.weekly
+    assert trends.bucket == "day"
 
     data = trends.chart_data()
     assert data["changes"] == [
@@ -326,7 +359,7 @@ def test_long_ranges_are_charted_by_weekly_worst_grade(patient, sunitinib, hfs, 
         patient=patient, symptoms=[hfs], start=first_day, end=first_day + timedelta(days=199)
     )
 
-    assert trends.weekly
+    assert trends.bucket == "week"
     points = trends.chart_data()["symptoms"][0]["points"]
     assert points == [
         {"on": "2025-01-06", "grade": max(HFS_AT_50[:7])},
@@ -374,7 +407,7 @@ def test_patient_sees_charts_tables_and_summary(patient_client, recent_reduction
     assert "By day of the cycle" in page
     data = trends_data(response)
     assert data["changes"][-1]["label"] == "sunitinib 50 mg → 37.5 mg"
-    assert not data["weekly"]
+    assert data["bucket"] == "day"
 
 
 def test_page_has_no_inline_script_or_style(patient_client, recent_reduction):
@@ -508,5 +541,12 @@ def test_caregiver_trends_on_a_two_year_journal_in_fixed_queries(
         response = caregiver_client.get(reverse("care:trends", args=[share.pk]), {"range": "all"})
     assert response.status_code == 200
     data = trends_data(response)
-    assert data["weekly"]
+    assert data["bucket"] == "week"
     assert len(data["symptoms"][0]["points"]) in (105, 106)
+
+
+def test_cycle_table_cells_show_average_and_days_or_a_dash():
+    from journal.templatetags.journal import cycle_cells
+
+    html = cycle_cells([{"average": 1.5, "days": 4}, None])
+    assert html == ('<td>1.5 <span class="small text-body-secondary">(4)</span></td><td>–</td>')
