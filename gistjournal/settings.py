@@ -265,4 +265,6 @@ LOGGING = {
     "formatters": {"timed": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "timed"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
+    # Replaces Django's own "django" handlers, which would print every line a second time.
+    "loggers": {"django": {"handlers": [], "propagate": True}},
 }
