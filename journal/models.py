@@ -809,6 +809,11 @@ class CareShare(models.Model):
             models.CheckConstraint(
                 condition=~Q(caregiver=F("patient")), name="journal_careshare_not_self"
             ),
+            models.UniqueConstraint(
+                fields=["patient", "caregiver"],
+                condition=Q(accepted_at__isnull=False, revoked_at__isnull=True),
+                name="journal_careshare_one_active_per_pair",
+            ),
         ]
 
     def __str__(self):

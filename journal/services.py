@@ -233,7 +233,14 @@ class Invitation:
 def careshare_invite(
     *, patient, invitee_name: str, invitee_email: str, can_see_notes: bool, now: datetime
 ) -> Invitation:
-    """A new single-use invitation, valid for ``INVITATION_VALID_FOR`` from ``now``."""
+    """A new single-use invitation, valid for ``INVITATION_VALID_FOR`` from ``now``.
+
+    Earlier invitations to the same address still waiting are withdrawn: inviting again is
+    how a patient changes their mind (about notes, say), so an old link must not win later.
+    """
+    CareShare.objects.given_by(patient).pending(now).filter(
+        invitee_email__iexact=invitee_email
+    ).update(revoked_at=now)
     token = CareShare.new_token()
     share = CareShare.objects.create(
         patient=patient,
@@ -294,6 +301,11 @@ def careshare_accept(*, token: str, user, now: datetime) -> CareShare:
     """
     share = CareShare.objects.with_token(token).select_related("patient").first()
     invitation_check(share=share, user=user, now=now)
+    current = CareShare.objects.given_by(share.patient).received_by(user)
+    if current.filter(created_at__gt=share.created_at).exists():
+        # An older link must not replace a newer choice the patient made.
+        raise InvitationError("revoked", share)
+    current.update(revoked_at=now)  # at most one active share per patient and caregiver
     # The conditional update is the single-use guarantee: of two simultaneous accepts,
     # only one finds the invitation still open.
     accepted = (
@@ -301,9 +313,6 @@ def careshare_accept(*, token: str, user, now: datetime) -> CareShare:
     )
     if not accepted:
         raise InvitationError("used", share)
-    CareShare.objects.given_by(share.patient).received_by(user).exclude(pk=share.pk).update(
-        revoked_at=now
-    )
     share.caregiver, share.accepted_at = user, now
     return share
 

@@ -7,6 +7,7 @@ patient once (and emailed), works once, and expires after ``INVITATION_VALID_FOR
 import logging
 from smtplib import SMTPException
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required, login_required
 from django.contrib.auth.views import redirect_to_login
@@ -49,9 +50,8 @@ def sharing(request):
     form = CareShareInviteForm(request.POST or None, patient=request.user, now=now)
     if request.method == "POST" and form.is_valid():
         invitation = careshare_invite(patient=request.user, now=now, **form.cleaned_data)
-        link = request.build_absolute_uri(
-            reverse("journal:sharing_accept", args=[invitation.token])
-        )
+        # Built on DJANGO_SITE_URL, never on the Host header: the link carries a live token.
+        link = settings.SITE_URL + reverse("journal:sharing_accept", args=[invitation.token])
         share = invitation.share
         try:
             invitation_send(invitation=invitation, link=link)

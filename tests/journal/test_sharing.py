@@ -305,6 +305,40 @@ def test_a_newer_invitation_replaces_the_older_share(patient, sam):
     assert CareShare.objects.received_by(sam).get().can_see_notes
 
 
+def test_inviting_the_same_address_again_withdraws_the_waiting_link(patient, sam):
+    first, first_url = invite(patient, can_see_notes=True)
+    second, _ = invite(patient, email="SAM@example.org", can_see_notes=False)
+
+    first.refresh_from_db()
+    assert first.status(timezone.now()) == "revoked"
+    with pytest.raises(InvitationError):
+        careshare_accept(
+            token=first_url.rstrip("/").rsplit("/", 1)[1], user=sam, now=timezone.now()
+        )
+    assert second.status(timezone.now()) == "pending"
+
+
+def test_an_older_link_cannot_replace_a_newer_share(patient, sam):
+    old, old_url = invite(patient, "sam.home@example.org", can_see_notes=True)
+    new, new_url = invite(patient, "sam.work@example.org", can_see_notes=False)
+    careshare_accept(token=new_url.rstrip("/").rsplit("/", 1)[1], user=sam, now=timezone.now())
+
+    with pytest.raises(InvitationError):
+        careshare_accept(token=old_url.rstrip("/").rsplit("/", 1)[1], user=sam, now=timezone.now())
+    assert list(CareShare.objects.received_by(sam)) == [new]
+    assert not CareShare.objects.received_by(sam).get().can_see_notes
+
+
+def test_invitation_links_use_the_configured_site(patient_client, settings):
+    settings.SITE_URL = "https://journal.example.org"
+    patient_client.post(
+        reverse("journal:sharing"),
+        {"invitee_name": "Sam", "invitee_email": "sam@example.org"},
+        HTTP_HOST="localhost",
+    )
+    assert "https://journal.example.org/journal/sharing/accept/" in mail.outbox[0].body
+
+
 # --- Revoking and the sharing page -----------------------------------------------------------
 
 
