@@ -4,6 +4,20 @@ from django.conf import settings
 from django.utils.cache import patch_cache_control
 
 
+def client_ip(request) -> str | None:
+    """The client's address, as throttled by django-axes and written in the logs.
+
+    Each of our DJANGO_TRUSTED_PROXY_COUNT proxies appends the address it saw to
+    X-Forwarded-For, so the client is that many entries from the right. Anything further left
+    was written by the client and proves nothing; with no trusted proxy the header is ignored.
+    """
+    proxies = settings.TRUSTED_PROXY_COUNT
+    forwarded = [ip.strip() for ip in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    if proxies and len(forwarded) >= proxies and forwarded[-proxies]:
+        return forwarded[-proxies]
+    return request.META.get("REMOTE_ADDR")
+
+
 class PrivacyHeadersMiddleware:
     """Headers every response gets, and no caching of anything a signed-in person sees.
 
@@ -43,7 +57,7 @@ class DeniedAccessLogMiddleware:
                 "denied status=%s user=%s address=%s method=%s path=%s",
                 response.status_code,
                 user.get_username() if user is not None and user.is_authenticated else "-",
-                request.META.get("REMOTE_ADDR", "-"),
+                client_ip(request) or "-",
                 request.method,
                 request.path,
             )

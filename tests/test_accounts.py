@@ -181,6 +181,22 @@ def test_long_passphrases_are_accepted(client, db):
     assert response.status_code == 302
 
 
+def test_common_passwords_are_refused_however_long(client, db):
+    common = "password1234"  # 12 characters, and in Django's common-passwords.txt.gz
+    response = client.post(
+        reverse("signup"),
+        {
+            "username": "newpatient",
+            "email": "n@example.org",
+            "password1": common,
+            "password2": common,
+        },
+    )
+    assert response.status_code == 200
+    assert b"This password is too common" in response.content
+    assert not get_user_model().objects.filter(username="newpatient").exists()
+
+
 def test_signed_in_pages_are_not_cached(patient_client):
     response = patient_client.get(reverse("journal:dashboard"))
     assert "no-store" in response["Cache-Control"]
@@ -250,3 +266,31 @@ def test_caregiver_without_a_journal_of_their_own_lands_on_their_list(caregiver_
     response = caregiver_client.get("/")
     assert response.status_code == 302
     assert response.url == reverse("care:index")
+
+
+def test_behind_a_trusted_proxy_the_forwarded_client_is_throttled(client, patient, settings):
+    # DJANGO_TRUSTED_PROXY_COUNT=1: the proxy appends the client's address to X-Forwarded-For.
+    settings.TRUSTED_PROXY_COUNT = 1
+    for attempt in range(5):
+        # A forged first entry changes every time; the address the proxy saw does not.
+        fail_login(
+            client,
+            username=f"someone{attempt}",
+            address="10.0.0.1",
+            HTTP_X_FORWARDED_FOR=f"203.0.113.{attempt}, 198.51.100.7",
+        )
+    from_attacker = client.post(
+        reverse("login"),
+        {"username": "pat", "password": PASSWORD},
+        REMOTE_ADDR="10.0.0.1",
+        HTTP_X_FORWARDED_FOR="198.51.100.7",
+    )
+    assert from_attacker.status_code == 429
+    # Another patient behind the same proxy is not locked out with them.
+    from_someone_else = client.post(
+        reverse("login"),
+        {"username": "pat", "password": PASSWORD},
+        REMOTE_ADDR="10.0.0.1",
+        HTTP_X_FORWARDED_FOR="192.0.2.44",
+    )
+    assert from_someone_else.status_code == 302
