@@ -437,9 +437,23 @@ class SettingsForm(forms.ModelForm):
         error_messages={"required": "Choose at least one symptom to track."},
     )
 
+    last_visit_on = forms.DateField(
+        label="Date of your last clinic visit",
+        required=False,
+        widget=DateInput,
+        validators=[validate_journal_date],
+        help_text="Optional. Your clinic report starts from here.",
+    )
+
     class Meta:
         model = Profile
-        fields = ["time_zone", "tracked_symptoms", "care_team_phone"]
+        fields = ["time_zone", "tracked_symptoms", "care_team_phone", "last_visit_on"]
+
+    def clean_last_visit_on(self):
+        visit = self.cleaned_data["last_visit_on"]
+        if visit and visit > self.instance.today():
+            raise forms.ValidationError("A visit you have had: the date cannot be in the future.")
+        return visit
 
     def clean_care_team_phone(self):
         phone = self.cleaned_data["care_team_phone"].strip()

@@ -1,4 +1,4 @@
-"""The patient's journal settings: time zone, tracked symptoms, care-team phone."""
+"""The patient's journal settings: time zone, tracked symptoms, care-team phone, last visit."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.urls import reverse
 
 from journal.models import Profile
@@ -73,3 +75,27 @@ def test_settings_query_count_is_fixed(
 ):
     with django_assert_max_num_queries(10):
         assert patient_client.get(SETTINGS).status_code == 200
+
+
+def test_last_clinic_visit_is_saved_and_starts_the_report(patient_client, symptoms, profile):
+    visit = profile.today() - timedelta(days=20)
+    response = patient_client.post(
+        SETTINGS, settings_data(symptoms, last_visit_on=visit.isoformat())
+    )
+    assert response.status_code == 302
+    profile.refresh_from_db()
+    assert profile.last_visit_on == visit
+    report = patient_client.get(reverse("journal:report"))
+    assert report.context["start"] == visit
+
+
+def test_a_clinic_visit_in_the_future_is_refused(patient_client, symptoms, profile):
+    tomorrow = profile.today() + timedelta(days=1)
+    response = patient_client.post(
+        SETTINGS, settings_data(symptoms, last_visit_on=tomorrow.isoformat())
+    )
+    assert response.status_code == 200
+    assert "cannot be in the future" in response.content.decode()
+    assert tomorrow.isoformat() in response.content.decode()  # what was typed is kept
+    profile.refresh_from_db()
+    assert profile.last_visit_on is None
