@@ -14,7 +14,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Case, Q, Value, When
+from django.db.models import Case, Q, Value, When, prefetch_related_objects
 from django.urls import reverse
 
 
@@ -474,7 +474,8 @@ def entries_by_symptom(
 
     ``symptoms`` may hold Symptom objects or ids; every one gets a key, possibly with an empty
     list. With ``drug``, entries about another drug are left out (entries about no drug stay).
-    Each entry comes with its source.
+    Each entry comes with its source and its drugs (two queries in all), so a page can say
+    which drug an entry is about.
     """
     ids = [getattr(symptom, "pk", symptom) for symptom in symptoms]
     result: dict[int, list[Entry]] = {symptom_id: [] for symptom_id in ids}
@@ -494,6 +495,7 @@ def entries_by_symptom(
     grouped: dict[int, list[Entry]] = defaultdict(list)
     for link in links:
         grouped[link.symptom_id].append(link.entry)
+    prefetch_related_objects([e for group in grouped.values() for e in group], "drugs")
     for symptom_id, symptom_entries in grouped.items():
         result[symptom_id] = symptom_entries[:limit] if limit is not None else symptom_entries
     return result

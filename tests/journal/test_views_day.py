@@ -1,9 +1,11 @@
 import re
+import zoneinfo
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from journal.models import DayLog, Grade, Profile, SymptomReport
 from tests.journal.conftest import make_day, make_treatment
@@ -72,6 +74,20 @@ def test_library_guidance_sits_beside_each_symptom(patient_client, symptoms, tod
     html = response.content.decode()
     assert "library-symptom-guidance" in html
     assert symptoms["hand-foot-syndrome"].get_absolute_url() in html
+
+
+def test_guidance_about_another_drug_says_which_drug(
+    patient_client, patient, sunitinib, symptoms, today
+):
+    make_treatment(patient, sunitinib, starts_on=today - timedelta(days=3))
+    response = patient_client.get(day_url(today))
+    hfs_entries = response.context["entries"][symptoms["hand-foot-syndrome"].pk]
+    assert hfs_entries
+    html = response.content.decode()
+    for entry in hfs_entries:
+        drugs = list(entry.drugs.all())
+        if drugs and sunitinib not in drugs:
+            assert f"About {drugs[0].name}" in html
 
 
 def test_caregiver_posting_a_day_writes_only_their_own_journal(
@@ -239,6 +255,55 @@ def test_future_day_is_not_found(patient_client, profile, today):
     tomorrow = today + timedelta(days=1)
     assert patient_client.get(day_url(tomorrow)).status_code == 404
     assert patient_client.post(day_url(tomorrow), form_data(profile)).status_code == 404
+    assert not DayLog.objects.exists()
+
+
+def _live_in(profile, time_zone):
+    profile.time_zone = time_zone
+    profile.save()
+    their_today = timezone.localdate(timezone=zoneinfo.ZoneInfo(time_zone))
+    assert profile.today() == their_today
+    return their_today
+
+
+def test_in_kiritimati_today_can_be_logged_while_it_is_tomorrow_on_the_server(
+    patient_client, patient, profile
+):
+    their_today = _live_in(profile, "Pacific/Kiritimati")  # UTC+14
+    # From 10:00 UTC on, their today is the server's tomorrow.
+    assert their_today - timezone.localdate() in (timedelta(0), timedelta(days=1))
+
+    assert patient_client.get(day_url(their_today)).status_code == 200
+    response = patient_client.post(day_url(their_today), form_data(profile))
+    assert response.status_code == 302
+    their_tomorrow = their_today + timedelta(days=1)
+    assert patient_client.get(day_url(their_tomorrow)).status_code == 404
+    assert patient_client.post(day_url(their_tomorrow), form_data(profile)).status_code == 404
+    assert list(DayLog.objects.filter(patient=patient).values_list("date", flat=True)) == [
+        their_today
+    ]
+
+
+def test_in_pago_pago_the_servers_today_can_be_their_future(patient_client, patient, profile):
+    their_today = _live_in(profile, "Pacific/Pago_Pago")  # UTC−11
+    # From 11:00 UTC on, the server's today is their tomorrow, and so refused.
+    their_tomorrow = their_today + timedelta(days=1)
+    assert timezone.localdate() in (their_today, their_tomorrow)
+
+    assert patient_client.get(day_url(their_today)).status_code == 200
+    assert patient_client.get(day_url(their_tomorrow)).status_code == 404
+    assert patient_client.post(day_url(their_tomorrow), form_data(profile)).status_code == 404
+    assert not DayLog.objects.exists()
+
+
+def test_the_same_date_is_today_in_kiritimati_and_the_future_in_pago_pago(patient_client, profile):
+    # 25 hours apart: at any time of day, Kiritimati's today is at least Pago Pago's tomorrow.
+    kiritimati_today = _live_in(profile, "Pacific/Kiritimati")
+    assert patient_client.get(day_url(kiritimati_today)).status_code == 200
+    pago_pago_today = _live_in(profile, "Pacific/Pago_Pago")
+    assert kiritimati_today > pago_pago_today
+    assert patient_client.get(day_url(kiritimati_today)).status_code == 404
+    assert patient_client.post(day_url(kiritimati_today), form_data(profile)).status_code == 404
     assert not DayLog.objects.exists()
 
 
