@@ -90,6 +90,12 @@ def test_malformed_database_url_names_the_variable():
     assert "DATABASE_URL" in result.stderr
 
 
+def test_unknown_log_level_names_the_variable():
+    result = run_manage("check", env={"DJANGO_DEBUG": "true", "DJANGO_LOG_LEVEL": "loud"})
+    assert result.returncode != 0
+    assert "DJANGO_LOG_LEVEL must be" in result.stderr
+
+
 def test_unknown_time_zone_names_the_variable():
     result = run_manage("check", env={"DJANGO_DEBUG": "true", "DJANGO_TIME_ZONE": "Mars/Olympus"})
     assert result.returncode != 0

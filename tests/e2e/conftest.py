@@ -24,17 +24,27 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.e2e)
 
 
+def chromium_executable(playwright) -> str | None:
+    """Debian's Chromium (or CHROMIUM_PATH); else Playwright's own, where `playwright install
+    chromium` could fetch one (``None``: let Playwright launch it)."""
+    for candidate in (CHROMIUM, shutil.which("chromium")):
+        if candidate and Path(candidate).exists():
+            return candidate
+    if Path(playwright.chromium.executable_path).exists():
+        return None
+    pytest.fail(
+        f"No Chromium at {CHROMIUM}. Install it with `apt-get install -y chromium` "
+        "(or run `make test`, which does), or set CHROMIUM_PATH.",
+        pytrace=False,
+    )
+
+
 @pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args):
-    if not (Path(CHROMIUM).exists() or shutil.which("chromium")):
-        pytest.fail(
-            f"No Chromium at {CHROMIUM}. Install it with `apt-get install -y chromium` "
-            "(or run `make test`, which does), or set CHROMIUM_PATH.",
-            pytrace=False,
-        )
+def browser_type_launch_args(browser_type_launch_args, playwright):
+    executable = chromium_executable(playwright)
     return {
         **browser_type_launch_args,
-        "executable_path": CHROMIUM,
+        **({"executable_path": executable} if executable else {}),
         "headless": True,
         "args": [
             "--no-sandbox",
