@@ -45,6 +45,16 @@ def _relink_day_logs(*, patient, starts_on: date, ends_on: date | None, treatmen
     DayLog.objects.for_patient(patient).between(starts_on, ends_on).update(treatment=treatment)
 
 
+def _lock_journal(patient) -> None:
+    """Serialise writes to one patient's journal for the rest of the transaction.
+
+    Checks such as "does this period overlap?" or "is this day new?" read before they write;
+    on PostgreSQL two identical requests at once (a double tap on Save) could otherwise both
+    pass and the second fail on a constraint. SQLite's IMMEDIATE transactions already do this.
+    """
+    list(Profile.objects.select_for_update().filter(user=patient).values_list("pk"))
+
+
 def _refuse_overlap(*, patient, starts_on: date, ends_on: date | None, exclude=None) -> None:
     clash = (
         Treatment.objects.for_patient(patient)
@@ -79,6 +89,7 @@ def treatment_start(
     reason: str = ChangeReason.FIRST,
 ) -> Treatment:
     """Record a period that touches no other: a first treatment, a restart, or a past one."""
+    _lock_journal(patient)
     _refuse_overlap(patient=patient, starts_on=starts_on, ends_on=ends_on)
     treatment = Treatment.objects.create(
         patient=patient,
@@ -109,10 +120,27 @@ def treatment_change(
     reason: str,
     maker: str = "",
 ) -> Treatment:
-    """End the open period the day before ``starts_on`` and start the next one from there."""
+    """End the open period the day before ``starts_on`` and start the next one from there.
+
+    A change from the very day the current period started corrects that period instead (a
+    wrong dose entered this morning), keeping the reason it started for.
+    """
+    _lock_journal(patient)
     current = Treatment.objects.for_patient(patient).open().select_for_update().first()
     if current is None:
         raise ValidationError("There is no current treatment to change.")
+    if starts_on == current.starts_on:
+        for name, value in {
+            "drug": drug,
+            "dose_mg": dose_mg,
+            "intakes_per_day": intakes_per_day,
+            "days_on": days_on,
+            "days_off": days_off,
+            "maker": maker,
+        }.items():
+            setattr(current, name, value)
+        current.save()
+        return current
     if starts_on <= current.starts_on:
         raise ValidationError(
             {
@@ -349,6 +377,7 @@ def journal_import(*, patient, preview: "ImportPreview") -> ImportResult:
     if preview.problems:
         raise ValidationError("This file has problems to fix first; nothing was imported.")
     profile = Profile.objects.for_user(patient)
+    _lock_journal(patient)
     days = DayLog.objects.for_patient(patient)
     applied_settings = False
     if (

@@ -59,14 +59,32 @@ def test_change_dose_moves_already_logged_days_to_the_new_period(patient, imatin
     assert after.treatment == new
 
 
-def test_change_must_start_after_the_current_period(patient, imatinib, sunitinib):
+def test_change_must_not_start_before_the_current_period(patient, imatinib, sunitinib):
     current = make_treatment(patient, imatinib, starts_on=START)
     with pytest.raises(ValidationError) as error:
-        treatment_change(patient=patient, starts_on=START, **sunitinib_values(sunitinib))
+        treatment_change(
+            patient=patient, starts_on=START - timedelta(days=1), **sunitinib_values(sunitinib)
+        )
     assert "starts_on" in error.value.message_dict
     current.refresh_from_db()
     assert current.ends_on is None
     assert Treatment.objects.count() == 1
+
+
+def test_change_from_the_day_the_period_started_corrects_it(patient, imatinib):
+    current = make_treatment(patient, imatinib, starts_on=START, reason=ChangeReason.FIRST)
+    day = make_day(patient, START)
+    corrected = treatment_change(
+        patient=patient,
+        starts_on=START,
+        **sunitinib_values(imatinib, dose_mg=Decimal("400"), days_on=None, days_off=None),
+    )
+    assert corrected.pk == current.pk
+    assert corrected.dose_mg == Decimal("400")
+    assert corrected.reason == ChangeReason.FIRST  # a correction, not a change of treatment
+    assert Treatment.objects.for_patient(patient).count() == 1
+    day.refresh_from_db()
+    assert day.treatment == corrected
 
 
 def test_change_without_a_current_period_is_refused(patient, sunitinib):

@@ -249,12 +249,23 @@ def test_overlap_with_an_earlier_period_is_refused_next_to_the_start_date(
     assert Treatment.objects.count() == 1
 
 
+def test_a_wrong_dose_entered_today_can_be_corrected_today(
+    patient_client, patient, imatinib, today
+):
+    current = make_treatment(patient, imatinib, dose_mg=Decimal("800"), starts_on=today)
+    response = patient_client.post(NEW, manual(imatinib, today, reason="other"))
+    assert response.status_code == 302
+    current.refresh_from_db()
+    assert current.dose_mg == Decimal("400")
+    assert Treatment.objects.for_patient(patient).count() == 1
+
+
 def test_change_starting_before_the_current_period_is_refused(
     patient_client, patient, imatinib, sunitinib, today
 ):
     current = make_treatment(patient, imatinib, starts_on=today - timedelta(days=10))
     response = patient_client.post(
-        NEW, manual(sunitinib, today - timedelta(days=10), reason="doctor")
+        NEW, manual(sunitinib, today - timedelta(days=11), reason="doctor")
     )
     assert "must start after the current one" in " ".join(
         response.context["form"].errors["starts_on"]
