@@ -16,7 +16,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Avg, Case, Count, F, Max, OuterRef, Q, Subquery, Value, When
+from django.db.models import Avg, Case, Count, Exists, F, Max, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import TruncMonth, TruncWeek
 from django.urls import reverse
 from django.utils import timezone
@@ -474,17 +474,12 @@ class DayLogQuerySet(models.QuerySet):
         return self.annotate(worst_grade=Subquery(worst[:1]))
 
     def with_symptom(self, symptom):
-        """Days on which ``symptom`` was present (graded mild or worse)."""
-        return self.filter(
-            pk__in=SymptomReport.objects.filter(symptom=symptom, grade__gte=Grade.MILD).values(
-                "day_id"
-            )
+        """Days on which ``symptom`` was present (graded mild or worse): a correlated
+        EXISTS, so only the days at hand are looked at, never other patients' reports."""
+        present = SymptomReport.objects.filter(
+            day=OuterRef("pk"), symptom=symptom, grade__gte=Grade.MILD
         )
-
-    def bp_alerts(self):
-        return self.filter(
-            Q(systolic__gte=BP_ALERT_SYSTOLIC) | Q(diastolic__gte=BP_ALERT_DIASTOLIC)
-        )
+        return self.filter(Exists(present))
 
     def bp_high(self):
         """Readings at or above 140/90 (either number), the threshold the report lists."""
@@ -510,17 +505,6 @@ class DayLogQuerySet(models.QuerySet):
             .values("on")
             .annotate(days=Count("id"))
             .order_by("on")
-        )
-
-    def adherence_summary(self) -> dict:
-        """``adherence_by_treatment`` over all the days of the queryset, in one query."""
-        return self.aggregate(
-            days=Count("id"),
-            taken_all=Count("id", filter=Q(dose_taken=DoseTaken.ALL)),
-            taken_some=Count("id", filter=Q(dose_taken=DoseTaken.SOME)),
-            missed=Count("id", filter=Q(dose_taken=DoseTaken.MISSED)),
-            planned_break=Count("id", filter=Q(dose_taken=DoseTaken.BREAK)),
-            unanswered=Count("id", filter=Q(dose_taken="")),
         )
 
 

@@ -130,14 +130,17 @@ def treatment_change(
     if current is None:
         raise ValidationError("There is no current treatment to change.")
     if starts_on == current.starts_on:
-        for name, value in {
+        correction = {
             "drug": drug,
             "dose_mg": dose_mg,
             "intakes_per_day": intakes_per_day,
             "days_on": days_on,
             "days_off": days_off,
             "maker": maker,
-        }.items():
+        }
+        if all(getattr(current, name) == value for name, value in correction.items()):
+            raise ValidationError("That is the treatment you already have: nothing to change.")
+        for name, value in correction.items():
             setattr(current, name, value)
         current.save()
         return current

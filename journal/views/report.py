@@ -23,9 +23,13 @@ from journal.models import (
     SymptomReport,
     Treatment,
 )
+from journal.trends import percent
+from journal.views import choice_links
 from library.models import Symptom
 
 DEFAULT_WEEKS = 6
+# Ranges a caregiver can pick (their page has no form): label, days back including today.
+PRESET_RANGES = [("Last 6 weeks", DEFAULT_WEEKS * 7), ("Last 3 months", 91), ("Last year", 365)]
 
 
 def default_start(profile, today: date) -> date:
@@ -33,6 +37,19 @@ def default_start(profile, today: date) -> date:
     if profile.last_visit_on and profile.last_visit_on <= today:
         return profile.last_visit_on
     return today - timedelta(weeks=DEFAULT_WEEKS) + timedelta(days=1)
+
+
+def range_links(journal, today: date, start: date, end: date) -> list[dict]:
+    """The report's usual ranges as links ending today, for a caregiver's page."""
+    current = {"start": start.isoformat(), "end": "" if end == today else end.isoformat()}
+    presets = [(label, today - timedelta(days=days - 1)) for label, days in PRESET_RANGES]
+    last_visit = journal.profile.last_visit_on
+    if last_visit and last_visit <= today:
+        presets.insert(
+            0, (f"Since the last clinic visit ({last_visit.day} {last_visit:%b %Y})", last_visit)
+        )
+    options = [(label, {"start": since.isoformat(), "end": ""}) for label, since in presets]
+    return choice_links(journal.url("report"), current, options)
 
 
 def _monday(day: date) -> date:
@@ -104,7 +121,7 @@ def _adherence(rows) -> dict:
     included), so the report needs no second pass over the days."""
     summary = {key: sum(row[key] for row in rows) for key in ADHERENCE_COUNTS}
     meant = summary["taken_all"] + summary["taken_some"] + summary["missed"]
-    summary["percent_all"] = round(summary["taken_all"] * 100 / meant) if meant else None
+    summary["percent_all"] = percent(summary["taken_all"], meant) if meant else None
     return summary
 
 
@@ -195,4 +212,6 @@ def report(request, journal):
         "since_last_visit": start == journal.profile.last_visit_on,
         **report_context(journal, start, end),
     }
+    if journal.is_caregiver:
+        ctx["range_links"] = range_links(journal, today, start, end)
     return render(request, "journal/report.html", ctx)

@@ -1,7 +1,6 @@
 """Trends: symptom grades against dose changes, blood pressure, per-dose and per-cycle-day."""
 
 from datetime import timedelta
-from urllib.parse import urlencode
 
 from django.db.models import Q
 from django.shortcuts import render
@@ -11,6 +10,7 @@ from journal.access import journal_page
 from journal.forms import TrendsForm
 from journal.models import Profile, SymptomReport
 from journal.trends import RANGES, build_trends
+from journal.views import choice_links
 from library.models import Symptom
 
 
@@ -23,23 +23,6 @@ def trend_symptoms(journal) -> list[Symptom]:
             Q(pk__in=tracked.values("symptom_id")) | Q(pk__in=reported.values("symptom_id"))
         )
     )
-
-
-def _links(journal, current: dict, name: str, options) -> list[dict]:
-    """Links that change one choice and keep the other; the page has no form to submit."""
-    base = journal.url("trends")
-    links = []
-    for value, label in options:
-        query = {**current, name: value}
-        query = {key: val for key, val in query.items() if val}
-        links.append(
-            {
-                "label": label,
-                "href": f"{base}?{urlencode(query)}" if query else base,
-                "current": current.get(name, "") == value,
-            }
-        )
-    return links
 
 
 # journal_page first: a caregiver's POST is a 403 (read-only), the owner's a 405.
@@ -65,14 +48,18 @@ def trends(request, journal):
         "chart_data": data.chart_data(),
         "range_label": range_label,
         "symptom": symptom,
-        "range_links": _links(
-            journal, current, "range", [(key, label) for key, (label, _) in RANGES.items()]
-        ),
-        "symptom_links": _links(
-            journal,
+        "range_links": choice_links(
+            journal.url("trends"),
             current,
-            "symptom",
-            [("", "All symptoms"), *((s.slug, s.name) for s in symptoms)],
+            [(label, {"range": key}) for key, (label, _) in RANGES.items()],
+        ),
+        "symptom_links": choice_links(
+            journal.url("trends"),
+            current,
+            [
+                ("All symptoms", {"symptom": ""}),
+                *((s.name, {"symptom": s.slug}) for s in symptoms),
+            ],
         ),
     }
     return render(request, "journal/trends.html", ctx)

@@ -325,7 +325,9 @@ def curator_pages(c: Checker, journal):
     c.visit("/admin/")
 
 
-def test_every_page_passes_axe_for_every_role(browser, live_server, journal, artifacts_dir):
+def test_every_page_passes_axe_for_every_role(
+    browser, live_server, journal, artifacts_dir, capsys
+):
     roles = [
         ("visitor", None, visitor_pages),
         ("patient", journal["patient"], patient_pages),
@@ -345,9 +347,10 @@ def test_every_page_passes_axe_for_every_role(browser, live_server, journal, art
         script_errors += checker.script_errors
         context.close()
 
-    print(f"\naxe-core WCAG 2.1 A/AA: {len(checked)} pages checked")
-    for name in checked:
-        print(f"  {'FAIL' if name in violations else 'ok  '} {name}")
+    with capsys.disabled():
+        print(f"\naxe-core WCAG 2.1 A/AA: {len(checked)} pages checked")
+        for name in checked:
+            print(f"  {'FAIL' if name in violations else 'ok  '} {name}")
     report = artifacts_dir / "axe-violations.json"
     report.write_text(json.dumps(violations, indent=1))
     assert violations == {}, f"{len(violations)} pages with violations, listed in {report}"
@@ -400,7 +403,7 @@ class Keyboard:
         raise AssertionError(f"{key} {limit} times never reached the element wanted")
 
 
-def test_a_whole_day_is_logged_with_the_keyboard_alone(browser, live_server, journal):
+def test_a_whole_day_is_logged_with_the_keyboard_alone(browser, live_server, journal, capsys):
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     context.set_default_timeout(5000)
     log_in(context, live_server, journal["patient"])
@@ -473,7 +476,8 @@ def test_a_whole_day_is_logged_with_the_keyboard_alone(browser, live_server, jou
     assert {symptom: saved[symptom].grade for symptom in symptoms} == grades
     assert saved[symptoms[0]].interference is not None
     assert saved[symptoms[0]].note == "Worse in the afternoon"
-    print(f"\nA day logged in {keys.steps} key presses, focus visible at each.")
+    with capsys.disabled():
+        print(f"\nA day logged in {keys.steps} key presses, focus visible at each.")
     context.close()
 
 
@@ -527,7 +531,7 @@ OVERFLOW = """() => ({
 
 
 def test_main_pages_reflow_at_320_px_and_200_percent_zoom(
-    browser, live_server, journal, artifacts_dir
+    browser, live_server, journal, artifacts_dir, capsys
 ):
     """320 CSS px is a 1280 px window at 400%; 640 is the same window at 200%. Wide data
     tables scroll inside their own .table-responsive box, which WCAG 1.4.10 allows."""
@@ -558,9 +562,60 @@ def test_main_pages_reflow_at_320_px_and_200_percent_zoom(
             shot = artifacts_dir / f"a11y-375-{role}-{slug or 'home'}.png"
             page.screenshot(path=str(shot), full_page=True)
         context.close()
-    print(f"\nReflow: {len(checked)} page widths checked")
-    for name in checked:
-        print(f"  {name}")
+    with capsys.disabled():
+        print(f"\nReflow: {len(checked)} page widths checked")
+        for name in checked:
+            print(f"  {name}")
     report = artifacts_dir / "reflow-overflow.json"
     report.write_text(json.dumps(overflowing, indent=1))
     assert overflowing == {}, f"{len(overflowing)} pages scroll sideways, listed in {report}"
+
+
+# --- Touch targets ------------------------------------------------------------------------------
+
+TOUCH_TARGET_PX = 44
+SMALL_TARGETS = r"""min => {
+  const describe = el => el.outerHTML.replace(/\s+/g, " ").slice(0, 100);
+  // Folded content counts too: open every <details> first.
+  document.querySelectorAll("details").forEach(d => d.open = true);
+  const targets = document.querySelectorAll(
+    "input:not([type=hidden]), select, textarea, button, summary, .btn");
+  const small = [];
+  for (const el of targets) {
+    // A checkbox or radio is toggled by its label, which is the target to touch.
+    const choice = el.matches("input[type=checkbox], input[type=radio]");
+    const target = choice ? el.labels[0] : el;
+    if (!target) {
+      small.push(`no label: ${describe(el)}`);
+      continue;
+    }
+    if (!target.checkVisibility({checkOpacity: true, checkVisibilityCSS: true})) continue;
+    const box = target.getBoundingClientRect();
+    if (box.width <= 1 && box.height <= 1) continue;  // visually hidden
+    if (box.height < min - 0.5) small.push(`${Math.round(box.height)} px: ${describe(target)}`);
+  }
+  return [...new Set(small)];
+}"""
+
+
+def test_touch_targets_are_at_least_44_px_high(browser, live_server, journal):
+    """Sore hands: every input, button, summary and button-styled link on the main pages is at
+    least 44 px high on a phone; for a checkbox or radio, its label is (it toggles the input).
+    """
+    users = {"visitor": None, "patient": journal["patient"], "caregiver": journal["caregiver"]}
+    values = {"logged_day": journal["logged_day"].isoformat(), "share": journal["share"].pk}
+    small = {}
+    for role, paths in MAIN_PAGES.items():
+        context = browser.new_context(viewport={"width": 375, "height": 812})
+        context.set_default_timeout(5000)
+        if users[role] is not None:
+            log_in(context, live_server, users[role])
+        page = context.new_page()
+        for pattern in paths:
+            path = pattern.format(**values)
+            assert page.goto(live_server.url + path).status == 200, path
+            if found := page.evaluate(SMALL_TARGETS, TOUCH_TARGET_PX):
+                small[f"{role} {path}"] = found
+        context.close()
+    offenders = "\n".join(f"{page}\n  " + "\n  ".join(found) for page, found in small.items())
+    assert small == {}, f"touch targets under {TOUCH_TARGET_PX} px high:\n{offenders}"

@@ -1,6 +1,7 @@
 """Who may read whose journal: the access matrix for every journal read page and its caregiver
 twin, the caregiver's list, and the access log the patient sees."""
 
+import re
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -11,9 +12,10 @@ from django.utils import timezone
 from journal.models import AccessEvent, CareShare, DayLog, Profile, Treatment
 from library.models import Drug
 from tests.conftest import make_user
+from tests.journal.conftest import make_day
 
 # Pages served to the patient under /journal/… and to a caregiver under /care/<share>/….
-READ_PAGES = ["dashboard", "history", "trends"]
+READ_PAGES = ["dashboard", "history", "trends", "report"]
 
 
 def care_url(page, share_id):
@@ -149,6 +151,30 @@ def test_caregiver_does_not_see_private_notes(caregiver_client, patient, share):
     for page in READ_PAGES:
         page_text = caregiver_client.get(care_url(page, share.pk)).content.decode()
         assert "A private worry" not in page_text
+
+
+@pytest.mark.parametrize("page", READ_PAGES)
+def test_caregiver_pages_have_no_form_but_log_out(
+    caregiver_client, patient, profile, symptoms, today, share, page
+):
+    profile.last_visit_on = today - timedelta(days=20)
+    profile.save()
+    make_day(patient, today - timedelta(days=1), {symptoms["fatigue"]: 2}, for_doctor=True)
+    query = {"symptom": "fatigue", "start": (today - timedelta(days=9)).isoformat()}
+
+    for params in ({}, query):
+        html = caregiver_client.get(care_url(page, share.pk), params).content.decode()
+        # The only form is the site-wide log-out button: filters and ranges are links.
+        assert re.findall(r"<form[^>]*>", html) == [
+            f'<form method="post" action="{reverse("logout")}" class="d-inline">'
+        ], params
+
+
+@pytest.mark.parametrize("page", ["history", "report"])
+def test_the_patients_own_pages_keep_their_date_form(patient_client, library, page):
+    html = patient_client.get(reverse(f"journal:{page}")).content.decode()
+    assert '<form method="get"' in html
+    assert 'type="date"' in html
 
 
 def test_caregiver_allowed_notes_sees_them_in_history(caregiver_client, patient, share):

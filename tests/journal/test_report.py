@@ -292,3 +292,58 @@ def test_own_report_shows_only_own_journal(stranger_client, march):
     assert response.context["weeks"]["symptoms"] == []
     assert response.context["adherence"]["days"] == 0
     assert "Blisters" not in response.content.decode()
+
+
+# --- A caregiver's ranges are links ----------------------------------------------------------
+
+
+def test_caregiver_picks_the_range_with_links(caregiver_client, share, profile, today):
+    profile.last_visit_on = today - timedelta(days=10)
+    profile.save()
+    visit = profile.last_visit_on
+
+    response = caregiver_client.get(care_report(share))
+
+    range_links = {link["label"]: link for link in response.context["range_links"]}
+    since_visit = f"Since the last clinic visit ({visit.day} {visit:%b %Y})"
+    assert list(range_links) == [since_visit, "Last 6 weeks", "Last 3 months", "Last year"]
+    assert range_links[since_visit]["current"]
+    assert not range_links["Last 3 months"]["current"]
+    start = (today - timedelta(days=90)).isoformat()
+    assert range_links["Last 3 months"]["href"] == f"{care_report(share)}?start={start}"
+    assert f'href="{range_links["Last 3 months"]["href"]}"' in response.content.decode()
+
+    response = caregiver_client.get(range_links["Last 3 months"]["href"])
+
+    assert (response.context["start"], response.context["end"]) == (
+        date.fromisoformat(start),
+        today,
+    )
+    assert response.context["days_in_range"] == 91
+    current = [link["label"] for link in response.context["range_links"] if link["current"]]
+    assert current == ["Last 3 months"]
+
+
+def test_caregiver_without_a_visit_date_starts_on_six_weeks(caregiver_client, share, library):
+    response = caregiver_client.get(care_report(share))
+
+    labels = [link["label"] for link in response.context["range_links"] if link["current"]]
+    assert labels == ["Last 6 weeks"]
+    assert response.context["days_in_range"] == 42
+
+
+def test_caregiver_dates_in_the_query_still_work(caregiver_client, share, march):
+    response = caregiver_client.get(care_report(share), MARCH)
+
+    assert (response.context["start"], response.context["end"]) == (
+        date(2025, 3, 3),
+        date(2025, 3, 23),
+    )
+    assert not any(link["current"] for link in response.context["range_links"])
+
+
+def test_owner_picks_dates_with_the_form(patient_client, library):
+    response = patient_client.get(REPORT)
+
+    assert "range_links" not in response.context
+    assert "Show these dates" in response.content.decode()

@@ -72,7 +72,9 @@ def test_change_must_not_start_before_the_current_period(patient, imatinib, suni
 
 
 def test_change_from_the_day_the_period_started_corrects_it(patient, imatinib):
-    current = make_treatment(patient, imatinib, starts_on=START, reason=ChangeReason.FIRST)
+    current = make_treatment(
+        patient, imatinib, dose_mg=Decimal("800"), starts_on=START, reason=ChangeReason.FIRST
+    )
     day = make_day(patient, START)
     corrected = treatment_change(
         patient=patient,
@@ -85,6 +87,16 @@ def test_change_from_the_day_the_period_started_corrects_it(patient, imatinib):
     assert Treatment.objects.for_patient(patient).count() == 1
     day.refresh_from_db()
     assert day.treatment == corrected
+
+
+def test_a_correction_that_changes_nothing_is_refused(patient, imatinib):
+    make_treatment(patient, imatinib, starts_on=START)
+    with pytest.raises(ValidationError, match="already have"):
+        treatment_change(
+            patient=patient,
+            starts_on=START,
+            **sunitinib_values(imatinib, dose_mg=Decimal("400"), days_on=None, days_off=None),
+        )
 
 
 def test_change_without_a_current_period_is_refused(patient, sunitinib):

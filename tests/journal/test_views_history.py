@@ -137,3 +137,62 @@ def test_shared_history_query_count_is_fixed(
 ):
     with django_assert_max_num_queries(12):
         assert caregiver_client.get(care_history(share)).status_code == 200
+
+
+# --- A caregiver's filters are links ---------------------------------------------------------
+
+
+def links(response, name):
+    return {link["label"]: link for link in response.context[name]}
+
+
+def test_caregiver_filters_by_symptom_with_a_link(caregiver_client, share, days):
+    response = caregiver_client.get(care_history(share))
+    symptom_links = links(response, "symptom_links")
+    assert symptom_links["Any symptom"]["current"]
+    hand_foot = symptom_links["Hand-foot syndrome"]
+    assert hand_foot["href"] == f"{care_history(share)}?symptom=hand-foot-syndrome"
+    assert f'href="{hand_foot["href"]}"' in response.content.decode()
+
+    response = caregiver_client.get(hand_foot["href"])
+
+    assert [log.date for log in response.context["page"]] == [days[0].date]
+    assert links(response, "symptom_links")["Hand-foot syndrome"]["current"]
+    assert 'aria-current="page">Hand-foot syndrome</a>' in response.content.decode()
+
+
+def test_caregiver_date_links_keep_the_symptom(caregiver_client, share, days, patient, symptoms):
+    old = make_day(patient, days[0].date - timedelta(days=40), {symptoms["fatigue"]: 1})
+    response = caregiver_client.get(care_history(share), {"symptom": "fatigue"})
+    assert [log.date for log in response.context["page"]][-1] == old.date
+    range_links = links(response, "range_links")
+    assert range_links["All dates"]["current"]
+    start = (days[2].date - timedelta(days=29)).isoformat()
+    assert range_links["Last 30 days"]["href"] == (
+        f"{care_history(share)}?symptom=fatigue&start={start}"
+    )
+
+    response = caregiver_client.get(range_links["Last 30 days"]["href"])
+
+    assert [log.date for log in response.context["page"]] == [days[1].date, days[0].date]
+    assert links(response, "range_links")["Last 30 days"]["current"]
+    # Choosing another symptom keeps the dates; "All dates" drops them.
+    assert links(response, "symptom_links")["Any symptom"]["href"] == (
+        f"{care_history(share)}?start={start}"
+    )
+    assert links(response, "range_links")["All dates"]["href"] == (
+        f"{care_history(share)}?symptom=fatigue"
+    )
+
+
+def test_caregiver_with_unusable_dates_is_told_and_sees_every_day(caregiver_client, share, days):
+    response = caregiver_client.get(care_history(share), {"start": "2025-13-45"})
+    assert "Those filters could not be used: Enter a valid date." in response.content.decode()
+    assert len(response.context["page"]) == 3
+    assert links(response, "range_links")["All dates"]["current"]
+
+
+def test_owner_filters_with_the_form_not_links(patient_client, days):
+    response = patient_client.get(HISTORY)
+    assert "symptom_links" not in response.context
+    assert 'name="symptom"' in response.content.decode()

@@ -152,10 +152,11 @@ def cast(library):
         ("curator", ["/"]),
     ],
 )
-def test_every_reachable_link_works(client, cast, role, starts):
+def test_every_reachable_link_works(client, cast, role, starts, capsys):
     if role != "visitor":
         client.force_login(cast[role])
     visited, problems = crawl(client, starts, admin_index_only=role == "curator")
-    print(f"\nCrawler: {role} visited {visited} pages")
+    with capsys.disabled():
+        print(f"\nCrawler: {role} visited {visited} pages")
     assert not problems, "\n".join(problems)
     assert visited >= 5
