@@ -96,11 +96,10 @@ def get_owned_or_404(queryset, user, **lookup):
     403 when the object belongs to a patient who shares with ``user`` (they may see it but
     never change it); 404 for anyone else, so a stranger learns nothing.
     """
-    obj = queryset.filter(**lookup).first()
-    if obj is None:
-        raise Http404
-    if obj.patient_id == user.pk:
+    obj = queryset.filter(patient=user, **lookup).first()
+    if obj is not None:
         return obj
-    if CareShare.objects.received_by(user).filter(patient_id=obj.patient_id).exists():
+    shared_with_me = CareShare.objects.received_by(user).values("patient_id")
+    if queryset.filter(patient_id__in=shared_with_me, **lookup).exists():
         raise PermissionDenied("Shared journals are read-only.")
     raise Http404

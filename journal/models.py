@@ -15,7 +15,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Avg, Case, Count, Exists, F, Max, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import TruncMonth, TruncWeek
 from django.urls import reverse
@@ -106,12 +106,19 @@ class Profile(models.Model):
 
     class ProfileManager(models.Manager):
         def for_user(self, user) -> "Profile":
-            """The user's profile, created with the default tracked symptoms if missing."""
-            profile, created = self.get_or_create(user=user)
-            if created:
-                profile.tracked_symptoms.set(
-                    Symptom.objects.filter(slug__in=DEFAULT_TRACKED_SYMPTOMS)
-                )
+            """The user's profile, created with the default tracked symptoms if missing.
+
+            One query when it exists; the first visit creates it and its symptoms together.
+            """
+            profile = self.filter(user=user).first()
+            if profile is not None:
+                return profile
+            with transaction.atomic():
+                profile, created = self.get_or_create(user=user)
+                if created:
+                    profile.tracked_symptoms.set(
+                        Symptom.objects.filter(slug__in=DEFAULT_TRACKED_SYMPTOMS)
+                    )
             return profile
 
     objects = ProfileManager()
