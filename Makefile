@@ -69,9 +69,10 @@ format: install
 migrations-check: install
 	DJANGO_DEBUG=true $(PY) manage.py makemigrations --check --dry-run
 
-# 20 concurrent clients saving day logs through gunicorn (4 workers); prints the figures.
+# 20 concurrent clients saving day logs through gunicorn (4 workers), with a backup taken in
+# the middle of the load; prints the figures.
 stress: install
-	$(PY) bench/stress.py --clients 20 --workers 4
+	$(PY) bench/stress.py --clients 20 --workers 4 --backup
 
 # The same load with the workers killed (SIGKILL) five times, then the server.
 crash: install

@@ -216,6 +216,33 @@ def client_run(
                 tally.errors.append(f"{username} {day}: HTTP {status}")
 
 
+def snapshot_during_load(env, tally: Tally, path: Path) -> dict:
+    """``manage.py backup`` while the clients keep writing: every save acknowledged before it
+    started must be in the snapshot, and the snapshot must be a sound database."""
+    with tally.lock:
+        before = {(user, day.isoformat()) for user, day in tally.acknowledged}
+    subprocess.run(
+        [PYTHON, "manage.py", "backup", str(path)],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    result = {"mode": oct(path.stat().st_mode & 0o777), "acknowledged_before": len(before)}
+    if env["DATABASE_URL"].startswith("sqlite"):
+        with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as conn:
+            result["integrity"] = conn.execute("PRAGMA integrity_check").fetchone()[0]
+            rows = conn.execute(
+                "SELECT u.username, d.date FROM journal_daylog d "
+                "JOIN auth_user u ON u.id = d.patient_id WHERE u.username LIKE 'stress-%'"
+            ).fetchall()
+        result["missing"] = len(before - {(user, day) for user, day in rows})
+    else:
+        result["integrity"] = "n/a (pg_dump)"
+        result["missing"] = 0
+    return result
+
+
 def verify(env, tally: Tally, vendor: str, db_path: Path | None) -> dict:
     """Compare the database with the acknowledged writes, in a fresh process."""
     script = r"""
@@ -254,6 +281,11 @@ def main(argv=None) -> int:
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--writes", type=int, default=15, help="day saves per client")
     parser.add_argument("--crash-rounds", type=int, default=0)
+    parser.add_argument(
+        "--backup",
+        action="store_true",
+        help="run `manage.py backup` in the middle of the load and check the snapshot",
+    )
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
     crash = args.crash_rounds > 0
@@ -319,6 +351,11 @@ def main(argv=None) -> int:
         for pid in server.worker_pids():
             os.kill(pid, signal.SIGKILL)
             kills += 1
+    backup = None
+    if args.backup:
+        while tally.requests // 2 < saves // 2 and any(t.is_alive() for t in threads):
+            time.sleep(0.02)
+        backup = snapshot_during_load(env, tally, workdir / "snapshot.backup")
     for thread in threads:
         thread.join()
     elapsed = time.monotonic() - started
@@ -346,6 +383,16 @@ def main(argv=None) -> int:
         "crash_rounds": args.crash_rounds,
         "workers_killed": kills,
         "cut_off_by_kill": tally.cut_off,
+        **(
+            {
+                "backup_mode": backup["mode"],
+                "backup_integrity": backup["integrity"],
+                "backup_acknowledged_before": backup["acknowledged_before"],
+                "backup_missing": backup["missing"],
+            }
+            if backup
+            else {}
+        ),
         "seconds": round(elapsed, 1),
         "requests_per_second": round(tally.requests / elapsed, 1) if elapsed else None,
     }
@@ -356,6 +403,14 @@ def main(argv=None) -> int:
         and not result["half_saved"]
         and result["integrity"] in ("ok", "n/a (PostgreSQL)")
         and (crash or result["rows"] == len(tally.acknowledged))
+        and (
+            backup is None
+            or (
+                backup["missing"] == 0
+                and backup["mode"] == "0o600"
+                and backup["integrity"] in ("ok", "n/a (pg_dump)")
+            )
+        )
     )
     for line in tally.errors[:10]:
         print("error:", line, file=sys.stderr)

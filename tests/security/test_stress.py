@@ -25,11 +25,15 @@ def run_stress(*args):
 
 
 def test_concurrent_writers_lose_nothing_and_see_no_errors():
-    figures = run_stress("--clients", "6", "--workers", "2", "--writes", "4")
+    figures = run_stress("--clients", "6", "--workers", "2", "--writes", "4", "--backup")
     assert figures["errors"] == 0
     assert figures["database_locked"] == 0
     assert figures["acknowledged_writes"] == figures["rows"] == 12
     assert figures["half_saved"] == 0
+    # A backup taken in the middle of the load holds every write acknowledged before it.
+    assert figures["backup_missing"] == 0
+    assert figures["backup_mode"] == "0o600"
+    assert figures["backup_integrity"] in ("ok", "n/a (pg_dump)")
 
 
 def test_killed_workers_lose_no_acknowledged_write():
