@@ -48,6 +48,10 @@ def _in_range(value, low, high, message):
     return value
 
 
+# Bootstrap button colour per grade; the word on the button always says the grade too.
+GRADE_BUTTON_STYLES = {0: "secondary", 1: "success", 2: "warning", 3: "danger", 4: "dark"}
+
+
 class DayLogForm(forms.Form):
     """One day: the dose, blood pressure, weight, a note, and a grade for each symptom.
 
@@ -113,11 +117,13 @@ class DayLogForm(forms.Form):
                 empty_value=None,
                 required=False,
                 error_messages={"invalid_choice": "Choose one of the answers."},
+                widget=forms.Select(attrs={"class": "form-select"}),
             )
             self.fields[f"note_{symptom.slug}"] = forms.CharField(
                 label=f"Note on {name} (optional)",
                 required=False,
                 max_length=SYMPTOM_NOTE_MAX_LENGTH,
+                widget=forms.TextInput(attrs={"class": "form-control"}),
             )
 
     def clean_systolic(self):
@@ -174,6 +180,7 @@ class DayLogForm(forms.Form):
                     "id": f"{grade.auto_id}_{value}",
                     "checked": chosen == str(value),
                     "is_alert": symptom.needs_alert(value),
+                    "style": GRADE_BUTTON_STYLES[value],
                 }
                 for value, label in Grade.choices
             ]
