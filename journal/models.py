@@ -130,6 +130,16 @@ class Profile(models.Model):
     def tz(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.time_zone)
 
+    def symptoms_shown(self, reports) -> list[Symptom]:
+        """The tracked symptoms, plus any in ``reports`` that are tracked no more: a symptom
+        stays visible wherever it was reported. Library order, one query."""
+        return list(
+            Symptom.objects.filter(
+                Q(pk__in=self.tracked_symptoms.filter(is_active=True).values("pk"))
+                | Q(pk__in=reports.values("symptom_id"))
+            ).order_by("order", "name")
+        )
+
     def today(self) -> date:
         """Today's date where the patient lives: "today" for logging and "future" for refusals."""
         return timezone.localdate(timezone=self.tz)

@@ -5,7 +5,6 @@ from datetime import date, timedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
@@ -21,7 +20,7 @@ from journal.models import (
     Treatment,
 )
 from journal.services import daylog_save
-from library.models import Symptom, entries_by_symptom
+from library.models import entries_by_symptom
 
 
 def parse_day(text: str) -> date:
@@ -39,18 +38,6 @@ def parse_day(text: str) -> date:
 @login_required
 def today(request):
     return redirect("journal:day", Profile.objects.for_user(request.user).today().isoformat())
-
-
-def _symptoms_for(profile, patient, day: date) -> list[Symptom]:
-    """The tracked symptoms, plus any reported that day and tracked no more (kept visible)."""
-    reported = SymptomReport.objects.filter(day__patient=patient, day__date=day).values(
-        "symptom_id"
-    )
-    return list(
-        Symptom.objects.filter(
-            Q(pk__in=profile.tracked_symptoms.values("pk"), is_active=True) | Q(pk__in=reported)
-        ).order_by("order", "name")
-    )
 
 
 GUIDANCE_PER_SYMPTOM = 3
@@ -106,7 +93,9 @@ def day(request, day: str):
     if day > today:
         raise Http404("That day has not happened yet.")
 
-    symptoms = _symptoms_for(profile, patient, day)
+    symptoms = profile.symptoms_shown(
+        SymptomReport.objects.for_patient(patient).filter(day__date=day)
+    )
     form = None
     if request.method == "POST":
         form = DayLogForm(request.POST, symptoms=symptoms)

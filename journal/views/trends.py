@@ -2,27 +2,20 @@
 
 from datetime import timedelta
 
-from django.db.models import Q
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from journal.access import journal_page
 from journal.forms import TrendsForm
-from journal.models import Profile, SymptomReport
+from journal.models import SymptomReport
 from journal.trends import RANGES, build_trends
 from journal.views import choice_links
 from library.models import Symptom
 
 
 def trend_symptoms(journal) -> list[Symptom]:
-    """The tracked symptoms and any the patient ever reported, in library order (one query)."""
-    tracked = Profile.tracked_symptoms.through.objects.filter(profile=journal.profile)
-    reported = SymptomReport.objects.for_patient(journal.patient)
-    return list(
-        Symptom.objects.filter(
-            Q(pk__in=tracked.values("symptom_id")) | Q(pk__in=reported.values("symptom_id"))
-        )
-    )
+    """The tracked symptoms and any the patient ever reported (one query)."""
+    return journal.profile.symptoms_shown(SymptomReport.objects.for_patient(journal.patient))
 
 
 # journal_page first: a caregiver's POST is a 403 (read-only), the owner's a 405.
