@@ -9,7 +9,6 @@ from library.models import Drug, Entry, EntryStatus, RegimenPreset, Source, Symp
 @admin.register(Symptom)
 class SymptomAdmin(admin.ModelAdmin):
     list_display = ["name", "body_area", "ctcae_term", "alert_grade", "order", "is_active"]
-    list_editable = ["order"]
     list_filter = ["body_area", "alert_grade", "is_active"]
     search_fields = ["name", "aliases", "ctcae_term"]
     prepopulated_fields = {"slug": ["name"]}
@@ -23,7 +22,8 @@ class SymptomAdmin(admin.ModelAdmin):
     ]
 
 
-class RegimenPresetInline(admin.TabularInline):
+# Stacked, not tabular: a tabular row's inputs have only column headings, no labels.
+class RegimenPresetInline(admin.StackedInline):
     model = RegimenPreset
     extra = 0
     fields = ["label", "dose_mg", "intakes_per_day", "days_on", "days_off", "order"]
@@ -32,7 +32,6 @@ class RegimenPresetInline(admin.TabularInline):
 @admin.register(Drug)
 class DrugAdmin(admin.ModelAdmin):
     list_display = ["__str__", "brand_names", "line_of_treatment", "regimen_count", "order"]
-    list_editable = ["order"]
     search_fields = ["name", "brand_names"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["common_side_effects"]

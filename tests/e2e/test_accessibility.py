@@ -30,7 +30,7 @@ from journal.models import (
     Treatment,
 )
 from journal.services import careshare_invite
-from library.models import Drug
+from library.models import Drug, Entry, Symptom
 from tests.conftest import make_user
 
 AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
@@ -323,6 +323,16 @@ def curator_pages(c: Checker, journal):
     c.visit("/library/")
     c.visit("/library/drugs/imatinib/")
     c.visit("/admin/")
+    entry = Entry.objects.order_by("pk").first()
+    for model, pk in (
+        ("entry", entry.pk),
+        ("source", entry.source_id),
+        ("symptom", Symptom.objects.get(slug="hand-foot-syndrome").pk),
+        ("drug", Drug.objects.get(slug="sunitinib").pk),
+    ):
+        c.visit(f"/admin/library/{model}/")
+        c.visit(f"/admin/library/{model}/{pk}/change/")
+    c.visit("/admin/library/entry/add/")
 
 
 def test_every_page_passes_axe_for_every_role(
