@@ -8,9 +8,8 @@ from django.views.decorators.http import require_GET
 
 from journal.access import journal_page
 from journal.forms import HistoryFilterForm
-from journal.models import DayLog
+from journal.models import DayLog, SymptomReport
 from journal.views import choice_links
-from journal.views.trends import trend_symptoms
 
 DAYS_PER_PAGE = 30
 # Date ranges a caregiver can pick (their page has no form): label, days back (None: all).
@@ -34,7 +33,8 @@ def filter_links(journal, cleaned: dict) -> dict:
         )
         for label, days in PRESET_RANGES
     ]
-    symptoms = [(s.name, {"symptom": s.slug}) for s in trend_symptoms(journal)]
+    shown = journal.profile.symptoms_shown(SymptomReport.objects.for_patient(journal.patient))
+    symptoms = [(s.name, {"symptom": s.slug}) for s in shown]
     return {
         "range_links": choice_links(base, current, ranges),
         "symptom_links": choice_links(
