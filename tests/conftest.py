@@ -42,26 +42,28 @@ def stranger_client(client, stranger):
     return client
 
 
-@pytest.fixture
-def caregiver(db, patient):
-    """Someone the patient shared their journal with (read-only, notes hidden)."""
+def make_share(patient, caregiver, **kwargs):
+    """An accepted share of ``patient``'s journal with ``caregiver`` (notes hidden)."""
     from datetime import timedelta
 
     from django.utils import timezone
 
     from journal.models import CareShare
 
-    user = make_user("carey", first_name="Carey")
     now = timezone.now()
-    CareShare.objects.create(
-        patient=patient,
-        caregiver=user,
-        invitee_name="Carey",
-        invitee_email=user.email,
-        token_hash=CareShare.new_token(),
-        expires_at=now + timedelta(days=7),
-        accepted_at=now,
-    )
+    kwargs.setdefault("invitee_name", caregiver.first_name or caregiver.username)
+    kwargs.setdefault("invitee_email", caregiver.email)
+    kwargs.setdefault("token_hash", CareShare.new_token())
+    kwargs.setdefault("expires_at", now + timedelta(days=7))
+    kwargs.setdefault("accepted_at", now)
+    return CareShare.objects.create(patient=patient, caregiver=caregiver, **kwargs)
+
+
+@pytest.fixture
+def caregiver(db, patient):
+    """Someone the patient shared their journal with (read-only, notes hidden)."""
+    user = make_user("carey", first_name="Carey")
+    make_share(patient, user)
     return user
 
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from journal.models import AccessEvent, CareShare, DayLog, Profile, Treatment
 from library.models import Drug
-from tests.conftest import make_user
+from tests.conftest import make_share, make_user
 from tests.journal.conftest import make_day
 
 # Pages served to the patient under /journal/… and to a caregiver under /care/<share>/….
@@ -26,13 +26,9 @@ def care_url(page, share_id):
 def revoked_caregiver(patient):
     user = make_user("former", first_name="Former")
     now = timezone.now()
-    CareShare.objects.create(
-        patient=patient,
-        caregiver=user,
-        invitee_name="Former",
-        invitee_email=user.email,
-        token_hash=CareShare.new_token(),
-        expires_at=now + timedelta(days=7),
+    make_share(
+        patient,
+        user,
         accepted_at=now - timedelta(days=3),
         revoked_at=now - timedelta(days=1),
     )

@@ -25,7 +25,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from journal.models import CareShare, DayLog, SymptomReport, Treatment
-from tests.conftest import make_user
+from tests.conftest import make_share, make_user
 from tests.journal.conftest import make_day, make_treatment
 
 NAME_SENTINEL = "Zqxname7731"
@@ -104,16 +104,7 @@ def cast(db, library, symptoms, sunitinib):
     now = timezone.now()
 
     def share_with(user, **kwargs):
-        return CareShare.objects.create(
-            patient=victim,
-            caregiver=user,
-            invitee_name=f"{NAME_SENTINEL} invitee",
-            invitee_email=user.email,
-            token_hash=secrets.token_hex(32),
-            expires_at=now + timedelta(days=7),
-            accepted_at=now,
-            **kwargs,
-        )
+        return make_share(victim, user, invitee_name=f"{NAME_SENTINEL} invitee", **kwargs)
 
     caregiver = make_user("sweep-carer")
     active = share_with(caregiver)
