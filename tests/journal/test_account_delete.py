@@ -154,3 +154,10 @@ def test_anonymous_is_sent_to_log_in(client):
 def test_wrong_method_is_refused(patient_client, patient):
     assert patient_client.put(DELETE).status_code == 405
     assert get_user_model().objects.filter(pk=patient.pk).exists()
+
+
+def test_delete_page_query_count_does_not_grow_with_the_journal(
+    patient_client, long_journal, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(12):
+        assert patient_client.get(DELETE).status_code == 200

@@ -276,3 +276,16 @@ def test_a_patient_who_also_cares_for_someone_sees_both(client, patient, strange
     assert reverse("journal:trends") in page
     assert reverse("journal:sharing") in page
     assert reverse("care:index") in page
+
+
+def test_care_list_query_count_does_not_grow_with_the_patients(
+    client, caregiver, django_assert_max_num_queries
+):
+    client.force_login(caregiver)
+    with django_assert_max_num_queries(8) as one:
+        assert client.get(reverse("care:index")).status_code == 200
+    for n in range(10):
+        make_share(make_user(f"patient{n}", first_name=f"P{n}"), caregiver)
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        response = client.get(reverse("care:index"))
+    assert response.content.decode().count("/care/") >= 11

@@ -455,3 +455,14 @@ def test_fhir_bundle_is_valid_json_without_floats_for_grades(patient_client, jou
         e["resource"]["valueInteger"] for e in bundle["entry"] if "valueInteger" in e["resource"]
     ]
     assert grades and all(isinstance(g, int) for g in grades)
+
+
+@pytest.mark.parametrize("name", ["journal:export_json", "journal:export_fhir"])
+def test_exports_run_a_fixed_number_of_queries(
+    patient_client, long_journal, django_assert_max_num_queries, name
+):
+    with django_assert_max_num_queries(15):
+        response = patient_client.get(reverse(name))
+        assert response.status_code == 200
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+    assert body.startswith(b"{")

@@ -430,3 +430,31 @@ def test_sharing_page_does_not_show_other_patients_viewers(stranger_client, shar
     response = stranger_client.get(reverse("journal:sharing"))
     assert list(response.context["views"]) == []
     assert list(response.context["active"]) == []
+
+
+def test_sharing_page_query_count_is_fixed(patient_client, patient, django_assert_max_num_queries):
+    from tests.conftest import make_share
+
+    def grow(n):
+        for i in range(n):
+            carer = make_user(f"carer{len(CareShare.objects.all())}-{i}")
+            share = make_share(patient, carer)
+            AccessEvent.objects.bulk_create(
+                AccessEvent(
+                    patient=patient,
+                    viewer=carer,
+                    viewer_name=carer.username,
+                    share=share,
+                    page="trends",
+                    path="/care/",
+                )
+                for _ in range(40)
+            )
+            invite(patient, f"waiting{len(CareShare.objects.all())}-{i}@example.org")
+
+    grow(2)
+    with django_assert_max_num_queries(10) as small:
+        assert patient_client.get(reverse("journal:sharing")).status_code == 200
+    grow(8)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        assert patient_client.get(reverse("journal:sharing")).status_code == 200
