@@ -10,9 +10,10 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import expect
 
-from journal.models import DayLog, DoseTaken, Profile, SymptomReport, Treatment
+from journal.models import DayLog, DoseTaken, Profile, SymptomReport
 from library.models import Drug, Symptom
 from tests.conftest import PASSWORD, make_user
+from tests.journal.conftest import make_treatment
 
 
 @pytest.fixture
@@ -25,18 +26,18 @@ def patient_with_dose_reduction(transactional_db):
     sunitinib = Drug.objects.get(slug="sunitinib")
     hfs = Symptom.objects.get(slug="hand-foot-syndrome")
     start = today - timedelta(days=59)
-    high = Treatment.objects.create(
-        patient=patient,
-        drug=sunitinib,
+    high = make_treatment(
+        patient,
+        sunitinib,
         dose_mg=Decimal("50"),
         days_on=28,
         days_off=14,
         starts_on=start,
         ends_on=start + timedelta(days=41),
     )
-    low = Treatment.objects.create(
-        patient=patient,
-        drug=sunitinib,
+    low = make_treatment(
+        patient,
+        sunitinib,
         dose_mg=Decimal("37.5"),
         starts_on=start + timedelta(days=42),
         reason="side_effects",

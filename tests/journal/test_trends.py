@@ -13,6 +13,7 @@ from django.urls import reverse
 from journal.models import DayLog, DoseTaken, Profile, SymptomReport, Treatment
 from journal.trends import bucket_for, build_trends, change_label, off_periods, percent
 from library.models import Drug, Symptom
+from tests.journal.conftest import make_treatment
 
 # Hand-foot syndrome grades over two fortnights: 9 of 14 days at grade 2 or worse on 50 mg
 # (64%), 3 of 14 on 37.5 mg (21%); averages 23/14 and 14/14.
@@ -58,18 +59,18 @@ def add_day(patient, day, treatment=None, grades=(), **fields):
 
 def dose_reduction(patient, sunitinib, hfs, fatigue, first_day):
     """14 days of sunitinib 50 mg (4 days on, 2 off), then 14 days of 37.5 mg every day."""
-    high = Treatment.objects.create(
-        patient=patient,
-        drug=sunitinib,
+    high = make_treatment(
+        patient,
+        sunitinib,
         dose_mg=Decimal("50"),
         days_on=4,
         days_off=2,
         starts_on=first_day,
         ends_on=first_day + timedelta(days=13),
     )
-    low = Treatment.objects.create(
-        patient=patient,
-        drug=sunitinib,
+    low = make_treatment(
+        patient,
+        sunitinib,
         dose_mg=Decimal("37.5"),
         starts_on=first_day + timedelta(days=14),
         reason="side_effects",
@@ -125,9 +126,9 @@ def test_by_treatment_leaves_out_days_without_a_treatment(patient, hfs):
 def test_by_cycle_day_counts_from_the_periods_start_in_sql(patient, sunitinib, hfs):
     # The period starts two days before the first log and the days cross a year end, so the
     # day of the cycle is neither the log's position nor anything a month boundary resets.
-    cycle = Treatment.objects.create(
-        patient=patient,
-        drug=sunitinib,
+    cycle = make_treatment(
+        patient,
+        sunitinib,
         dose_mg=Decimal("50"),
         days_on=4,
         days_off=2,
@@ -468,18 +469,16 @@ def long_journal(patient, sunitinib, symptoms, today, days):
     """``days`` of daily logs ending today: 50 mg 28/14 then 37.5 mg, every symptom graded."""
     start = today - timedelta(days=days - 1)
     middle = start + timedelta(days=days // 2)
-    high = Treatment.objects.create(
-        patient=patient,
-        drug=sunitinib,
+    high = make_treatment(
+        patient,
+        sunitinib,
         dose_mg=Decimal("50"),
         days_on=28,
         days_off=14,
         starts_on=start,
         ends_on=middle - timedelta(days=1),
     )
-    low = Treatment.objects.create(
-        patient=patient, drug=sunitinib, dose_mg=Decimal("37.5"), starts_on=middle
-    )
+    low = make_treatment(patient, sunitinib, dose_mg=Decimal("37.5"), starts_on=middle)
     logs = DayLog.objects.bulk_create(
         DayLog(
             patient=patient,
