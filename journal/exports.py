@@ -118,47 +118,22 @@ def csv_rows(patient) -> Iterator[str]:
         )
         .order_by("date", "reports__symptom__order", "reports__symptom__name")
     )
-    for (
-        day,
-        treatment_id,
-        dose_taken,
-        symptom,
-        grade,
-        interference,
-        symptom_note,
-        systolic,
-        diastolic,
-        weight_kg,
-        day_note,
-        for_doctor,
-    ) in rows.iterator(chunk_size=CSV_CHUNK_ROWS):
+    # After the date and the period, the columns come out in the CSV's own order.
+    for day, treatment_id, *day_and_report_cells in rows.iterator(chunk_size=CSV_CHUNK_ROWS):
         treatment = treatments.get(treatment_id)
         if treatment is None:
             treatment_cells = [None] * 6
         else:
-            position = treatment.cycle_day(day)
+            position = treatment.cycle_day(day)  # None: continuous, every day is "on"
             treatment_cells = [
                 treatment.drug.name,
                 treatment.dose_mg,
                 treatment.intakes_per_day,
                 treatment.schedule_label,
                 position.day if position else None,
-                "on" if treatment.is_on_day(day) else "off",
+                "on" if position is None or position.is_on else "off",
             ]
-        cells = [
-            day,
-            *treatment_cells,
-            dose_taken,
-            symptom,
-            grade,
-            interference,
-            symptom_note,
-            systolic,
-            diastolic,
-            weight_kg,
-            day_note,
-            for_doctor,
-        ]
+        cells = [day, *treatment_cells, *day_and_report_cells]
         yield writer.writerow([_cell(value) for value in cells])
 
 
