@@ -308,10 +308,6 @@ class Treatment(models.Model):
             return "every day"
         return f"{self.days_on} days on, {self.days_off} days off"
 
-    @property
-    def daily_mg(self) -> Decimal:
-        return self.dose_mg * self.intakes_per_day
-
     def is_current_on(self, day: date) -> bool:
         return self.starts_on <= day and (self.ends_on is None or day <= self.ends_on)
 
@@ -370,11 +366,6 @@ class DaysBetween(models.Func):
             template="CAST(ROUND(julianday(%(expressions)s)) AS INTEGER)",
             arg_joiner=") - julianday(",
             **extra_context,
-        )
-
-    def as_mysql(self, compiler, connection, **extra_context):
-        return super().as_sql(
-            compiler, connection, template="DATEDIFF(%(expressions)s)", arg_joiner=", "
         )
 
 
@@ -450,10 +441,6 @@ class DayLogQuerySet(models.QuerySet):
             .values("systolic", "diastolic", "weight_kg", on=F("date"))
             .order_by("date")
         )
-
-    def weekly_vitals(self):
-        """The same keys as ``daily_vitals``, averaged per week (``on`` is the Monday)."""
-        return self.vitals_by("week")
 
     def vitals_by(self, bucket: str):
         """Averages per ``bucket`` ("week" or "month"); ``on`` is the bucket's first day."""

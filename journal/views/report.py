@@ -52,10 +52,6 @@ def range_links(journal, today: date, start: date, end: date) -> list[dict]:
     return choice_links(journal.url("report"), current, options)
 
 
-def _monday(day: date) -> date:
-    return day - timedelta(days=day.weekday())
-
-
 def week_table(patient, start: date, end: date) -> dict:
     """Worst grade per symptom per week (SQL ``TruncWeek`` + ``Max``), and days logged.
 

@@ -244,7 +244,7 @@ def test_weekly_vitals_average_each_week(patient):
     add_day(patient, date(2025, 3, 12), weight_kg=Decimal("71.0"))
     add_day(patient, date(2025, 3, 13))
 
-    rows = list(DayLog.objects.for_patient(patient).weekly_vitals())
+    rows = list(DayLog.objects.for_patient(patient).vitals_by("week"))
 
     assert [row["on"] for row in rows] == [date(2025, 3, 3), date(2025, 3, 10)]
     assert rows[0]["avg_systolic"] == pytest.approx(145)
