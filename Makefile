@@ -23,13 +23,14 @@ $(STAMP): pyproject.toml | $(PY)
 
 install: $(STAMP)
 
-# Development server on SQLite (or DATABASE_URL), with the library and the demo patient.
+# Development server on SQLite (or DATABASE_URL), with the library and the demo patient, on
+# HOST:PORT (make run PORT=8123). Emailed links follow that address unless DJANGO_SITE_URL is set.
 run: export DJANGO_DEBUG ?= true
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_library
 	$(PY) manage.py seed_demo
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	DJANGO_SITE_URL="$${DJANGO_SITE_URL:-http://$(HOST):$(PORT)}" $(PY) manage.py runserver $(HOST):$(PORT)
 
 # Production-like: gunicorn on the same settings (set DJANGO_SECRET_KEY and friends first).
 serve: install
@@ -55,12 +56,17 @@ test: install browser
 # Code gates: ruff's S rules refuse mark_safe and SQL built from strings in Python; the grep
 # refuses |safe and autoescape off in templates (user data is always escaped); bandit reads the
 # code for the rest. Every remaining bandit finding is explained beside its `# nosec`.
+# The last grep refuses template syntax that Django would print instead of interpreting: its
+# {# #}, {% %} and {{ }} must each close on the line they open (tests/security/test_crawler.py
+# checks the rendered pages for any that reach a reader).
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/bandit -q -c pyproject.toml -r gistjournal journal library
 	@if grep -rnE '\|[[:space:]]*safe\b|autoescape[[:space:]]+off|mark_safe' templates gistjournal journal library --include=*.html --include=*.py; then \
 		echo "lint: |safe, autoescape off and mark_safe are not allowed (user data must stay escaped)"; exit 1; fi
+	@if grep -rnP --include='*.html' '\{[#%{](?!.*?[#%}]\})' templates journal library; then \
+		echo "lint: a {# #}, {% %} or {{ }} that does not close on its own line is printed as text by Django; use {% comment %} for long comments"; exit 1; fi
 
 format: install
 	$(BIN)/ruff check --fix .

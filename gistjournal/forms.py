@@ -1,9 +1,44 @@
+"""Forms shared by the whole site: the rule for text limits, and the account forms."""
+
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
 
+TOO_LONG = (
+    "This is %(show_value)d characters long and can hold %(limit_value)d. Please shorten it."
+)
 
-class SignupForm(UserCreationForm):
+
+def limit_text_without_cutting(field: forms.Field) -> None:
+    """A text field with a limit is never cut silently.
+
+    Django renders ``maxlength``, with which a browser drops whatever is pasted past the limit
+    without a word. Instead the limit goes in ``data-max-length`` (``static/js/text-limits.js``
+    shows the room left beside the field) and the server refuses an over-long value with a
+    message next to the field, keeping what was typed.
+    """
+    limit = getattr(field, "max_length", None)
+    if not limit or not isinstance(field, forms.CharField) or field.widget.is_hidden:
+        return
+    field.widget.attrs.pop("maxlength", None)
+    field.widget.attrs["data-max-length"] = limit
+    field.error_messages["max_length"] = TOO_LONG
+
+
+class TextLimitsMixin:
+    """Applies ``limit_text_without_cutting`` to every field of the form.
+
+    A form that adds fields after ``__init__`` (the day log's per-symptom notes) calls
+    ``limit_text_without_cutting`` on them itself.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            limit_text_without_cutting(field)
+
+
+class SignupForm(TextLimitsMixin, UserCreationForm):
     email = forms.EmailField(
         label="Email",
         help_text="Used only to reset your password and for invitations you send.",
@@ -14,7 +49,7 @@ class SignupForm(UserCreationForm):
         fields = ("username", "email")
 
 
-class LoginForm(AuthenticationForm):
+class LoginForm(TextLimitsMixin, AuthenticationForm):
     remember_me = forms.BooleanField(
         label="Keep me signed in on this device",
         required=False,

@@ -26,7 +26,7 @@ from journal.models import (
     SymptomReport,
     Treatment,
 )
-from library.models import format_mg
+from library.formatting import format_mg
 
 JSON_FORMAT = "gist-journal"
 JSON_VERSION = 1

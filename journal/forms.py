@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from django import forms
 
+from gistjournal.forms import TextLimitsMixin, limit_text_without_cutting
 from journal.models import (
     DIASTOLIC_RANGE,
     EARLIEST_DATE,
@@ -23,7 +24,8 @@ from journal.models import (
 )
 from journal.services import ReportInput
 from journal.trends import DEFAULT_RANGE, RANGES
-from library.models import Drug, RegimenPreset, Symptom, format_mg, intakes_label
+from library.formatting import format_mg, intakes_label
+from library.models import Drug, RegimenPreset, Symptom
 
 # --- Treatment, day log and settings ----------------------------------------------------------
 
@@ -52,7 +54,7 @@ def _in_range(value, low, high, message):
 GRADE_BUTTON_STYLES = {0: "secondary", 1: "success", 2: "warning", 3: "danger", 4: "dark"}
 
 
-class DayLogForm(forms.Form):
+class DayLogForm(TextLimitsMixin, forms.Form):
     """One day: the dose, blood pressure, weight, a note, and a grade for each symptom.
 
     The per-symptom fields are added for the symptoms given (the tracked ones, plus any
@@ -125,6 +127,7 @@ class DayLogForm(forms.Form):
                 max_length=SYMPTOM_NOTE_MAX_LENGTH,
                 widget=forms.TextInput(attrs={"class": "form-control"}),
             )
+            limit_text_without_cutting(self.fields[f"note_{symptom.slug}"])
 
     def clean_systolic(self):
         low, high = SYSTOLIC_RANGE
@@ -241,10 +244,8 @@ class DayLogForm(forms.Form):
 
 class RegimenChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, preset):
-        return (
-            f"{preset.drug} {format_mg(preset.dose_mg)} mg {intakes_label(preset.intakes_per_day)}, "
-            f"{preset.schedule_label} ({preset.label.lower()})"
-        )
+        # The curator's label as written: it may hold names such as GIST.
+        return f"{preset.dose_label}, {preset.schedule_label} ({preset.label})"
 
 
 class Schedule:
@@ -253,7 +254,7 @@ class Schedule:
     choices = [(CONTINUOUS, "Every day"), (CYCLE, "Some days on, then some days off")]
 
 
-class TreatmentForm(forms.Form):
+class TreatmentForm(TextLimitsMixin, forms.Form):
     """Start a treatment, change the current one, or record a past one.
 
     A regimen preset from the library fills in the drug, dose and schedule; otherwise they
@@ -428,7 +429,7 @@ class TreatmentStopForm(forms.Form):
 PHONE_CHARACTERS = re.compile(r"^[0-9+()\-. ]+$")
 
 
-class SettingsForm(forms.ModelForm):
+class SettingsForm(TextLimitsMixin, forms.ModelForm):
     time_zone = forms.ChoiceField(
         label="Time zone",
         help_text="Decides when your “today” starts and ends.",
@@ -532,7 +533,7 @@ class TrendsForm(forms.Form):
 MAX_PENDING_INVITATIONS = 10
 
 
-class CareShareInviteForm(forms.ModelForm):
+class CareShareInviteForm(TextLimitsMixin, forms.ModelForm):
     class Meta:
         model = CareShare
         fields = ["invitee_name", "invitee_email", "can_see_notes"]

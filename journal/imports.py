@@ -38,7 +38,8 @@ from journal.models import (
     Treatment,
 )
 from journal.services import ReportInput
-from library.models import Drug, Symptom, format_mg
+from library.formatting import format_mg
+from library.models import Drug, Symptom
 
 DAY_FIELDS = ("dose_taken", "systolic", "diastolic", "weight_kg", "note", "for_doctor")
 

@@ -21,7 +21,8 @@ from django.db.models.functions import TruncMonth, TruncWeek
 from django.urls import reverse
 from django.utils import timezone
 
-from library.models import Drug, Symptom, format_mg, intakes_label
+from library.formatting import dose_label, format_mg, schedule_label
+from library.models import Drug, Symptom
 
 # Plausibility limits. They refuse typing slips (an extra zero), not unusual prescriptions:
 # the largest GIST dose in use is imatinib 400 mg twice daily.
@@ -295,18 +296,16 @@ class Treatment(models.Model):
     @property
     def dose_label(self) -> str:
         """ "Sunitinib 50 mg once daily" """
-        return f"{self.drug.name.capitalize()} {format_mg(self.dose_mg)} mg {intakes_label(self.intakes_per_day)}"
+        return dose_label(self.drug.name, self.dose_mg, self.intakes_per_day)
 
     @property
     def short_label(self) -> str:
-        """ "sunitinib 50 mg" for chart markers and tables."""
-        return f"{self.drug.name} {format_mg(self.dose_mg)} mg"
+        """ "Sunitinib 50 mg" for chart markers and tables."""
+        return f"{self.drug.name.capitalize()} {format_mg(self.dose_mg)} mg"
 
     @property
     def schedule_label(self) -> str:
-        if self.is_continuous:
-            return "every day"
-        return f"{self.days_on} days on, {self.days_off} days off"
+        return schedule_label(self.days_on, self.days_off)
 
     def is_current_on(self, day: date) -> bool:
         return self.starts_on <= day and (self.ends_on is None or day <= self.ends_on)

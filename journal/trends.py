@@ -12,7 +12,8 @@ from django.db.models import Min
 from django.utils.dateformat import format as format_date
 
 from journal.models import DayLog, Grade, SymptomReport, Treatment
-from library.models import Symptom, format_mg
+from library.formatting import format_mg
+from library.models import Symptom
 
 # Beyond this many days a chart shows each week's worst grade, and beyond three years each
 # month's: daily points would be unreadable on a phone, and a five-year journal must cost

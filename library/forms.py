@@ -1,9 +1,10 @@
 from django import forms
 
+from gistjournal.forms import TextLimitsMixin
 from library.models import Entry
 
 
-class LibrarySearchForm(forms.Form):
+class LibrarySearchForm(TextLimitsMixin, forms.Form):
     q = forms.CharField(
         label="Search the library",
         max_length=100,

@@ -17,17 +17,7 @@ from django.db import models
 from django.db.models import Case, Q, Value, When, prefetch_related_objects
 from django.urls import reverse
 
-
-def format_mg(dose: Decimal) -> str:
-    """37.50 -> "37.5", 400.00 -> "400" (Decimal.normalize would give "4E+2")."""
-    text = f"{dose:f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
-
-
-def intakes_label(intakes_per_day: int) -> str:
-    return {1: "once daily", 2: "twice daily", 3: "three times daily"}.get(
-        intakes_per_day, f"{intakes_per_day} times daily"
-    )
+from library.formatting import dose_label, schedule_label
 
 
 class LoadedContent(models.Model):
@@ -236,10 +226,7 @@ class RegimenPreset(models.Model):
         ]
 
     def __str__(self):
-        text = f"{self.drug} {format_mg(self.dose_mg)} mg {intakes_label(self.intakes_per_day)}"
-        if self.is_continuous:
-            return text
-        return f"{text}, {_period(self.days_on)} on / {_period(self.days_off, unit=False)} off"
+        return f"{self.dose_label}, {self.schedule_label}"
 
     def get_absolute_url(self):
         return self.drug.get_absolute_url()
@@ -259,21 +246,12 @@ class RegimenPreset(models.Model):
         return self.dose_mg * self.intakes_per_day
 
     @property
+    def dose_label(self) -> str:
+        return dose_label(self.drug.name, self.dose_mg, self.intakes_per_day)
+
+    @property
     def schedule_label(self) -> str:
-        if self.is_continuous:
-            return "continuous"
-        return f"{_period(self.days_on)} on, {_period(self.days_off)} off"
-
-
-def _period(days: int, *, unit: bool = True) -> str:
-    """28 -> "4 weeks", 10 -> "10 days"; with unit=False, 14 -> "2" (for "4 weeks on / 2 off")."""
-    if days % 7 == 0:
-        count, name = days // 7, "week"
-    else:
-        count, name = days, "day"
-    if not unit:
-        return str(count)
-    return f"{count} {name}{'' if count == 1 else 's'}"
+        return schedule_label(self.days_on, self.days_off)
 
 
 class SourceKind(models.TextChoices):

@@ -4,6 +4,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
+from tests import template_guard
+
 PASSWORD = "a-long-test-password-42"
 
 
@@ -78,3 +80,17 @@ def share(caregiver, patient):
 def caregiver_client(client, caregiver):
     client.force_login(caregiver)
     return client
+
+
+# Every test runs with the template guard: a lookup that does not resolve in one of the
+# project's templates fails the test that rendered it (see tests/template_guard.py).
+template_guard.install()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    with template_guard.recording() as misses:
+        result = yield
+    if misses:
+        pytest.fail(template_guard.describe(misses), pytrace=False)
+    return result

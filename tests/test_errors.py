@@ -43,7 +43,10 @@ def test_an_unexpected_error_shows_our_500_page(visitor):
 
 def test_the_500_page_shows_no_traceback_or_error_detail(visitor, patient):
     visitor.force_login(patient)
-    html = visitor.get("/broken/").content.decode()
+    response = visitor.get("/broken/")
+    html = response.content.decode()
+    assert response.status_code == 500
+    assert "Something went wrong on our side" in html
     assert "Traceback" not in html
     assert "RuntimeError" not in html
     assert "Zqxfailure4471" not in html

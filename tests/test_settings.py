@@ -126,3 +126,43 @@ def test_default_sqlite_is_tuned_for_several_workers():
     assert "'transaction_mode': 'IMMEDIATE'" in result.stdout
     assert "'timeout': 20" in result.stdout
     assert result.stdout.strip().endswith("wal")
+
+
+def runserver_line(*make_args, env=None) -> str:
+    """The command ``make run`` would start the server with (``make -n`` runs nothing)."""
+    clean = {k: v for k, v in os.environ.items() if k != "DJANGO_SITE_URL"}
+    printed = subprocess.run(
+        ["make", "-n", "run", *make_args],
+        cwd=ROOT,
+        env={**clean, **(env or {})},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    ).stdout
+    return next(line for line in printed.splitlines() if "manage.py runserver" in line)
+
+
+def site_url_when_started(line: str, env=None) -> str:
+    """DJANGO_SITE_URL as the server started by ``line`` would see it."""
+    probe = line.split(" ", 1)[0] + " printenv DJANGO_SITE_URL"
+    clean = {k: v for k, v in os.environ.items() if k != "DJANGO_SITE_URL"}
+    return subprocess.run(
+        ["bash", "-c", probe], env={**clean, **(env or {})}, capture_output=True, text=True
+    ).stdout.strip()
+
+
+def test_make_run_serves_on_the_host_and_port_given():
+    line = runserver_line("PORT=8123", "HOST=127.0.0.2")
+    assert line.endswith("manage.py runserver 127.0.0.2:8123")
+
+
+def test_emailed_links_follow_the_address_make_run_serves_on():
+    line = runserver_line("PORT=8123")
+    assert site_url_when_started(line) == "http://127.0.0.1:8123"
+
+
+def test_an_explicit_site_url_wins_over_the_port():
+    env = {"DJANGO_SITE_URL": "https://journal.example.org"}
+    line = runserver_line("PORT=8123", env=env)
+    assert site_url_when_started(line, env) == "https://journal.example.org"

@@ -49,8 +49,8 @@ def dashboard(request, journal):
     ctx = {
         "journal": journal,
         "patient_name": patient_name,
-        "who": patient_name if journal.is_caregiver else "You",
-        "show_settings_link": not journal.is_caregiver,
+        # The alert notice speaks to the patient, or tells a caregiver whose care team it means.
+        "alert_for": patient_name if journal.is_caregiver else "",
         "history_url": journal.url("history"),
         "today": today,
         "today_log": logs_by_date.get(today),

@@ -101,11 +101,13 @@ def _weight_change(days) -> dict | None:
     first = {"date": ends[0]["first_date"], "weight_kg": ends[0]["first_kg"]}
     last = {"date": ends[0]["last_date"], "weight_kg": ends[0]["last_kg"]}
     change = last["weight_kg"] - first["weight_kg"]
+    # The sign is said in words ("down 0.5 kg (0.7%)"), so the figures are unsigned.
     return {
         "first": first,
         "last": last,
-        "change": change,
-        "percent": round(change / first["weight_kg"] * 100, 1),
+        "direction": "up" if change > 0 else "down" if change < 0 else None,
+        "change": abs(change),
+        "percent": abs(change / first["weight_kg"] * 100),
     }
 
 

@@ -1,10 +1,8 @@
 """Library pieces for other apps' templates: ``{% load library %}``."""
 
-from decimal import Decimal
-
 from django import template
 
-from library.models import format_mg
+from library.formatting import format_mg, format_number
 
 register = template.Library()
 
@@ -33,4 +31,10 @@ def grade_meaning(symptom, grade):
 @register.filter
 def mg(dose) -> str:
     """``{{ regimen.dose_mg|mg }}``: 37.50 -> "37.5", 400.00 -> "400"."""
-    return format_mg(Decimal(dose)) if dose is not None else ""
+    return format_mg(dose)
+
+
+@register.filter
+def number(value, places=1) -> str:
+    """``{{ weight_kg|number }}``: 71.2000000000000 -> "71.2"; ``|number:0`` for whole numbers."""
+    return format_number(value, int(places))

@@ -5,6 +5,7 @@ Playwright cannot download a browser on our machines, so the launch points at
 """
 
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -69,3 +70,13 @@ def site_url_is_the_live_server(request, settings):
 def artifacts_dir():
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+def log_in(page, url, username):
+    """Log in through the form, as a person does."""
+    from tests.conftest import PASSWORD
+
+    page.goto(url + "/accounts/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label(re.compile(r"^\s*Password\*?\s*$")).fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()

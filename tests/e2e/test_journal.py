@@ -8,6 +8,9 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import expect
 
+from tests.conftest import make_user
+from tests.e2e.conftest import log_in
+
 
 @pytest.fixture
 def library(transactional_db):
@@ -31,7 +34,7 @@ def test_new_patient_logs_a_severe_day_and_finds_it_in_the_history(
     page.get_by_label(re.compile(r"Sunitinib 50 mg once daily, 4 weeks on, 2 weeks off")).check()
     page.get_by_role("button", name="Start treatment").click()
     expect(
-        page.get_by_text("Sunitinib 50 mg once daily, 28 days on, 14 days off").first
+        page.get_by_text("Sunitinib 50 mg once daily, 4 weeks on, 2 weeks off").first
     ).to_be_visible()
     expect(page.get_by_text("day 1 of 42, on treatment")).to_be_visible()
 
@@ -43,6 +46,13 @@ def test_new_patient_logs_a_severe_day_and_finds_it_in_the_history(
     hand_foot.get_by_text("Severe", exact=True).click()
     expect(hand_foot.get_by_role("radio", name="Severe", exact=True)).to_be_checked()
     page.get_by_role("group", name="Did you take your dose?").get_by_text("Took all of it").click()
+
+    # Opened, the symptom's extra questions read as words, not template text.
+    hand_foot.get_by_text("How much it got in the way, and a note").click()
+    expect(
+        hand_foot.get_by_label("How much did hand-foot syndrome get in the way?")
+    ).to_be_visible()
+    assert not re.search(r"\{#|#\}|\{%|\{\{", hand_foot.inner_text())
 
     # The library's tips sit beside the symptom, folded away until asked for.
     hand_foot.get_by_text(re.compile(r"What helps")).click()
@@ -63,7 +73,32 @@ def test_new_patient_logs_a_severe_day_and_finds_it_in_the_history(
     # The day is in the history, with its drug and its worst grade in words.
     page.get_by_role("navigation", name="Main").get_by_role("link", name="History").click()
     day = page.locator("article.history-day").first
-    expect(day).to_contain_text("sunitinib 50 mg")
+    expect(day).to_contain_text("Sunitinib 50 mg")
     expect(day).to_contain_text("Severe")
     expect(day).to_contain_text("Hand-foot syndrome: severe")
     page.screenshot(path=str(artifacts_dir / "journal-history.png"), full_page=True)
+
+
+def test_a_long_note_shows_the_room_left_and_is_never_cut(page, live_server, library):
+    make_user("writer")
+    log_in(page, live_server.url, "writer")
+    page.goto(live_server.url + "/journal/today/")
+
+    note = page.get_by_label("Note for the day")
+    note.fill("Feet sore after walking.")
+    room = page.locator("#id_note_room")
+    expect(room).to_have_text("1,976 characters left.")
+    # Line breaks count as the two characters a browser sends.
+    note.fill("a\nb")
+    expect(room).to_have_text("1,996 characters left.")
+
+    pasted = "Sore. " * 350  # 2,100 characters: a browser with maxlength would keep 2,000
+    note.fill(pasted)
+    assert note.input_value() == pasted
+    expect(room).to_have_text("100 characters too many: please shorten it to save.")
+
+    page.get_by_role("button", name="Save this day").click()
+    expect(page.locator("#id_note_error")).to_contain_text(
+        "This is 2099 characters long and can hold 2000. Please shorten it."
+    )
+    assert page.get_by_label("Note for the day").input_value().strip() == pasted.strip()

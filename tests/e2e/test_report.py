@@ -14,7 +14,8 @@ from pypdf import PdfReader
 
 from journal.models import DayLog, DoseTaken, Profile, SymptomReport, Treatment
 from library.models import Drug, Symptom
-from tests.conftest import PASSWORD, make_user
+from tests.conftest import make_user
+from tests.e2e.conftest import log_in
 
 
 @pytest.fixture
@@ -46,13 +47,6 @@ def patient_with_six_weeks(transactional_db):
         SymptomReport.objects.create(day=log, symptom=hfs, grade=3 if n == 20 else 1)
         SymptomReport.objects.create(day=log, symptom=fatigue, grade=2)
     return patient
-
-
-def log_in(page, url, username):
-    page.goto(url + "/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label(re.compile(r"^\s*Password\*?\s*$")).fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
 
 
 def pdf_text(pdf: bytes) -> tuple[int, str]:

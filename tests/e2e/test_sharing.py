@@ -12,7 +12,8 @@ from playwright.sync_api import expect
 
 from journal.models import DayLog, DoseTaken, Profile, SymptomReport
 from library.models import Drug, Symptom
-from tests.conftest import PASSWORD, make_user
+from tests.conftest import make_user
+from tests.e2e.conftest import log_in
 from tests.journal.conftest import make_treatment
 
 
@@ -59,13 +60,6 @@ def patient_with_dose_reduction(transactional_db):
     return patient
 
 
-def log_in(page, url, username):
-    page.goto(url + "/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label(re.compile(r"^\s*Password\*?\s*$")).fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-
-
 def test_caregiver_accepts_follows_the_chart_and_loses_access_on_revoke(
     page, browser, live_server, patient_with_dose_reduction, artifacts_dir
 ):
@@ -101,7 +95,7 @@ def test_caregiver_accepts_follows_the_chart_and_loses_access_on_revoke(
     sam.get_by_role("link", name="People I care for").click()
     sam.get_by_role("link", name="Pat's trends").click()
     expect(sam.get_by_role("heading", level=1)).to_have_text("Pat's trends")
-    expect(sam.locator(".treatment-changes")).to_contain_text("sunitinib 50 mg → 37.5 mg")
+    expect(sam.locator(".treatment-changes")).to_contain_text("Sunitinib 50 mg → 37.5 mg")
     expect(sam.locator(".trends-summary")).to_contain_text(
         "Hand-foot syndrome: grade ≥2 on 67% of days at 50 mg, 0% at 37.5 mg"
     )
@@ -123,7 +117,7 @@ def test_caregiver_accepts_follows_the_chart_and_loses_access_on_revoke(
         }"""
     )
     assert drawn["points"] == 60
-    assert "sunitinib 50 mg → 37.5 mg" in drawn["markers"]
+    assert "Sunitinib 50 mg → 37.5 mg" in drawn["markers"]
     assert drawn["bands"] == 1
     figure = sam.locator("figure", has=chart)
     figure.get_by_text("Show as table").click()
@@ -143,5 +137,5 @@ def test_caregiver_accepts_follows_the_chart_and_loses_access_on_revoke(
     response = sam.reload()
     assert response.status == 404
     expect(sam.get_by_role("heading", level=1)).to_have_text("We could not find that page")
-    expect(sam.get_by_text("sunitinib 50 mg → 37.5 mg")).to_have_count(0)
+    expect(sam.get_by_text("Sunitinib 50 mg → 37.5 mg")).to_have_count(0)
     sam_context.close()

@@ -13,6 +13,7 @@ from journal.models import AccessEvent, CareShare, DayLog, Profile, Treatment
 from library.models import Drug
 from tests.conftest import make_share, make_user
 from tests.journal.conftest import make_day
+from tests.pages import visible_text
 
 # Pages served to the patient under /journal/… and to a caregiver under /care/<share>/….
 READ_PAGES = ["dashboard", "history", "trends", "report"]
@@ -143,10 +144,23 @@ def test_caregiver_cannot_stop_a_patients_treatment(caregiver_client, patient, s
 
 def test_caregiver_does_not_see_private_notes(caregiver_client, patient, share):
     today = Profile.objects.for_user(patient).today()
-    DayLog.objects.create(patient=patient, date=today, note="A private worry")
+    DayLog.objects.create(
+        patient=patient,
+        date=today,
+        note="A private worry",
+        for_doctor=True,
+        systolic=151,
+        diastolic=93,
+    )
     for page in READ_PAGES:
-        page_text = caregiver_client.get(care_url(page, share.pk)).content.decode()
-        assert "A private worry" not in page_text
+        response = caregiver_client.get(care_url(page, share.pk))
+        text = visible_text(response.content)
+        assert response.status_code == 200
+        assert "You are viewing Pat's journal (read-only). Their notes are private." in text
+        assert "A private worry" not in text
+    # The day itself is there to read, only its note is not.
+    history = visible_text(caregiver_client.get(care_url("history", share.pk)).content)
+    assert "blood pressure 151/93" in history
 
 
 @pytest.mark.parametrize("page", READ_PAGES)

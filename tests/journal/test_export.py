@@ -124,7 +124,7 @@ def test_csv_has_one_row_per_symptom_report_and_one_per_day_without_any(patient_
     )
     off_day = rows[2]
     assert (off_day["drug"], off_day["dose_mg"]) == ("sunitinib", "37.5")
-    assert off_day["schedule"] == "28 days on, 14 days off"
+    assert off_day["schedule"] == "4 weeks on, 2 weeks off"
     assert (off_day["cycle_day"], off_day["on_off"], off_day["dose_taken"]) == (
         "29",
         "off",

@@ -381,7 +381,7 @@ def test_a_treatment_overlapping_the_journals_own_is_refused(patient_client, pat
     preview = preview_of(patient_client, json.dumps(document), "export.json")
 
     assert [str(p) for p in preview.problems] == [
-        "Treatment starting 2025-02-01: It overlaps your imatinib 400 mg period. "
+        "Treatment starting 2025-02-01: It overlaps your Imatinib 400 mg period. "
         "Treatment periods cannot overlap."
     ]
 

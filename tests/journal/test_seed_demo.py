@@ -38,10 +38,10 @@ def test_seed_demo_creates_six_months_ending_today(library):
         Treatment.objects.for_patient(user).select_related("drug").order_by("starts_on")
     )
     assert [(p.short_label, p.intakes_per_day, p.days_on) for p in periods] == [
-        ("imatinib 400 mg", 1, None),
-        ("imatinib 400 mg", 2, None),
-        ("sunitinib 50 mg", 1, 28),
-        ("sunitinib 37.5 mg", 1, None),
+        ("Imatinib 400 mg", 1, None),
+        ("Imatinib 400 mg", 2, None),
+        ("Sunitinib 50 mg", 1, 28),
+        ("Sunitinib 37.5 mg", 1, None),
     ]
     assert periods[1].reason == ChangeReason.PROGRESSION
     assert periods[-1].ends_on is None

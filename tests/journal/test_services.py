@@ -123,7 +123,7 @@ def test_start_refuses_an_overlap_with_a_clear_message(patient, imatinib, suniti
         treatment_start(
             patient=patient, starts_on=START + timedelta(days=30), **sunitinib_values(sunitinib)
         )
-    assert "overlaps your imatinib 400 mg period" in error.value.message_dict["starts_on"][0]
+    assert "overlaps your Imatinib 400 mg period" in error.value.message_dict["starts_on"][0]
 
 
 def test_backdated_start_links_days_logged_before_it_was_recorded(patient, sunitinib):

@@ -14,6 +14,7 @@ from journal.models import DayLog, DoseTaken, Profile, SymptomReport, Treatment
 from journal.trends import bucket_for, build_trends, change_label, off_periods, percent
 from library.models import Drug, Symptom
 from tests.journal.conftest import make_treatment
+from tests.pages import table_rows, visible_text
 
 # Hand-foot syndrome grades over two fortnights: 9 of 14 days at grade 2 or worse on 50 mg
 # (64%), 3 of 14 on 37.5 mg (21%); averages 23/14 and 14/14.
@@ -271,12 +272,12 @@ def test_change_labels_name_what_changed(sunitinib, patient):
         return Treatment(patient=patient, drug=drug, dose_mg=Decimal(dose), **kwargs)
 
     fifty = period(sunitinib, "50", days_on=28, days_off=14)
-    assert change_label(fifty, period(sunitinib, "37.5")) == "sunitinib 50 mg → 37.5 mg"
-    assert change_label(period(imatinib, "400"), fifty) == "imatinib 400 mg → sunitinib 50 mg"
-    assert change_label(None, fifty) == "started sunitinib 50 mg"
+    assert change_label(fifty, period(sunitinib, "37.5")) == "Sunitinib 50 mg → 37.5 mg"
+    assert change_label(period(imatinib, "400"), fifty) == "Imatinib 400 mg → Sunitinib 50 mg"
+    assert change_label(None, fifty) == "started Sunitinib 50 mg"
     assert (
         change_label(fifty, period(sunitinib, "50"))
-        == "sunitinib 50 mg: 28 days on, 14 days off → every day"
+        == "Sunitinib 50 mg: 4 weeks on, 2 weeks off → every day"
     )
 
 
@@ -317,8 +318,8 @@ def test_build_trends_by_dose_summary_and_payload(patient, sunitinib, hfs, fatig
 
     data = trends.chart_data()
     assert data["changes"] == [
-        {"on": "2025-01-06", "label": "started sunitinib 50 mg"},
-        {"on": "2025-01-20", "label": "sunitinib 50 mg → 37.5 mg"},
+        {"on": "2025-01-06", "label": "started Sunitinib 50 mg"},
+        {"on": "2025-01-20", "label": "Sunitinib 50 mg → 37.5 mg"},
     ]
     # Days 5-6 and 11-12 of the 4-on/2-off period are off days.
     assert data["offPeriods"] == [
@@ -400,15 +401,64 @@ def test_patient_sees_charts_tables_and_summary(patient_client, recent_reduction
     assert response.status_code == 200
     page = response.content.decode()
     assert "Hand-foot syndrome: grade ≥2 on 64% of days at 50 mg, 21% at 37.5 mg" in page
-    assert "sunitinib 50 mg → 37.5 mg" in page
+    assert "Sunitinib 50 mg → 37.5 mg" in page
     assert 'id="chart-symptom-hand-foot-syndrome"' in page
     assert 'id="chart-blood-pressure"' in page
     assert 'id="chart-weight"' in page
     assert "Show as table" in page
     assert "By day of the cycle" in page
     data = trends_data(response)
-    assert data["changes"][-1]["label"] == "sunitinib 50 mg → 37.5 mg"
+    assert data["changes"][-1]["label"] == "Sunitinib 50 mg → 37.5 mg"
     assert data["bucket"] == "day"
+
+
+def test_by_dose_table_shows_each_periods_numbers(patient_client, recent_reduction):
+    high, low = recent_reduction
+    page = patient_client.get(reverse("journal:trends")).content
+
+    assert table_rows(page, "by-dose") == [
+        ["Treatment", "Days logged", "Hand-foot syndrome", "Fatigue"],
+        [
+            f"Sunitinib 50 mg 4 days on, 2 days off, from {high.starts_on:%-d %b %Y} "
+            f"to {high.ends_on:%-d %b %Y}",
+            "14",
+            "average 1.6 ≥2 on 64% (9 of 14 days)",
+            "average 1 ≥2 on 0% (0 of 14 days)",
+        ],
+        [
+            f"Sunitinib 37.5 mg every day, from {low.starts_on:%-d %b %Y}",
+            "14",
+            "average 1 ≥2 on 21% (3 of 14 days)",
+            "not recorded",
+        ],
+    ]
+    assert "No days logged during a treatment period" not in visible_text(page)
+
+
+def test_doses_taken_table_counts_each_answer_per_period(patient_client, recent_reduction):
+    high, low = recent_reduction
+    page = patient_client.get(reverse("journal:trends")).content
+
+    assert table_rows(page, "adherence") == [
+        [
+            "Treatment",
+            "Days logged",
+            "Took all",
+            "Took some",
+            "Missed",
+            "Planned break",
+            "Not answered",
+        ],
+        [f"Sunitinib 50 mg, from {high.starts_on:%-d %b %Y}", "14", "10", "0", "0", "4", "0"],
+        [f"Sunitinib 37.5 mg, from {low.starts_on:%-d %b %Y}", "14", "13", "0", "1", "0", "0"],
+    ]
+
+
+def test_weight_table_reads_as_a_person_writes_it(patient_client, recent_reduction):
+    page = patient_client.get(reverse("journal:trends")).content
+
+    weights = [row[1] for row in table_rows(page, "weight")[1:]]
+    assert weights == ["70.5"] * 14
 
 
 def test_page_has_no_inline_script_or_style(patient_client, recent_reduction):
@@ -455,7 +505,7 @@ def test_caregiver_trends_leave_out_nothing_but_forms(caregiver_client, share, r
     page = response.content.decode()
     assert response.status_code == 200
     assert "You are viewing Pat's journal (read-only)" in page
-    assert "sunitinib 50 mg → 37.5 mg" in page
+    assert "Sunitinib 50 mg → 37.5 mg" in page
     # The only form is the site-wide log-out button.
     assert re.findall(r"<form[^>]*>", page) == [
         f'<form method="post" action="{reverse("logout")}" class="d-inline">'

@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from journal.models import AccessEvent, Grade
 from tests.journal.conftest import make_day, make_treatment
+from tests.pages import table_rows, visible_text
 
 DASHBOARD = reverse("journal:dashboard")
 
@@ -27,9 +28,10 @@ def test_not_logged_today_offers_one_big_button(patient_client, library):
 
 def test_logged_today_says_so(patient_client, patient, today, library):
     make_day(patient, today)
-    html = patient_client.get(DASHBOARD).content.decode()
-    assert "Today is logged." in html
-    assert "1 of" in html  # days logged this month
+    text = visible_text(patient_client.get(DASHBOARD).content)
+    assert "Today is logged." in text
+    days = "day" if today.day == 1 else "days"
+    assert f"1 of {today.day} {days} logged in {today:%B}." in text
 
 
 def test_current_treatment_and_cycle_day(patient_client, patient, sunitinib, today):
@@ -41,9 +43,9 @@ def test_current_treatment_and_cycle_day(patient_client, patient, sunitinib, tod
         days_off=14,
         starts_on=today - timedelta(days=22),
     )
-    html = patient_client.get(DASHBOARD).content.decode()
-    assert "Sunitinib 50 mg once daily" in html
-    assert "day 23 of 42, on treatment" in html
+    text = visible_text(patient_client.get(DASHBOARD).content)
+    assert "Sunitinib 50 mg once daily, 4 weeks on, 2 weeks off" in text
+    assert "day 23 of 42, on treatment" in text
 
 
 def test_fourteen_day_strip_per_tracked_symptom(patient_client, patient, symptoms, profile, today):
@@ -57,6 +59,10 @@ def test_fourteen_day_strip_per_tracked_symptom(patient_client, patient, symptom
     assert grades[-4] == 2
     assert 4 not in grades
     assert grades.count(None) == 13
+    # What the patient reads: the last fourteen days, today last, one grade on day -3.
+    rows = {row[0]: row[1:] for row in table_rows(response.content, "strip")}
+    assert rows["Symptom"][-1] == f"{today:%a}"[:2] + f" {today.day}"
+    assert rows["Fatigue"] == ["–not logged"] * 10 + ["2 Moderate"] + ["–not logged"] * 3
 
 
 def test_recent_alerts_are_listed(patient_client, patient, symptoms, today, library):
@@ -78,9 +84,27 @@ def test_todays_alert_shows_the_care_team_notice(
     profile.care_team_phone = "01632 960000"
     profile.save()
     make_day(patient, today, {symptoms["diarrhoea"]: Grade.VERY_SEVERE})
-    html = patient_client.get(DASHBOARD).content.decode()
-    assert "Contact your care team today" in html
-    assert "01632 960000" in html
+    text = visible_text(patient_client.get(DASHBOARD).content)
+    assert "Contact your care team today" in text
+    assert "You recorded diarrhoea at a level your care team wants to hear about." in text
+    assert "Call your care team: 01632 960000" in text
+
+
+def test_a_caregiver_is_told_whose_care_team_should_hear(
+    caregiver_client, share, patient, symptoms, profile, today
+):
+    profile.care_team_phone = "01632 960000"
+    profile.save()
+    make_day(patient, today, {symptoms["diarrhoea"]: Grade.VERY_SEVERE})
+
+    text = visible_text(caregiver_client.get(care_dashboard(share)).content)
+    alerts = text[text.index("Recent alerts") : text.index("No current treatment")]
+
+    assert "Pat's care team should hear about this today" in alerts
+    assert "Pat recorded diarrhoea at a level their care team wants to hear about." in alerts
+    assert "Pat's care team: 01632 960000" in alerts
+    assert "your care team" not in alerts.lower()
+    assert "settings" not in alerts.lower()
 
 
 def test_caregiver_reads_the_dashboard_without_write_links(

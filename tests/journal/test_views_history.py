@@ -49,7 +49,7 @@ def test_owner_sees_days_newest_first_with_the_worst_grade_in_words(patient_clie
     assert dates == sorted(dates, reverse=True)
     assert 'text-bg-danger grade-badge">Severe</span>' in html
     assert 'text-bg-warning grade-badge">Moderate</span>' in html
-    assert "imatinib 400 mg" in html
+    assert "Imatinib 400 mg" in html
     assert "Blisters on both heels." in html
     assert "For the doctor" in html
 

@@ -7,6 +7,7 @@ from django.urls import reverse
 from journal.models import ChangeReason, DayLog, Treatment
 from library.models import RegimenPreset
 from tests.journal.conftest import make_day, make_treatment
+from tests.pages import visible_text
 
 TIMELINE = reverse("journal:treatment")
 NEW = reverse("journal:treatment_new")
@@ -60,11 +61,22 @@ def test_owner_sees_the_timeline(patient_client, patient, imatinib, sunitinib, t
         starts_on=today - timedelta(days=40),
         reason=ChangeReason.PROGRESSION,
     )
-    html = patient_client.get(TIMELINE).content.decode()
-    assert "Sunitinib 50 mg once daily, 28 days on, 14 days off" in html
-    assert "Imatinib 400 mg once daily, every day" in html
-    assert "Progression" in html
-    assert "off week 2 of 2" in html  # day 41 of the 42-day cycle
+    text = visible_text(patient_client.get(TIMELINE).content)
+    # The schedule in the words it was chosen in, the same as the preset's.
+    assert "Sunitinib 50 mg once daily, 4 weeks on, 2 weeks off" in text
+    assert "Imatinib 400 mg once daily, every day" in text
+    assert "Progression" in text
+    assert "off week 2 of 2" in text  # day 41 of the 42-day cycle
+
+
+def test_presets_read_as_the_library_wrote_them(patient_client, library):
+    text = visible_text(patient_client.get(reverse("journal:treatment_new")).content)
+
+    assert "Sunitinib 50 mg once daily, 4 weeks on, 2 weeks off (Standard dose, in cycles)" in text
+    assert (
+        "Regorafenib 160 mg once daily, 3 weeks on, 1 week off (Standard dose, in cycles)" in text
+    )
+    assert "Sorafenib 400 mg twice daily, every day (Dose used in the GIST trial)" in text
 
 
 def test_stop_is_post_only(patient_client, patient, imatinib, today):
@@ -243,7 +255,7 @@ def test_overlap_with_an_earlier_period_is_refused_next_to_the_start_date(
         ends_on=(today - timedelta(days=55)).isoformat(),
     )
     response = patient_client.post(NEW, data)
-    assert "overlaps your imatinib 400 mg period" in " ".join(
+    assert "overlaps your Imatinib 400 mg period" in " ".join(
         response.context["form"].errors["starts_on"]
     )
     assert Treatment.objects.count() == 1

@@ -62,14 +62,14 @@ def test_loader_ships_the_regimen_presets(db):
     load_library()
     presets = {str(regimen) for regimen in RegimenPreset.objects.select_related("drug")}
     assert presets == {
-        "Imatinib 400 mg once daily",
-        "Imatinib 400 mg twice daily",
-        "Sunitinib 50 mg once daily, 4 weeks on / 2 off",
-        "Sunitinib 37.5 mg once daily",
-        "Regorafenib 160 mg once daily, 3 weeks on / 1 off",
-        "Sorafenib 400 mg twice daily",
-        "Ripretinib 150 mg once daily",
-        "Avapritinib 300 mg once daily",
+        "Imatinib 400 mg once daily, every day",
+        "Imatinib 400 mg twice daily, every day",
+        "Sunitinib 50 mg once daily, 4 weeks on, 2 weeks off",
+        "Sunitinib 37.5 mg once daily, every day",
+        "Regorafenib 160 mg once daily, 3 weeks on, 1 week off",
+        "Sorafenib 400 mg twice daily, every day",
+        "Ripretinib 150 mg once daily, every day",
+        "Avapritinib 300 mg once daily, every day",
     }
 
 

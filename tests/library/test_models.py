@@ -82,11 +82,11 @@ def test_regimen_describes_its_schedule(db):
     twice = RegimenPreset.objects.create(
         drug=drug, label="3/1", dose_mg=Decimal("400"), intakes_per_day=2, days_on=21, days_off=7
     )
-    assert str(cycled) == "Sunitinib 50 mg once daily, 4 weeks on / 2 off"
+    assert str(cycled) == "Sunitinib 50 mg once daily, 4 weeks on, 2 weeks off"
     assert cycled.schedule_label == "4 weeks on, 2 weeks off"
     assert not cycled.is_continuous
-    assert str(continuous) == "Sunitinib 37.5 mg once daily"
-    assert continuous.schedule_label == "continuous"
+    assert str(continuous) == "Sunitinib 37.5 mg once daily, every day"
+    assert continuous.schedule_label == "every day"
     assert continuous.is_continuous
     assert twice.schedule_label == "3 weeks on, 1 week off"
     assert twice.total_daily_mg == Decimal("800")

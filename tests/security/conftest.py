@@ -10,3 +10,16 @@ from tests.journal.conftest import (  # noqa: F401
     symptoms,
     today,
 )
+
+
+def pytest_terminal_summary(terminalreporter):
+    """The fuzzing figures for the README, printed once the run is over (if it fuzzed)."""
+    from tests.security.test_fuzz import EXAMPLES, SAVED
+
+    if not EXAMPLES:
+        return
+    figures = [
+        f"{form} {count}" + ("" if form.endswith("query") else f" ({SAVED[form]} saved)")
+        for form, count in sorted(EXAMPLES.items())
+    ]
+    terminalreporter.write_line("Fuzz examples per form: " + ", ".join(figures))

@@ -1,5 +1,6 @@
 """A crawler per role: from the start page, follow every same-origin link (GET only) and fail
-on any server error or broken link. Prints the pages visited per role.
+on any server error, broken link, or template syntax shown as text (a ``{#`` comment over two
+lines, a stray ``{{``). Prints the pages visited per role.
 
 The test client is fast enough to walk everything reachable; pages that repeat a pattern
 (one day page per day, a trends page per range and symptom) are capped per URL pattern so the
@@ -22,6 +23,7 @@ from django.utils import timezone
 
 from journal.models import CareShare
 from tests.conftest import make_user
+from tests.pages import template_syntax_shown
 
 MAX_PAGES = 400
 PER_PATTERN = 12  # distinct URLs per view and set of query parameters
@@ -57,9 +59,10 @@ def _pattern(url: str) -> tuple:
 
 
 def crawl(client, starts, *, skip=SKIP, admin_index_only=False):
-    """Visit every reachable page; returns ``(pages visited, problems)``."""
+    """Visit every reachable page; returns ``(view names visited, pages visited, problems)``."""
     queue = deque((start, "(start)") for start in starts)
     seen, per_pattern, problems, visited = set(), Counter(), [], 0
+    views = set()
     while queue and visited < MAX_PAGES:
         url, referrer = queue.popleft()
         path = urlsplit(url).path
@@ -71,6 +74,7 @@ def crawl(client, starts, *, skip=SKIP, admin_index_only=False):
         if per_pattern[pattern] >= PER_PATTERN:
             continue
         seen.add(url)
+        views.add(pattern[0])
         per_pattern[pattern] += 1
         visited += 1
         try:
@@ -90,13 +94,15 @@ def crawl(client, starts, *, skip=SKIP, admin_index_only=False):
         if response.streaming or "text/html" not in response.get("Content-Type", ""):
             assert body is not None or response.content is not None
             continue
+        for shown in template_syntax_shown(response.content):
+            problems.append(f"{url} (from {referrer}) shows template syntax: …{shown}…")
         parser = _Links()
         parser.feed(response.content.decode())
         for href in parser.hrefs:
             target = _same_origin(url, href.split("#")[0] or url)
             if target and target not in seen:
                 queue.append((target, url))
-    return visited, problems
+    return views, visited, problems
 
 
 @pytest.fixture
@@ -152,11 +158,40 @@ def cast(library):
         ("curator", ["/"]),
     ],
 )
-def test_every_reachable_link_works(client, cast, role, starts, capsys):
+def test_every_reachable_page_works_and_shows_no_template_syntax(
+    client, cast, role, starts, capsys
+):
     if role != "visitor":
         client.force_login(cast[role])
-    visited, problems = crawl(client, starts, admin_index_only=role == "curator")
+    views, visited, problems = crawl(client, starts, admin_index_only=role == "curator")
     with capsys.disabled():
         print(f"\nCrawler: {role} visited {visited} pages")
     assert not problems, "\n".join(problems)
+    # Every page of the demo patient's journal was among them, in both roles.
+    assert set(PAGES_OF.get(role, ())) <= views, set(PAGES_OF[role]) - views
     assert visited >= 5
+
+
+# The HTML pages of a journal each role reaches by links from the start page.
+PAGES_OF = {
+    "patient": [
+        f"journal:{name}"
+        for name in (
+            "dashboard",
+            "today",
+            "day",
+            "history",
+            "treatment",
+            "treatment_new",
+            "settings",
+            "trends",
+            "sharing",
+            "report",
+            "import",
+            "account_delete",
+        )
+    ],
+    "caregiver": [
+        f"care:{name}" for name in ("index", "dashboard", "history", "trends", "report")
+    ],
+}

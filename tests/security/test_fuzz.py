@@ -638,13 +638,3 @@ def test_read_pages_never_fail_on_a_query_string(patient_client, patient, today,
 
     EXAMPLES[f"{name} query"] += 1
     assert response.status_code == 200
-
-
-def test_zz_print_fuzz_figures(capsys):
-    """Runs last in this module (pytest keeps file order): the figures for the report."""
-    figures = [
-        f"{form} {count}" + ("" if form.endswith("query") else f" ({SAVED[form]} saved)")
-        for form, count in sorted(EXAMPLES.items())
-    ]
-    with capsys.disabled():
-        print("\nFuzz examples per form: " + ", ".join(figures))

@@ -1,0 +1,62 @@
+"""How the app writes numbers, doses and schedules for people: one definition of each.
+
+Every page, export and message that shows a dose, a weight, a percentage or an on/off schedule
+goes through these functions (templates through the ``mg``, ``number`` and ``percent`` filters
+of ``{% load library %}``), so "37.5 mg", "71.2 kg" and "4 weeks on, 2 weeks off" read the same
+everywhere, on SQLite and on PostgreSQL (which hand back decimals with different precision).
+"""
+
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+
+def format_number(value, places: int = 1) -> str:
+    """A number as a person writes it: at most ``places`` decimals, no trailing zeros.
+
+    71.2000000000000 -> "71.2", Decimal("400.00") -> "400", -0.66 -> "-0.7", 2.0 -> "2".
+    None (or something that is not a number) gives "".
+    """
+    if value is None or isinstance(value, bool):
+        return ""
+    try:
+        number = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return ""
+    if not number.is_finite():
+        return ""
+    step = Decimal(1).scaleb(-places)
+    text = f"{number.quantize(step, rounding=ROUND_HALF_UP):f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
+
+
+def format_mg(dose) -> str:
+    """A dose in mg: 37.50 -> "37.5", 400.00 -> "400" (Decimal.normalize would give "4E+2")."""
+    return format_number(dose, places=2)
+
+
+def intakes_label(intakes_per_day: int) -> str:
+    return {1: "once daily", 2: "twice daily", 3: "three times daily"}.get(
+        intakes_per_day, f"{intakes_per_day} times daily"
+    )
+
+
+def period_label(days: int) -> str:
+    """28 -> "4 weeks", 7 -> "1 week", 10 -> "10 days": the words a schedule is chosen in."""
+    if days % 7 == 0:
+        count, unit = days // 7, "week"
+    else:
+        count, unit = days, "day"
+    return f"{count} {unit}{'' if count == 1 else 's'}"
+
+
+def schedule_label(days_on: int | None, days_off: int | None) -> str:
+    """ "every day", or "4 weeks on, 2 weeks off" for a cycle."""
+    if days_on is None or days_off is None:
+        return "every day"
+    return f"{period_label(days_on)} on, {period_label(days_off)} off"
+
+
+def dose_label(drug_name: str, dose_mg, intakes_per_day: int) -> str:
+    """ "Sunitinib 50 mg once daily": the drug's name with a capital, as on the packet."""
+    return f"{drug_name.capitalize()} {format_mg(dose_mg)} mg {intakes_label(intakes_per_day)}"
