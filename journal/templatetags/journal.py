@@ -4,6 +4,7 @@ from django import template
 from django.utils.html import format_html
 
 from journal.models import Grade
+from library.formatting import format_number
 
 register = template.Library()
 
@@ -54,7 +55,7 @@ def cycle_cells(cells) -> str:
     for cell in cells:
         if cell:
             markup.append(CYCLE_CELL)
-            values += [cell["average"], cell["days"]]
+            values += [format_number(cell["average"]), cell["days"]]
         else:
             markup.append(NO_CYCLE_CELL)
             values.append("–")

@@ -599,3 +599,13 @@ def test_cycle_table_cells_show_average_and_days_or_a_dash():
 
     html = cycle_cells([{"average": 1.5, "days": 4}, None])
     assert html == ('<td>1.5 <span class="small text-body-secondary">(4)</span></td><td>–</td>')
+
+
+def test_cycle_table_averages_read_as_people_write_them(patient_client, recent_reduction):
+    """Day 1 of the 4-on/2-off cycle: hand-foot syndrome 2, 0 and 2 in the three cycles."""
+    page = patient_client.get(reverse("journal:trends")).content
+    rows = {row[0]: row[1:] for row in table_rows(page, "cycle-table")}
+
+    assert rows["Day of cycle"] == ["Hand-foot syndrome", "Fatigue"]
+    assert rows["Day 1"] == ["1.3 (3)", "1 (3)"]
+    assert rows["Day 5 (off)"] == ["1.5 (2)", "1 (2)"]

@@ -1,10 +1,12 @@
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 
 from journal.models import AccessEvent, Grade
 from tests.journal.conftest import make_day, make_treatment
+from tests.pages import visible_text
 
 HISTORY = reverse("journal:history")
 
@@ -24,6 +26,9 @@ def days(patient, symptoms, imatinib, today):
             {hand_foot: Grade.SEVERE, fatigue: Grade.MILD},
             note="Blisters on both heels.",
             for_doctor=True,
+            systolic=162,
+            diastolic=95,
+            weight_kg=Decimal("70.5"),
         ),
         make_day(
             patient, today - timedelta(days=1), {hand_foot: Grade.NONE, fatigue: Grade.MODERATE}
@@ -41,7 +46,7 @@ def test_anonymous_is_sent_to_log_in(client):
     assert response.url.startswith(reverse("login"))
 
 
-def test_owner_sees_days_newest_first_with_the_worst_grade_in_words(patient_client, days):
+def test_owner_sees_days_newest_first_with_the_worst_grade_in_words(patient_client, days, today):
     response = patient_client.get(HISTORY)
     assert response.status_code == 200
     html = response.content.decode()
@@ -52,6 +57,14 @@ def test_owner_sees_days_newest_first_with_the_worst_grade_in_words(patient_clie
     assert "Imatinib 400 mg" in html
     assert "Blisters on both heels." in html
     assert "For the doctor" in html
+    # The oldest card, as it reads.
+    oldest = today - timedelta(days=2)
+    card = visible_text(html).split(f"{oldest:%A} {oldest.day} {oldest:%B %Y} ", 1)[1]
+    assert card.startswith(
+        "Worst: Severe For the doctor Imatinib 400 mg · Took all of it · blood pressure 162/95 "
+        "(high) · 70.5 kg Hand-foot syndrome: severe (contact care team) Fatigue: mild "
+        "Blisters on both heels."
+    )
 
 
 def test_caregiver_reads_the_history_without_private_notes(caregiver_client, share, days, patient):
