@@ -1,17 +1,21 @@
 """Caregiver routes: ``/care/<share_id>/…`` serve the journal's read pages for a shared patient.
 
-Each page reuses the patient's view (decorated with ``journal.access.journal_page``).
+Each page reuses the patient's view (decorated with ``journal.access.journal_page``), so the
+caregiver reads exactly what the patient reads, minus the forms and the private notes.
 """
 
 from django.urls import path
 
-from journal.views import care, dashboard, history, report, trends
+from journal.daylog import views as daylog
+from journal.report import views as report
+from journal.sharing import views as sharing
+from journal.trends import views as trends
 
 app_name = "care"
 urlpatterns = [
-    path("", care.care_index, name="index"),
-    path("<int:share_id>/", dashboard.dashboard, name="dashboard"),
-    path("<int:share_id>/history/", history.history, name="history"),
+    path("", sharing.care_index, name="index"),
+    path("<int:share_id>/", daylog.dashboard, name="dashboard"),
+    path("<int:share_id>/history/", daylog.history, name="history"),
     path("<int:share_id>/trends/", trends.trends, name="trends"),
     path("<int:share_id>/report/", report.report, name="report"),
 ]

@@ -1,39 +1,35 @@
+"""The patient's own journal, under ``/journal/``: one block of routes per feature package."""
+
 from django.urls import path
 
-from journal.views import (
-    account,
-    dashboard,
-    day,
-    export,
-    history,
-    imports,
-    profile,
-    report,
-    sharing,
-    treatment,
-    trends,
-)
+from journal.account import views as account
+from journal.daylog import views as daylog
+from journal.export_import import views as export_import
+from journal.report import views as report
+from journal.sharing import views as sharing
+from journal.treatments import views as treatments
+from journal.trends import views as trends
 
 app_name = "journal"
 urlpatterns = [
-    path("", dashboard.dashboard, name="dashboard"),
-    path("today/", day.today, name="today"),
-    path("day/<str:day>/", day.day, name="day"),
-    path("history/", history.history, name="history"),
-    path("treatment/", treatment.treatment, name="treatment"),
-    path("treatment/new/", treatment.treatment_new, name="treatment_new"),
-    path("treatment/<int:pk>/stop/", treatment.treatment_end, name="treatment_stop"),
-    path("settings/", profile.settings_page, name="settings"),
+    path("", daylog.dashboard, name="dashboard"),
+    path("today/", daylog.today, name="today"),
+    path("day/<str:day>/", daylog.day, name="day"),
+    path("history/", daylog.history, name="history"),
+    path("treatment/", treatments.treatment, name="treatment"),
+    path("treatment/new/", treatments.treatment_new, name="treatment_new"),
+    path("treatment/<int:pk>/stop/", treatments.treatment_stop, name="treatment_stop"),
     path("trends/", trends.trends, name="trends"),
+    path("report/", report.report, name="report"),
     path("sharing/", sharing.sharing, name="sharing"),
     path("sharing/<int:share_id>/revoke/", sharing.sharing_revoke, name="sharing_revoke"),
     path("sharing/accept/<str:token>/", sharing.sharing_accept, name="sharing_accept"),
-    path("report/", report.report, name="report"),
-    path("export.csv", export.export_csv, name="export_csv"),
-    path("export.json", export.export_json, name="export_json"),
-    path("export.fhir.json", export.export_fhir, name="export_fhir"),
-    path("import/", imports.import_upload, name="import"),
-    path("import/preview/", imports.import_preview, name="import_preview"),
-    path("import/confirm/", imports.import_confirm, name="import_confirm"),
+    path("export.csv", export_import.export_csv, name="export_csv"),
+    path("export.json", export_import.export_json, name="export_json"),
+    path("export.fhir.json", export_import.export_fhir, name="export_fhir"),
+    path("import/", export_import.import_upload, name="import"),
+    path("import/preview/", export_import.import_preview, name="import_preview"),
+    path("import/confirm/", export_import.import_confirm, name="import_confirm"),
+    path("settings/", account.settings_page, name="settings"),
     path("account/delete/", account.delete_account, name="account_delete"),
 ]

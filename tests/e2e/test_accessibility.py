@@ -29,7 +29,7 @@ from journal.models import (
     SymptomReport,
     Treatment,
 )
-from journal.services import careshare_invite
+from journal.sharing.services import careshare_invite
 from library.models import Drug, Entry, Symptom
 from tests.conftest import make_user
 

@@ -12,7 +12,8 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from journal.exports import CSV_COLUMNS, neutralise_cell
+from journal.export_import.exports import neutralise_cell
+from journal.export_import.formats import CSV_COLUMNS
 from journal.models import AccessEvent, DayLog, DoseTaken, SymptomReport
 from tests.conftest import make_user
 from tests.journal.conftest import make_day, make_treatment

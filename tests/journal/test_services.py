@@ -6,14 +6,9 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection
 from django.test.utils import CaptureQueriesContext
 
-from journal.models import ChangeReason, DayLog, DoseTaken, SymptomReport, Treatment
-from journal.services import (
-    ReportInput,
-    daylog_save,
-    treatment_change,
-    treatment_start,
-    treatment_stop,
-)
+from journal.daylog.services import daylog_save
+from journal.models import ChangeReason, DayLog, DoseTaken, ReportInput, SymptomReport, Treatment
+from journal.treatments.services import treatment_change, treatment_start, treatment_stop
 from tests.journal.conftest import make_day, make_treatment
 
 START = date(2025, 3, 3)

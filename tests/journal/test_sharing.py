@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from journal.models import INVITATION_VALID_FOR, AccessEvent, CareShare, hash_token
-from journal.services import InvitationError, careshare_accept, careshare_invite
+from journal.sharing.services import InvitationError, careshare_accept, careshare_invite
 from tests.conftest import PASSWORD, make_user
 
 LINK = re.compile(r"https?://[^\s\"<]+/journal/sharing/accept/([A-Za-z0-9_-]+)/")

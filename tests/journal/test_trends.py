@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from journal.models import DayLog, DoseTaken, Profile, SymptomReport, Treatment
-from journal.trends import bucket_for, build_trends, change_label, off_periods, percent
+from journal.trends.builder import bucket_for, build_trends, change_label, off_periods, percent
 from library.models import Drug, Symptom
 from tests.journal.conftest import make_treatment
 from tests.pages import table_rows, visible_text

@@ -24,7 +24,7 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from journal.exports import CSV_COLUMNS, JSON_FORMAT, JSON_VERSION
+from journal.export_import.formats import CSV_COLUMNS, JSON_FORMAT, JSON_VERSION
 from journal.models import (
     CareShare,
     ChangeReason,

@@ -165,7 +165,7 @@ def test_oversize_body_to_settings_and_sharing_is_refused(patient_client, profil
 def test_import_file_over_the_limit_is_a_form_error(patient_client, profile):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from journal.forms import MAX_IMPORT_BYTES
+    from journal.export_import.forms import MAX_IMPORT_BYTES
 
     upload = SimpleUploadedFile(
         "big.csv", b"date\n" + b"2026-01-01\n" * (MAX_IMPORT_BYTES // 11 + 1)

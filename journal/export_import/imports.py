@@ -3,12 +3,12 @@
 ``parse_import`` turns the text of an upload into an ``ImportPreview``: what would be created,
 what is already in the journal (skipped, so importing the same file twice creates nothing
 twice), and every problem with where it is and why. Nothing here writes; the preview is
-applied by ``journal.services.journal_import``, all or nothing.
+applied by ``journal.export_import.apply.journal_import``, all or nothing.
 
-The day fields are checked by the day log form (``journal.forms.DayLogForm``) and treatment
+The day fields are checked by the day log form (``journal.daylog.forms.DayLogForm``) and treatment
 periods by the treatment form, so an import accepts exactly what the pages accept.
 
-- JSON (``journal/export_format.md``, version 1): treatments are matched by start date, days by
+- JSON (``export_format.md``, version 1): treatments are matched by start date, days by
   date; settings are applied only to a journal that is still empty (moving servers). Shares
   and the access log are not imported: they belong to accounts on the old server.
 - CSV: one row per symptom report, columns as in the export (``date`` required; a row
@@ -26,8 +26,9 @@ from datetime import date
 
 from django.utils import timezone
 
-from journal.exports import CSV_COLUMNS, FORMULA_PREFIXES, JSON_FORMAT, JSON_VERSION
-from journal.forms import PHONE_CHARACTERS, DayLogForm, Schedule, TreatmentForm
+from journal.account.forms import PHONE_CHARACTERS
+from journal.daylog.forms import DayLogForm
+from journal.export_import.formats import CSV_COLUMNS, FORMULA_PREFIXES, JSON_FORMAT, JSON_VERSION
 from journal.models import (
     EARLIEST_DATE,
     DayLog,
@@ -35,9 +36,10 @@ from journal.models import (
     Grade,
     Interference,
     Profile,
+    ReportInput,
     Treatment,
 )
-from journal.services import ReportInput
+from journal.treatments.forms import Schedule, TreatmentForm
 from library.formatting import format_mg
 from library.models import Drug, Symptom
 
@@ -47,7 +49,7 @@ DAY_FIELDS = ("dose_taken", "systolic", "diastolic", "weight_kg", "note", "for_d
 class ImportFileError(Exception):
     """The whole file is refused; the message tells the patient why and what to do.
 
-    (Size and encoding are checked before, by ``journal.forms.ImportUploadForm``.)
+    (Size and encoding are checked before, by ``journal.export_import.forms.ImportUploadForm``.)
     """
 
 
@@ -62,7 +64,7 @@ class Problem:
 
 @dataclass
 class TreatmentPlan:
-    values: dict  # keyword arguments of journal.services.treatment_start
+    values: dict  # keyword arguments of journal.treatments.services.treatment_start
     label: str
 
 

@@ -3,13 +3,17 @@
 from datetime import timedelta
 
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import (
+    require_GET,
+)
 
 from journal.access import journal_page
-from journal.forms import TrendsForm
-from journal.models import SymptomReport
-from journal.trends import RANGES, build_trends
-from journal.views import choice_links
+from journal.filter_links import choice_links
+from journal.models import (
+    SymptomReport,
+)
+from journal.trends.builder import RANGES, build_trends
+from journal.trends.forms import TrendsForm
 from library.models import Symptom
 
 

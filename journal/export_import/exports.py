@@ -2,8 +2,8 @@
 
 - CSV: one row per symptom report (a day without reports still gets one row, so its dose,
   blood pressure and weight are not lost), streamed row by row from the database.
-- JSON: everything the patient owns, in the shape documented in ``journal/export_format.md``
-  (``format: "gist-journal"``, ``version: 1``). ``journal.imports`` reads it back.
+- JSON: everything the patient owns, in the shape documented in ``journal/export_import/export_format.md``
+  (``format: "gist-journal"``, ``version: 1``). ``journal.export_import.imports`` reads it back.
 - FHIR R4: a ``collection`` Bundle of one Patient, a MedicationStatement per treatment
   period and an Observation per symptom grade, blood-pressure reading and weight.
 
@@ -18,6 +18,7 @@ from decimal import Decimal
 
 from django.db.models import F
 
+from journal.export_import.formats import CSV_COLUMNS, FORMULA_PREFIXES, JSON_FORMAT, JSON_VERSION
 from journal.models import (
     AccessEvent,
     CareShare,
@@ -28,34 +29,7 @@ from journal.models import (
 )
 from library.formatting import format_mg
 
-JSON_FORMAT = "gist-journal"
-JSON_VERSION = 1
-
 # --- CSV -------------------------------------------------------------------------------------
-
-CSV_COLUMNS = [
-    "date",
-    "drug",
-    "dose_mg",
-    "intakes_per_day",
-    "schedule",
-    "cycle_day",
-    "on_off",
-    "dose_taken",
-    "symptom",
-    "grade",
-    "interference",
-    "symptom_note",
-    "systolic",
-    "diastolic",
-    "weight_kg",
-    "day_note",
-    "for_doctor",
-]
-
-# A spreadsheet runs a cell that starts with one of these as a formula (CSV injection);
-# tab and carriage return are on OWASP's list because some programs strip them first.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 # Rows fetched from the database at a time: memory stays flat whatever the journal's length
 # (about 1 kB of Python objects per row in flight, so a few hundred kB in all).
@@ -188,7 +162,7 @@ def day_document(log: DayLog) -> dict:
 
 
 def journal_document(patient, *, now: datetime) -> dict:
-    """Everything the patient owns, as the version 1 document of ``journal/export_format.md``.
+    """Everything the patient owns, as the version 1 document of ``journal/export_import/export_format.md``.
 
     Built in memory: even years of days make a few megabytes. A fixed number of queries.
     """

@@ -1,15 +1,22 @@
-"""The day log: one page, one form, everything about one day."""
+"""The day log (one page, one form, everything about one day), the history of days, and the journal's front page."""
 
 from datetime import date, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import (
+    require_GET,
+    require_http_methods,
+)
 
-from journal.forms import DayLogForm
+from journal.access import journal_page
+from journal.daylog.forms import DayLogForm, HistoryFilterForm
+from journal.daylog.services import daylog_save
+from journal.filter_links import choice_links
 from journal.models import (
     EARLIEST_DATE,
     DayLog,
@@ -19,7 +26,6 @@ from journal.models import (
     SymptomReport,
     Treatment,
 )
-from journal.services import daylog_save
 from library.models import entries_by_symptom
 
 
@@ -158,3 +164,129 @@ def day(request, day: str):
         "care_team_phone": profile.care_team_phone,
     }
     return render(request, "journal/day.html", ctx)
+
+
+DAYS_PER_PAGE = 30
+
+
+# Date ranges a caregiver can pick (their page has no form): label, days back (None: all).
+PRESET_RANGES = [("All dates", None), ("Last 30 days", 30), ("Last 90 days", 90)]
+
+
+def filter_links(journal, cleaned: dict) -> dict:
+    """The symptom and date filters as links, for a caregiver's page (one query)."""
+    today = journal.profile.today()
+    symptom, start, end = cleaned.get("symptom"), cleaned.get("start"), cleaned.get("end")
+    current = {
+        "symptom": symptom.slug if symptom else "",
+        "start": start.isoformat() if start else "",
+        "end": end.isoformat() if end else "",
+    }
+    base = journal.url("history")
+    ranges = [
+        (
+            label,
+            {"start": (today - timedelta(days=days - 1)).isoformat() if days else "", "end": ""},
+        )
+        for label, days in PRESET_RANGES
+    ]
+    shown = journal.profile.symptoms_shown(SymptomReport.objects.for_patient(journal.patient))
+    symptoms = [(s.name, {"symptom": s.slug}) for s in shown]
+    return {
+        "range_links": choice_links(base, current, ranges),
+        "symptom_links": choice_links(
+            base, current, [("Any symptom", {"symptom": ""}), *symptoms]
+        ),
+    }
+
+
+# journal_page first: a caregiver's POST is a 403 (read-only), the owner's a 405.
+@journal_page("history")
+@require_GET
+def history(request, journal):
+    form = HistoryFilterForm(request.GET or None)
+    logs = (
+        DayLog.objects.for_patient(journal.patient)
+        .with_treatment()
+        .with_worst_grade()
+        .with_reports()
+        .order_by("-date")
+    )
+    symptom = None
+    is_valid = form.is_bound and form.is_valid()
+    if is_valid:
+        symptom = form.cleaned_data["symptom"]
+        logs = logs.between(form.cleaned_data["start"], form.cleaned_data["end"])
+        if symptom is not None:
+            logs = logs.with_symptom(symptom)
+    page = Paginator(logs, DAYS_PER_PAGE).get_page(request.GET.get("page"))
+    ctx = {
+        "journal": journal,
+        "form": form,
+        "symptom": symptom,
+        "page": page,
+        "is_filtered": is_valid and any(form.cleaned_data.values()),
+    }
+    if journal.is_caregiver:
+        ctx.update(filter_links(journal, form.cleaned_data if is_valid else {}))
+    return render(request, "journal/history.html", ctx)
+
+
+STRIP_DAYS = 14
+
+
+# journal_page first: a caregiver's POST is a 403 (read-only), the owner's a 405.
+@journal_page("dashboard")
+@require_GET
+def dashboard(request, journal):
+    patient, profile = journal.patient, journal.profile
+    today = profile.today()
+    strip_start = today - timedelta(days=STRIP_DAYS - 1)
+    days = [strip_start + timedelta(days=offset) for offset in range(STRIP_DAYS)]
+
+    treatment = (
+        Treatment.objects.for_patient(patient).current(today).select_related("drug").first()
+    )
+    # Fourteen days at most, whatever the length of the journal.
+    logs = list(
+        DayLog.objects.for_patient(patient)
+        .between(strip_start, today)
+        .with_reports()
+        .order_by("date")
+    )
+    logs_by_date = {log.date: log for log in logs}
+    tracked = list(profile.tracked_symptoms.filter(is_active=True).order_by("order", "name"))
+
+    grades = {
+        (log.date, report.symptom_id): report.grade for log in logs for report in log.reports.all()
+    }
+    strip = [
+        {"symptom": symptom, "cells": [(day, grades.get((day, symptom.pk))) for day in days]}
+        for symptom in tracked
+    ]
+    alerts = [
+        {"log": log, "symptoms": log.alert_symptoms(), "bp": log.bp_alert}
+        for log in reversed(logs)
+        if log.has_alert
+    ]
+    patient_name = patient.get_full_name() or patient.get_username()
+    ctx = {
+        "journal": journal,
+        "patient_name": patient_name,
+        # The alert notice speaks to the patient, or tells a caregiver whose care team it means.
+        "alert_for": patient_name if journal.is_caregiver else "",
+        "history_url": journal.url("history"),
+        "today": today,
+        "today_log": logs_by_date.get(today),
+        "treatment": treatment,
+        "cycle": treatment.cycle_day(today) if treatment else None,
+        "days": days,
+        "strip": strip,
+        "alerts": alerts,
+        "care_team_phone": profile.care_team_phone,
+        "logged_this_month": DayLog.objects.for_patient(patient)
+        .between(today.replace(day=1), today)
+        .count(),
+        "days_this_month": today.day,
+    }
+    return render(request, "journal/dashboard.html", ctx)

@@ -7,14 +7,11 @@ weeks or six years of journal.
 
 from datetime import date, timedelta
 
-from django.contrib import messages
 from django.db.models import F, Q, Window
 from django.db.models.functions import FirstValue
-from django.shortcuts import render
-from django.views.decorators.http import require_safe
 
-from journal.access import JournalContext, journal_page
-from journal.forms import ReportRangeForm
+from journal.access import JournalContext
+from journal.filter_links import choice_links
 from journal.models import (
     BP_ALERT_DIASTOLIC,
     BP_ALERT_SYSTOLIC,
@@ -23,11 +20,12 @@ from journal.models import (
     SymptomReport,
     Treatment,
 )
-from journal.trends import percent
-from journal.views import choice_links
+from journal.trends.builder import percent
 from library.models import Symptom
 
 DEFAULT_WEEKS = 6
+
+
 # Ranges a caregiver can pick (their page has no form): label, days back including today.
 PRESET_RANGES = [("Last 6 weeks", DEFAULT_WEEKS * 7), ("Last 3 months", 91), ("Last year", 365)]
 
@@ -181,35 +179,3 @@ def report_context(journal: JournalContext, start: date, end: date) -> dict:
             or reading["diastolic"] >= BP_ALERT_DIASTOLIC
         ],
     }
-
-
-# journal_page first: a caregiver's POST is a 403 (read-only), the owner's a 405.
-@journal_page("report")
-@require_safe
-def report(request, journal):
-    today = journal.profile.today()
-    form = ReportRangeForm(
-        request.GET or None, today=today, default_start=default_start(journal.profile, today)
-    )
-    start, end = form.dates()
-    if form.is_bound and not form.is_valid():
-        reasons = " ".join(error for errors in form.errors.values() for error in errors)
-        messages.warning(
-            request, f"Those dates could not be used: {reasons} Showing the usual range instead."
-        )
-        form = ReportRangeForm(
-            initial={"start": start, "end": end}, today=today, default_start=start
-        )
-    elif form.end_was_clipped:
-        messages.info(request, "The report ends today: it cannot cover days still to come.")
-    ctx = {
-        "journal": journal,
-        "form": form,
-        "patient_name": journal.patient.get_full_name() or journal.patient.get_username(),
-        "today": today,
-        "since_last_visit": start == journal.profile.last_visit_on,
-        **report_context(journal, start, end),
-    }
-    if journal.is_caregiver:
-        ctx["range_links"] = range_links(journal, today, start, end)
-    return render(request, "journal/report.html", ctx)

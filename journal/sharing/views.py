@@ -15,12 +15,19 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import (
+    require_GET,
+    require_http_methods,
+    require_POST,
+)
 
 from journal.access import get_owned_or_404
-from journal.forms import CareShareInviteForm
-from journal.models import AccessEvent, CareShare
-from journal.services import (
+from journal.models import (
+    AccessEvent,
+    CareShare,
+)
+from journal.sharing.forms import CareShareInviteForm
+from journal.sharing.services import (
     InvitationError,
     careshare_accept,
     careshare_invite,
@@ -31,9 +38,14 @@ from journal.services import (
 
 logger = logging.getLogger(__name__)
 
+
 ACCESS_LOG_LENGTH = 50
+
+
 # The link is kept in the session until the next page shows it, then forgotten.
 NEW_INVITATION_KEY = "journal_new_invitation"
+
+
 # The status of the page for each reason an invitation cannot be accepted.
 REFUSAL_STATUS = {"unknown": 404, "expired": 410, "used": 410, "revoked": 410, "own": 200}
 
@@ -132,3 +144,14 @@ def sharing_accept(request, token: str):
         return redirect("care:dashboard", share_id=share.pk)
     ctx = {"share": share, "patient_name": _name(share.patient), "next": request.get_full_path()}
     return render(request, "journal/sharing_accept.html", ctx)
+
+
+@login_required
+@require_GET
+def care_index(request):
+    shares = (
+        CareShare.objects.received_by(request.user)
+        .select_related("patient")
+        .order_by("patient__first_name", "patient__username")
+    )
+    return render(request, "care/index.html", {"shares": shares})

@@ -1,3 +1,5 @@
+"""Filters as links, for pages a caregiver reads (they have no forms)."""
+
 from urllib.parse import urlencode
 
 

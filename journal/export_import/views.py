@@ -1,23 +1,72 @@
-"""Import: upload a file, see what it would change, confirm, all or nothing.
-
-Between the preview and the confirmation the file's text is kept in the server-side session
-(compressed and signed by Django's session store), and the confirmation form carries only
-its SHA-256 digest. So the file imported is exactly the file previewed, the browser cannot
-swap it in between, and nothing is written to disk. On confirmation the text is parsed and
-checked again against the journal as it is then.
-"""
+"""Export (CSV, JSON, FHIR) and import (upload, preview, confirm)."""
 
 import hashlib
+import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.utils import timezone
+from django.views.decorators.http import (
+    require_http_methods,
+    require_POST,
+    require_safe,
+)
 
-from journal.forms import ImportConfirmForm, ImportUploadForm
-from journal.imports import ImportFileError, parse_import
-from journal.services import journal_import
+from journal.export_import.apply import journal_import
+from journal.export_import.exports import csv_rows, fhir_bundle, journal_document
+from journal.export_import.forms import ImportConfirmForm, ImportUploadForm
+from journal.export_import.imports import ImportFileError, parse_import
+from journal.models import (
+    Profile,
+)
+
+
+def _filename(request, suffix: str) -> str:
+    today = Profile.objects.for_user(request.user).today()
+    return f"gist-journal-{today.isoformat()}{suffix}"
+
+
+def _attachment(response, filename: str):
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+@require_safe
+def export_csv(request):
+    # Streamed from a database cursor: years of days never sit in memory at once.
+    response = StreamingHttpResponse(
+        (line.encode("utf-8") for line in csv_rows(request.user)),
+        content_type="text/csv; charset=utf-8",
+    )
+    return _attachment(response, _filename(request, ".csv"))
+
+
+def _json_response(document: dict, *, content_type: str):
+    return HttpResponse(
+        json.dumps(document, ensure_ascii=False, indent=1),
+        content_type=f"{content_type}; charset=utf-8",
+    )
+
+
+@login_required
+@require_safe
+def export_json(request):
+    document = journal_document(request.user, now=timezone.now())
+    response = _json_response(document, content_type="application/json")
+    return _attachment(response, _filename(request, ".json"))
+
+
+@login_required
+@require_safe
+def export_fhir(request):
+    bundle = fhir_bundle(request.user, now=timezone.now())
+    response = _json_response(bundle, content_type="application/fhir+json")
+    return _attachment(response, _filename(request, ".fhir.json"))
+
 
 SESSION_KEY = "journal_import"
 

@@ -1,13 +1,30 @@
-"""Deleting the account: shows what goes with it, and asks for the password."""
+"""The settings page, and deleting an account."""
 
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import (
+    require_http_methods,
+)
 
-from journal.forms import AccountDeleteForm
-from journal.services import account_delete, account_summary
+from journal.account.forms import AccountDeleteForm, SettingsForm
+from journal.account.services import account_delete, account_summary
+from journal.models import (
+    Profile,
+)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def settings_page(request):
+    profile = Profile.objects.for_user(request.user)
+    form = SettingsForm(request.POST or None, instance=profile)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Settings saved.")
+        return redirect("journal:settings")
+    return render(request, "journal/settings.html", {"form": form})
 
 
 @login_required

@@ -1,16 +1,23 @@
-"""Treatment periods: the timeline, starting or changing a treatment, stopping it."""
+"""The treatment page: the timeline of periods, start or change, stop."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import (
+    require_GET,
+    require_http_methods,
+    require_POST,
+)
 
 from journal.access import get_owned_or_404
-from journal.forms import TreatmentForm, TreatmentStopForm
-from journal.models import Profile, Treatment
-from journal.services import treatment_change, treatment_start, treatment_stop
+from journal.models import (
+    Profile,
+    Treatment,
+)
+from journal.treatments import services
+from journal.treatments.forms import TreatmentForm, TreatmentStopForm
 
 
 def _timeline(patient):
@@ -60,9 +67,9 @@ def treatment_new(request):
         values = form.treatment_values()
         try:
             if form.is_change:
-                new = treatment_change(patient=patient, **values)
+                new = services.treatment_change(patient=patient, **values)
             else:
-                new = treatment_start(
+                new = services.treatment_start(
                     patient=patient, ends_on=form.cleaned_data["ends_on"], **values
                 )
         except ValidationError as error:
@@ -76,14 +83,14 @@ def treatment_new(request):
 
 @require_POST
 @login_required
-def treatment_end(request, pk: int):
+def treatment_stop(request, pk: int):
     """Stop the current treatment without a successor."""
     period = get_owned_or_404(Treatment.objects.open().select_related("drug"), request.user, pk=pk)
     today = Profile.objects.for_user(request.user).today()
     form = TreatmentStopForm(request.POST, treatment=period, today=today)
     if form.is_valid():
         try:
-            treatment_stop(treatment=period, ends_on=form.cleaned_data["ends_on"])
+            services.treatment_stop(treatment=period, ends_on=form.cleaned_data["ends_on"])
         except ValidationError as error:
             form.add_error(None, error)
         else:

@@ -1,0 +1,37 @@
+"""What deleting an account removes, and removing it."""
+
+from django.db import transaction
+
+from journal.models import (
+    AccessEvent,
+    CareShare,
+    DayLog,
+    SymptomReport,
+    Treatment,
+)
+
+
+def account_summary(user) -> dict[str, int]:
+    """What deleting ``user`` removes with it, counted in the database (seven queries)."""
+    return {
+        "days": DayLog.objects.for_patient(user).count(),
+        "reports": SymptomReport.objects.for_patient(user).count(),
+        "treatments": Treatment.objects.for_patient(user).count(),
+        "shares_given": CareShare.objects.given_by(user).count(),
+        "shares_received": CareShare.objects.filter(caregiver=user).count(),
+        "access_events": AccessEvent.objects.for_patient(user).count(),
+        "views_made": AccessEvent.objects.filter(viewer=user).count(),
+    }
+
+
+@transaction.atomic
+def account_delete(*, user) -> dict[str, int]:
+    """Delete the account and everything it owns; return what was removed.
+
+    The foreign keys cascade from the user: profile, treatments, days and their reports,
+    the shares given and received, and the access log. Library rows are only referenced,
+    never owned, so they stay.
+    """
+    summary = account_summary(user)
+    user.delete()
+    return summary

@@ -1,0 +1,228 @@
+"""The day log form, and the history page's filter."""
+
+from django import forms
+
+from gistjournal.forms import TextLimitsMixin, limit_text_without_cutting
+from journal.fields import DateInput, _in_range
+from journal.models import (
+    DIASTOLIC_RANGE,
+    NOTE_MAX_LENGTH,
+    SYMPTOM_NOTE_MAX_LENGTH,
+    SYSTOLIC_RANGE,
+    WEIGHT_RANGE_KG,
+    DoseTaken,
+    Grade,
+    Interference,
+    ReportInput,
+)
+from library.models import Symptom
+
+# Bootstrap button colour per grade; the word on the button always says the grade too.
+GRADE_BUTTON_STYLES = {0: "secondary", 1: "success", 2: "warning", 3: "danger", 4: "dark"}
+
+
+class DayLogForm(TextLimitsMixin, forms.Form):
+    """One day: the dose, blood pressure, weight, a note, and a grade for each symptom.
+
+    The per-symptom fields are added for the symptoms given (the tracked ones, plus any
+    already reported that day): ``grade_<slug>``, ``interference_<slug>``, ``note_<slug>``.
+    """
+
+    dose_taken = forms.ChoiceField(
+        label="Did you take your dose?",
+        choices=DoseTaken.choices,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    systolic = forms.IntegerField(
+        label="Blood pressure, upper number",
+        required=False,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+        help_text="Optional. The first, bigger number (e.g. 128 in 128/82).",
+    )
+    diastolic = forms.IntegerField(
+        label="Blood pressure, lower number",
+        required=False,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    weight_kg = forms.DecimalField(
+        label="Weight (kg)",
+        required=False,
+        max_digits=5,
+        decimal_places=1,
+        widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.1"}),
+    )
+    note = forms.CharField(
+        label="Note for the day",
+        required=False,
+        max_length=NOTE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    for_doctor = forms.BooleanField(
+        label="For my doctor",
+        required=False,
+        help_text="Flag this day to talk about at your next clinic visit.",
+    )
+
+    def __init__(self, *args, symptoms, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.symptoms = list(symptoms)
+        for symptom in self.symptoms:
+            name = symptom.name.lower()
+            self.fields[f"grade_{symptom.slug}"] = forms.TypedChoiceField(
+                label=symptom.name,
+                choices=Grade.choices,
+                coerce=int,
+                widget=forms.RadioSelect,
+                error_messages={
+                    "required": f"Choose how bad {name} was (None if you did not have it).",
+                    "invalid_choice": "Choose one of None, Mild, Moderate, Severe, Very severe.",
+                },
+            )
+            self.fields[f"interference_{symptom.slug}"] = forms.TypedChoiceField(
+                label=f"How much did {name} get in the way?",
+                choices=[("", "Not answered"), *Interference.choices],
+                coerce=int,
+                empty_value=None,
+                required=False,
+                error_messages={"invalid_choice": "Choose one of the answers."},
+                widget=forms.Select(attrs={"class": "form-select"}),
+            )
+            self.fields[f"note_{symptom.slug}"] = forms.CharField(
+                label=f"Note on {name} (optional)",
+                required=False,
+                max_length=SYMPTOM_NOTE_MAX_LENGTH,
+                widget=forms.TextInput(attrs={"class": "form-control"}),
+            )
+            limit_text_without_cutting(self.fields[f"note_{symptom.slug}"])
+
+    def clean_systolic(self):
+        low, high = SYSTOLIC_RANGE
+        return _in_range(
+            self.cleaned_data["systolic"],
+            low,
+            high,
+            f"The upper number is between {low} and {high}. Please check what you typed.",
+        )
+
+    def clean_diastolic(self):
+        low, high = DIASTOLIC_RANGE
+        return _in_range(
+            self.cleaned_data["diastolic"],
+            low,
+            high,
+            f"The lower number is between {low} and {high}. Please check what you typed.",
+        )
+
+    def clean_weight_kg(self):
+        low, high = WEIGHT_RANGE_KG
+        return _in_range(
+            self.cleaned_data["weight_kg"],
+            low,
+            high,
+            f"Weight is in kilograms, between {low} and {high}. Please check what you typed.",
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        systolic, diastolic = cleaned.get("systolic"), cleaned.get("diastolic")
+        if "systolic" in cleaned and "diastolic" in cleaned:
+            if (systolic is None) != (diastolic is None):
+                missing = "diastolic" if diastolic is None else "systolic"
+                self.add_error(missing, "Give both blood pressure numbers, or neither.")
+            elif systolic is not None and systolic <= diastolic:
+                self.add_error(
+                    "diastolic", "The lower number must be smaller than the upper number."
+                )
+        return cleaned
+
+    def symptom_rows(self) -> list[dict]:
+        """What the template needs per symptom: its fields and each grade's meaning."""
+        rows = []
+        for symptom in self.symptoms:
+            grade = self[f"grade_{symptom.slug}"]
+            chosen = "" if grade.value() in (None, "") else str(grade.value())
+            options = [
+                {
+                    "value": value,
+                    "label": label,
+                    "meaning": "" if value == 0 else symptom.grade_meaning(value),
+                    "id": f"{grade.auto_id}_{value}",
+                    "checked": chosen == str(value),
+                    "is_alert": symptom.needs_alert(value),
+                    "style": GRADE_BUTTON_STYLES[value],
+                }
+                for value, label in Grade.choices
+            ]
+            interference = self[f"interference_{symptom.slug}"]
+            note = self[f"note_{symptom.slug}"]
+            rows.append(
+                {
+                    "symptom": symptom,
+                    "grade": grade,
+                    "options": options,
+                    "interference": interference,
+                    "note": note,
+                    # Collapsed unless there is something in it to see.
+                    "details_open": bool(
+                        interference.errors
+                        or note.errors
+                        or interference.value() not in (None, "")
+                        or note.value()
+                    ),
+                }
+            )
+        return rows
+
+    def day_values(self) -> dict:
+        return {
+            name: self.cleaned_data[name]
+            for name in ("dose_taken", "systolic", "diastolic", "weight_kg", "note", "for_doctor")
+        }
+
+    def report_inputs(self) -> list[ReportInput]:
+        return [
+            ReportInput(
+                symptom=symptom,
+                grade=self.cleaned_data[f"grade_{symptom.slug}"],
+                interference=self.cleaned_data[f"interference_{symptom.slug}"],
+                note=self.cleaned_data[f"note_{symptom.slug}"],
+            )
+            for symptom in self.symptoms
+        ]
+
+    @staticmethod
+    def initial_from(log, *, with_day_values: bool = True) -> dict:
+        """Initial values from a saved day (its reports prefetched); for "same as yesterday"
+        only the symptoms and dose are copied, not the measurements or notes of that day."""
+        initial = {}
+        for report in log.reports.all():
+            slug = report.symptom.slug
+            initial[f"grade_{slug}"] = report.grade
+            initial[f"interference_{slug}"] = report.interference
+            if with_day_values:
+                initial[f"note_{slug}"] = report.note
+        initial["dose_taken"] = log.dose_taken
+        if with_day_values:
+            for name in ("systolic", "diastolic", "weight_kg", "note", "for_doctor"):
+                initial[name] = getattr(log, name)
+        return initial
+
+
+class HistoryFilterForm(forms.Form):
+    symptom = forms.ModelChoiceField(
+        label="Days with",
+        queryset=Symptom.objects.all(),
+        required=False,
+        empty_label="Any symptom",
+        to_field_name="slug",
+    )
+    start = forms.DateField(label="From", required=False, widget=DateInput)
+    end = forms.DateField(label="To", required=False, widget=DateInput)
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end and start > end:
+            self.add_error("end", "The end date must be on or after the start date.")
+        return cleaned

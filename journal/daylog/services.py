@@ -1,0 +1,73 @@
+"""Saving a day: the day log and its symptom reports, all or nothing."""
+
+from datetime import date
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from journal.models import (
+    EARLIEST_DATE,
+    DayLog,
+    DoseTaken,
+    ReportInput,
+    SymptomReport,
+    Treatment,
+)
+
+
+@transaction.atomic
+def daylog_save(
+    *,
+    patient,
+    day: date,
+    today: date,
+    dose_taken: str = "",
+    systolic: int | None = None,
+    diastolic: int | None = None,
+    weight_kg: Decimal | None = None,
+    note: str = "",
+    for_doctor: bool = False,
+    reports: list[ReportInput] = (),
+) -> DayLog:
+    """Create or update the day's log and its symptom reports, all or nothing.
+
+    Saving the same day again updates it. A fixed handful of queries whatever the number of
+    symptoms: the reports are written in one upsert.
+    """
+    if day > today:
+        raise ValidationError("You cannot log a day that has not happened yet.")
+    if day < EARLIEST_DATE:
+        raise ValidationError(f"A journal starts in {EARLIEST_DATE.year} at the earliest.")
+    if dose_taken not in (*DoseTaken.values, ""):
+        raise ValidationError({"dose_taken": "Choose one of the answers."})
+    treatment = Treatment.objects.for_patient(patient).on(day).first()
+    log, _ = DayLog.objects.update_or_create(
+        patient=patient,
+        date=day,
+        defaults={
+            "treatment": treatment,
+            "dose_taken": dose_taken,
+            "systolic": systolic,
+            "diastolic": diastolic,
+            "weight_kg": weight_kg,
+            "note": note,
+            "for_doctor": for_doctor,
+        },
+    )
+    SymptomReport.objects.bulk_create(
+        [
+            SymptomReport(
+                day=log,
+                symptom=report.symptom,
+                grade=report.grade,
+                interference=report.interference,
+                note=report.note,
+            )
+            for report in reports
+        ],
+        update_conflicts=True,
+        unique_fields=["day", "symptom"],
+        update_fields=["grade", "interference", "note"],
+    )
+    return log

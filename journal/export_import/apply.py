@@ -1,0 +1,98 @@
+"""Applying an import preview to the journal, all or nothing."""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from journal.export_import.imports import ImportPreview
+from journal.models import (
+    DayLog,
+    Profile,
+    SymptomReport,
+    Treatment,
+)
+from journal.treatments.services import _lock_journal, treatment_start
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    treatments: int
+    days: int
+    reports: int
+    settings: bool
+
+
+@transaction.atomic
+def journal_import(*, patient, preview: "ImportPreview") -> ImportResult:
+    """Apply a checked import preview (``journal.export_import.imports.parse_import``), all or nothing.
+
+    What the preview counted as new is looked up again inside the transaction, so a double
+    submit or a day logged meanwhile is skipped, never duplicated. Days and reports go in
+    by bulk inserts of 500 rows; each period through ``treatment_start`` (overlap check and
+    relinking of the days already in the journal).
+    """
+    if preview.problems:
+        raise ValidationError("This file has problems to fix first; nothing was imported.")
+    profile = Profile.objects.for_user(patient)
+    _lock_journal(patient)
+    days = DayLog.objects.for_patient(patient)
+    applied_settings = False
+    if (
+        preview.settings
+        and not days.exists()
+        and not Treatment.objects.for_patient(patient).exists()
+    ):
+        tracked = preview.settings.get("tracked_symptoms")
+        for name, value in preview.settings.items():
+            if name != "tracked_symptoms":
+                setattr(profile, name, value)
+        profile.save()
+        if tracked is not None:
+            profile.tracked_symptoms.set(tracked)
+        applied_settings = True
+
+    existing_starts = set(
+        Treatment.objects.for_patient(patient).values_list("starts_on", flat=True)
+    )
+    new_treatments = 0
+    for plan in preview.treatments:
+        if plan.values["starts_on"] in existing_starts:
+            continue
+        treatment_start(patient=patient, **plan.values)
+        new_treatments += 1
+
+    plans = preview.days
+    if not plans:
+        return ImportResult(new_treatments, 0, 0, applied_settings)
+    first, last = plans[0].date, plans[-1].date
+    existing_dates = set(days.between(first, last).values_list("date", flat=True))
+    plans = [plan for plan in plans if plan.date not in existing_dates]
+    # Periods never overlap, so the one in force on a date is the one whose range holds it.
+    periods = list(Treatment.objects.for_patient(patient).order_by("starts_on"))
+
+    def in_force(day):
+        return next((t for t in periods if t.is_current_on(day)), None)
+
+    DayLog.objects.bulk_create(
+        [
+            DayLog(patient=patient, date=plan.date, treatment=in_force(plan.date), **plan.values)
+            for plan in plans
+        ],
+        batch_size=500,
+    )
+    # Read the new ids back by date: not every database returns them from a bulk insert.
+    ids = dict(days.between(first, last).values_list("date", "id"))
+    reports = [
+        SymptomReport(
+            day_id=ids[plan.date],
+            symptom=report.symptom,
+            grade=report.grade,
+            interference=report.interference,
+            note=report.note,
+        )
+        for plan in plans
+        for report in plan.reports
+    ]
+    SymptomReport.objects.bulk_create(reports, batch_size=500)
+    return ImportResult(new_treatments, len(plans), len(reports), applied_settings)

@@ -1,0 +1,28 @@
+"""What an export file is, shared by the export and the import (see ``export_format.md``)."""
+
+JSON_FORMAT = "gist-journal"
+JSON_VERSION = 1
+
+CSV_COLUMNS = [
+    "date",
+    "drug",
+    "dose_mg",
+    "intakes_per_day",
+    "schedule",
+    "cycle_day",
+    "on_off",
+    "dose_taken",
+    "symptom",
+    "grade",
+    "interference",
+    "symptom_note",
+    "systolic",
+    "diastolic",
+    "weight_kg",
+    "day_note",
+    "for_doctor",
+]
+
+# A spreadsheet runs a cell that starts with one of these as a formula (CSV injection);
+# tab and carriage return are on OWASP's list because some programs strip them first.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")

@@ -1,0 +1,87 @@
+"""The private journal's data, one module per feature; every name is importable from here.
+
+- ``profile``: a patient's settings (time zone, tracked symptoms, care team phone) and
+  ``display_name``;
+- ``treatment``: treatment periods and where a date falls in an on/off cycle;
+- ``daylog``: day logs and symptom reports, grades, the blood-pressure thresholds;
+- ``sharing``: shares with caregivers and the record of their views;
+- ``sql``: date arithmetic in SQL for the querysets.
+
+Every row belongs to one patient (a ``User``). Reads go through the querysets, which always
+start from ``for_patient(...)`` so no query forgets whose data it is reading. The journal has
+no admin on purpose: health data is never shown to staff (``tests/security/test_admin.py``).
+"""
+
+from journal.models.daylog import (
+    BP_ALERT_DIASTOLIC,
+    BP_ALERT_SYSTOLIC,
+    BP_HIGH_DIASTOLIC,
+    BP_HIGH_SYSTOLIC,
+    DIASTOLIC_RANGE,
+    EARLIEST_DATE,
+    NOTE_MAX_LENGTH,
+    SYMPTOM_NOTE_MAX_LENGTH,
+    SYSTOLIC_RANGE,
+    WEIGHT_RANGE_KG,
+    DayLog,
+    DoseTaken,
+    Grade,
+    Interference,
+    ReportInput,
+    SymptomReport,
+)
+
+# validate_time_zone is named by migration 0001 at this path.
+from journal.models.profile import (
+    DEFAULT_TRACKED_SYMPTOMS,
+    Profile,
+    display_name,
+    validate_time_zone,
+)
+from journal.models.sharing import (
+    INVITATION_VALID_FOR,
+    AccessEvent,
+    CareShare,
+    hash_token,
+)
+from journal.models.treatment import (
+    MAX_CYCLE_DAYS,
+    MAX_DOSE_MG,
+    MAX_INTAKES_PER_DAY,
+    ChangeReason,
+    CycleDay,
+    Treatment,
+)
+
+__all__ = [
+    "BP_ALERT_DIASTOLIC",
+    "BP_ALERT_SYSTOLIC",
+    "BP_HIGH_DIASTOLIC",
+    "BP_HIGH_SYSTOLIC",
+    "DEFAULT_TRACKED_SYMPTOMS",
+    "DIASTOLIC_RANGE",
+    "EARLIEST_DATE",
+    "INVITATION_VALID_FOR",
+    "MAX_CYCLE_DAYS",
+    "MAX_DOSE_MG",
+    "MAX_INTAKES_PER_DAY",
+    "NOTE_MAX_LENGTH",
+    "SYMPTOM_NOTE_MAX_LENGTH",
+    "SYSTOLIC_RANGE",
+    "WEIGHT_RANGE_KG",
+    "AccessEvent",
+    "CareShare",
+    "ChangeReason",
+    "CycleDay",
+    "DayLog",
+    "DoseTaken",
+    "Grade",
+    "Interference",
+    "Profile",
+    "ReportInput",
+    "SymptomReport",
+    "Treatment",
+    "display_name",
+    "hash_token",
+    "validate_time_zone",
+]

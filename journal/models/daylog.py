@@ -1,0 +1,379 @@
+"""The day log: one record per patient and day, with a report per symptom graded that day."""
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Avg, Count, Exists, F, Max, OuterRef, Q, Subquery
+from django.urls import reverse
+
+from journal.models.sql import BUCKET_START, DaysBetween, WeekStart, dates_between
+from journal.models.treatment import Treatment
+from library.models import Symptom
+
+SYSTOLIC_RANGE = (60, 260)
+DIASTOLIC_RANGE = (30, 160)
+WEIGHT_RANGE_KG = (Decimal("20"), Decimal("350"))
+NOTE_MAX_LENGTH = 2000
+SYMPTOM_NOTE_MAX_LENGTH = 300
+# No journal reaches back further; it also keeps "the day before" any day a real date.
+EARLIEST_DATE = date(1900, 1, 1)
+
+# Blood pressure at or above this (either number) asks the patient to call their care team.
+BP_ALERT_SYSTOLIC = 160
+BP_ALERT_DIASTOLIC = 100
+# The clinic report lists readings at or above this (either number): high, not yet urgent.
+BP_HIGH_SYSTOLIC = 140
+BP_HIGH_DIASTOLIC = 90
+
+
+class Grade(models.IntegerChoices):
+    """PRO-CTCAE wording of the CTCAE grades, in words a tired person understands."""
+
+    NONE = 0, "None"
+    MILD = 1, "Mild"
+    MODERATE = 2, "Moderate"
+    SEVERE = 3, "Severe"
+    VERY_SEVERE = 4, "Very severe"
+
+
+class Interference(models.IntegerChoices):
+    NOT_AT_ALL = 0, "Not at all"
+    A_LITTLE = 1, "A little"
+    SOMEWHAT = 2, "Somewhat"
+    QUITE_A_BIT = 3, "Quite a bit"
+    VERY_MUCH = 4, "Very much"
+
+
+class DoseTaken(models.TextChoices):
+    ALL = "all", "Took all of it"
+    SOME = "some", "Took some of it"
+    MISSED = "missed", "Missed it"
+    BREAK = "break", "Planned break"
+
+
+class DayLogQuerySet(models.QuerySet):
+    def for_patient(self, patient):
+        return self.filter(patient=patient)
+
+    def between(self, start: date | None, end: date | None):
+        return dates_between(self, "date", start, end)
+
+    def adherence_by_treatment(self, *, with_unlinked: bool = False):
+        """How the dose was taken, one row per treatment period.
+
+        Rows: ``treatment_id``, ``days`` (logged), ``taken_all``, ``taken_some``, ``missed``,
+        ``planned_break`` and ``unanswered``. Days outside any period are left out, unless
+        ``with_unlinked`` (then they make one more row, with ``treatment_id`` None).
+        """
+        days = self if with_unlinked else self.filter(treatment__isnull=False)
+        return (
+            days.values("treatment_id")
+            .annotate(
+                days=Count("id"),
+                taken_all=Count("id", filter=Q(dose_taken=DoseTaken.ALL)),
+                taken_some=Count("id", filter=Q(dose_taken=DoseTaken.SOME)),
+                missed=Count("id", filter=Q(dose_taken=DoseTaken.MISSED)),
+                planned_break=Count("id", filter=Q(dose_taken=DoseTaken.BREAK)),
+                unanswered=Count("id", filter=Q(dose_taken="")),
+            )
+            .order_by("treatment_id")
+        )
+
+    def with_vitals(self):
+        return self.filter(Q(systolic__isnull=False) | Q(weight_kg__isnull=False))
+
+    def daily_vitals(self):
+        """Rows ``on``, ``systolic``, ``diastolic``, ``weight_kg`` for days that have any."""
+        return (
+            self.with_vitals()
+            .values("systolic", "diastolic", "weight_kg", on=F("date"))
+            .order_by("date")
+        )
+
+    def vitals_by(self, bucket: str):
+        """Averages per ``bucket`` ("week" or "month"); ``on`` is the bucket's first day."""
+        return (
+            self.with_vitals()
+            .annotate(on=BUCKET_START[bucket]("date"))
+            .values("on")
+            .annotate(
+                avg_systolic=Avg("systolic"),
+                avg_diastolic=Avg("diastolic"),
+                avg_weight_kg=Avg("weight_kg"),
+            )
+            .order_by("on")
+        )
+
+    def before(self, day: date):
+        return self.filter(date__lt=day).order_by("-date")
+
+    def with_treatment(self):
+        return self.select_related("treatment__drug")
+
+    def with_reports(self):
+        """Each day's reports with their symptoms, in one extra query for the whole page."""
+        return self.prefetch_related(
+            models.Prefetch("reports", queryset=SymptomReport.objects.select_related("symptom"))
+        )
+
+    def with_worst_grade(self):
+        """``worst_grade``: the highest grade reported that day (None if nothing reported).
+
+        A subquery per day rather than a join and GROUP BY: a page of 30 days then reads
+        those 30 days' reports, not every report of the journal before sorting.
+        """
+        worst = SymptomReport.objects.filter(day=OuterRef("pk")).order_by("-grade").values("grade")
+        return self.annotate(worst_grade=Subquery(worst[:1]))
+
+    def with_symptom(self, symptom):
+        """Days on which ``symptom`` was present (graded mild or worse): a correlated
+        EXISTS, so only the days at hand are looked at, never other patients' reports."""
+        present = SymptomReport.objects.filter(
+            day=OuterRef("pk"), symptom=symptom, grade__gte=Grade.MILD
+        )
+        return self.filter(Exists(present))
+
+    def bp_high(self):
+        """Readings at or above 140/90 (either number), the threshold the report lists."""
+        return self.filter(Q(systolic__gte=BP_HIGH_SYSTOLIC) | Q(diastolic__gte=BP_HIGH_DIASTOLIC))
+
+    def bp_summary(self) -> dict:
+        """``readings``, ``avg_systolic``, ``avg_diastolic``, ``max_systolic``,
+        ``max_diastolic`` and ``high_readings`` (at or above 140/90), in one query."""
+        high = Q(systolic__gte=BP_HIGH_SYSTOLIC) | Q(diastolic__gte=BP_HIGH_DIASTOLIC)
+        return self.filter(systolic__isnull=False).aggregate(
+            readings=Count("id"),
+            avg_systolic=Avg("systolic"),
+            avg_diastolic=Avg("diastolic"),
+            max_systolic=Max("systolic"),
+            max_diastolic=Max("diastolic"),
+            high_readings=Count("id", filter=high),
+        )
+
+    def days_per_week(self):
+        """Rows ``on`` (the week's Monday) and ``days`` (days logged that week)."""
+        return (
+            self.annotate(on=WeekStart("date"))
+            .values("on")
+            .annotate(days=Count("id"))
+            .order_by("on")
+        )
+
+
+class DayLog(models.Model):
+    """One patient's record of one day."""
+
+    patient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="day_logs"
+    )
+    date = models.DateField()
+    # Derived from the treatment periods when the day is saved; stored so that history,
+    # trends and exports group by treatment without a date-range join.
+    treatment = models.ForeignKey(
+        Treatment, on_delete=models.SET_NULL, null=True, blank=True, related_name="day_logs"
+    )
+    dose_taken = models.CharField(
+        "did you take your dose?", max_length=8, choices=DoseTaken, blank=True
+    )
+    systolic = models.PositiveSmallIntegerField(
+        "blood pressure, upper number",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(SYSTOLIC_RANGE[0]), MaxValueValidator(SYSTOLIC_RANGE[1])],
+    )
+    diastolic = models.PositiveSmallIntegerField(
+        "blood pressure, lower number",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(DIASTOLIC_RANGE[0]), MaxValueValidator(DIASTOLIC_RANGE[1])],
+    )
+    weight_kg = models.DecimalField(
+        "weight (kg)",
+        max_digits=5,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(WEIGHT_RANGE_KG[0]), MaxValueValidator(WEIGHT_RANGE_KG[1])],
+    )
+    note = models.TextField("note for the day", max_length=NOTE_MAX_LENGTH, blank=True)
+    for_doctor = models.BooleanField("for my doctor", default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = DayLogQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date"]
+        constraints = [
+            models.UniqueConstraint(fields=["patient", "date"], name="journal_daylog_one_per_day"),
+            models.CheckConstraint(
+                condition=Q(dose_taken__in=[*DoseTaken.values, ""]),
+                name="journal_daylog_dose_taken_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(systolic__isnull=True)
+                | Q(systolic__gte=SYSTOLIC_RANGE[0], systolic__lte=SYSTOLIC_RANGE[1]),
+                name="journal_daylog_systolic_plausible",
+            ),
+            models.CheckConstraint(
+                condition=Q(diastolic__isnull=True)
+                | Q(diastolic__gte=DIASTOLIC_RANGE[0], diastolic__lte=DIASTOLIC_RANGE[1]),
+                name="journal_daylog_diastolic_plausible",
+            ),
+            models.CheckConstraint(
+                condition=Q(systolic__isnull=True, diastolic__isnull=True)
+                | Q(systolic__gt=F("diastolic")),
+                name="journal_daylog_bp_pair",
+            ),
+            models.CheckConstraint(
+                condition=Q(weight_kg__isnull=True)
+                | Q(weight_kg__gte=WEIGHT_RANGE_KG[0], weight_kg__lte=WEIGHT_RANGE_KG[1]),
+                name="journal_daylog_weight_plausible",
+            ),
+        ]
+        # The unique constraint's index on (patient, date) serves every "days of a patient
+        # in a date range" query, newest first included.
+
+    def __str__(self):
+        return f"{self.patient} on {self.date:%d %b %Y}"
+
+    def get_absolute_url(self):
+        return reverse("journal:day", args=[self.date.isoformat()])
+
+    @property
+    def bp_alert(self) -> bool:
+        return (self.systolic or 0) >= BP_ALERT_SYSTOLIC or (
+            self.diastolic or 0
+        ) >= BP_ALERT_DIASTOLIC
+
+    def alert_symptoms(self) -> list[Symptom]:
+        """Symptoms graded at or above their alert grade that day.
+
+        Queries the reports unless they were prefetched (``DayLog.objects.with_reports()``).
+        """
+        return [report.symptom for report in self.reports.all() if report.needs_alert]
+
+    @property
+    def has_alert(self) -> bool:
+        """Queries the reports unless they were prefetched."""
+        return self.bp_alert or bool(self.alert_symptoms())
+
+
+class SymptomReportQuerySet(models.QuerySet):
+    def for_patient(self, patient):
+        return self.filter(day__patient=patient)
+
+    def between(self, start: date | None, end: date | None):
+        return dates_between(self, "day__date", start, end)
+
+    def daily_grades(self):
+        """Rows ``symptom_id``, ``on`` (the date), ``worst`` (the grade: one report a day)."""
+        return self.values("symptom_id", on=F("day__date"), worst=F("grade")).order_by(
+            "symptom_id", "day__date"
+        )
+
+    def weekly_worst(self):
+        """Rows ``symptom_id``, ``on`` (the week's Monday), ``worst`` (highest grade that week).
+
+        Long ranges are charted by week: the worst day is what a patient and doctor ask about.
+        """
+        return self.worst_by("week")
+
+    def worst_by(self, bucket: str):
+        """The highest grade per symptom and ``bucket`` ("week" or "month"), as above."""
+        return (
+            self.annotate(on=BUCKET_START[bucket]("day__date"))
+            .values("symptom_id", "on")
+            .annotate(worst=Max("grade"))
+            .order_by("symptom_id", "on")
+        )
+
+    def by_treatment(self):
+        """Per treatment period and symptom: days reported, average grade, days at grade ≥ 2.
+
+        Rows: ``treatment_id``, ``symptom_id``, ``days``, ``average``, ``days_2_plus``. The
+        share is of days the symptom was reported, not of days logged.
+        """
+        return (
+            self.filter(day__treatment__isnull=False)
+            .values("symptom_id", treatment_id=F("day__treatment_id"))
+            .annotate(
+                days=Count("id"),
+                average=Avg("grade"),
+                days_2_plus=Count("id", filter=Q(grade__gte=2)),
+            )
+            .order_by("treatment_id", "symptom_id")
+        )
+
+    def by_cycle_day(self):
+        """Average grade per day of the cycle, for periods with an on/off schedule.
+
+        Rows: ``treatment_id``, ``symptom_id``, ``cycle_day`` (1-based, counted from the
+        period's start, computed in SQL from the stored treatment), ``average``, ``days``.
+        """
+        cycle_length = F("day__treatment__days_on") + F("day__treatment__days_off")
+        return (
+            self.filter(day__treatment__days_on__isnull=False)
+            .annotate(
+                cycle_day=DaysBetween("day__date", "day__treatment__starts_on") % cycle_length + 1
+            )
+            .values("symptom_id", "cycle_day", treatment_id=F("day__treatment_id"))
+            .annotate(average=Avg("grade"), days=Count("id"))
+            .order_by("treatment_id", "symptom_id", "cycle_day")
+        )
+
+    def alerts(self):
+        """Reports at or above their symptom's "contact your care team" grade."""
+        return self.filter(grade__gte=F("symptom__alert_grade"))
+
+
+class SymptomReport(models.Model):
+    """How bad one symptom was on one day (0–4), and how much it got in the way."""
+
+    day = models.ForeignKey(DayLog, on_delete=models.CASCADE, related_name="reports")
+    symptom = models.ForeignKey(Symptom, on_delete=models.PROTECT, related_name="+")
+    grade = models.PositiveSmallIntegerField(choices=Grade)
+    interference = models.PositiveSmallIntegerField(
+        "how much did it get in the way?", choices=Interference, null=True, blank=True
+    )
+    note = models.CharField(max_length=SYMPTOM_NOTE_MAX_LENGTH, blank=True)
+
+    objects = SymptomReportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["symptom__order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "symptom"], name="journal_report_one_per_symptom"
+            ),
+            models.CheckConstraint(
+                condition=Q(grade__gte=0, grade__lte=4), name="journal_report_grade_0_to_4"
+            ),
+            models.CheckConstraint(
+                condition=Q(interference__isnull=True)
+                | Q(interference__gte=0, interference__lte=4),
+                name="journal_report_interference_0_to_4",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.symptom}: {self.get_grade_display()}"
+
+    @property
+    def needs_alert(self) -> bool:
+        """No hidden query when ``symptom`` is select_related."""
+        return self.grade >= self.symptom.alert_grade
+
+
+@dataclass(frozen=True)
+class ReportInput:
+    """One symptom's answer on the day log, as the form and the import hand it to the save."""
+
+    symptom: Symptom
+    grade: int
+    interference: int | None = None
+    note: str = ""

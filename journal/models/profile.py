@@ -1,0 +1,97 @@
+"""A patient's journal settings, and how a person is named on pages and in files."""
+
+import zoneinfo
+from datetime import date
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from library.models import Symptom
+
+DEFAULT_TRACKED_SYMPTOMS = [
+    "hand-foot-syndrome",
+    "fatigue",
+    "diarrhoea",
+    "headache",
+    "cognitive-fog",
+    "mouth-sores",
+    "skin-rash",
+    "nausea",
+]
+
+
+def validate_time_zone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(f"“{value}” is not a time zone we know, e.g. Europe/London.")
+
+
+class Profile(models.Model):
+    """A patient's journal settings. Created on first use by ``Profile.objects.for_user``."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="journal_profile"
+    )
+    time_zone = models.CharField(
+        max_length=64, default=settings.TIME_ZONE, validators=[validate_time_zone]
+    )
+    care_team_phone = models.CharField(
+        "care team phone number",
+        max_length=40,
+        blank=True,
+        help_text="Shown with every “contact your care team” notice.",
+    )
+    tracked_symptoms = models.ManyToManyField(Symptom, blank=True, related_name="+")
+    last_visit_on = models.DateField(
+        "date of your last clinic visit",
+        null=True,
+        blank=True,
+        help_text="The clinic report starts from here.",
+    )
+
+    class ProfileManager(models.Manager):
+        def for_user(self, user) -> "Profile":
+            """The user's profile, created with the default tracked symptoms if missing.
+
+            One query when it exists; the first visit creates it and its symptoms together.
+            """
+            profile = self.filter(user=user).first()
+            if profile is not None:
+                return profile
+            with transaction.atomic():
+                profile, created = self.get_or_create(user=user)
+                if created:
+                    profile.tracked_symptoms.set(
+                        Symptom.objects.filter(slug__in=DEFAULT_TRACKED_SYMPTOMS)
+                    )
+            return profile
+
+    objects = ProfileManager()
+
+    def __str__(self):
+        return f"Journal settings of {self.user}"
+
+    @property
+    def tz(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.time_zone)
+
+    def symptoms_shown(self, reports) -> list[Symptom]:
+        """The tracked symptoms, plus any in ``reports`` that are tracked no more: a symptom
+        stays visible wherever it was reported. Library order, one query."""
+        return list(
+            Symptom.objects.filter(
+                Q(pk__in=self.tracked_symptoms.filter(is_active=True).values("pk"))
+                | Q(pk__in=reports.values("symptom_id"))
+            ).order_by("order", "name")
+        )
+
+    def today(self) -> date:
+        """Today's date where the patient lives: "today" for logging and "future" for refusals."""
+        return timezone.localdate(timezone=self.tz)
+
+
+def display_name(user) -> str:
+    """How a person is named to others: the name they gave, else their account name."""
+    return user.get_full_name() or user.get_username()

@@ -1,0 +1,155 @@
+"""Read-only shares of a journal with caregivers, and the record of every caregiver view."""
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Case, F, Q, Value, When
+from django.utils import timezone
+
+INVITATION_VALID_FOR = timedelta(days=7)
+
+
+def hash_token(token: str) -> str:
+    """Invitation tokens are stored hashed: a database leak must not hand out live links."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class CareShareQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(accepted_at__isnull=False, revoked_at__isnull=True)
+
+    def given_by(self, patient):
+        return self.filter(patient=patient)
+
+    def received_by(self, caregiver):
+        return self.active().filter(caregiver=caregiver)
+
+    def pending(self, now):
+        """Invitations that can still be accepted."""
+        return self.filter(accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=now)
+
+    def with_token(self, token: str):
+        return self.filter(token_hash=hash_token(token))
+
+    def with_state(self, now):
+        """Annotate ``state``: the same answer as ``CareShare.status(now)``, in SQL."""
+        return self.annotate(
+            state=Case(
+                When(revoked_at__isnull=False, then=Value("revoked")),
+                When(accepted_at__isnull=False, then=Value("active")),
+                When(expires_at__lte=now, then=Value("expired")),
+                default=Value("pending"),
+                output_field=models.CharField(),
+            )
+        )
+
+
+class CareShare(models.Model):
+    """A patient's read-only share of their journal with one caregiver.
+
+    Life cycle: invited (token emailed) → accepted (caregiver set) → revoked. An invitation
+    expires after ``INVITATION_VALID_FOR`` and can be accepted once.
+    """
+
+    patient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="shares_given"
+    )
+    caregiver = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="shares_received",
+    )
+    invitee_name = models.CharField("their name", max_length=100)
+    invitee_email = models.EmailField("their email")
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    can_see_notes = models.BooleanField(
+        "may read my notes", default=False, help_text="Off: your notes stay private."
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = CareShareQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(accepted_at__isnull=True) | Q(caregiver__isnull=False),
+                name="journal_careshare_accepted_has_caregiver",
+            ),
+            models.CheckConstraint(
+                condition=~Q(caregiver=F("patient")), name="journal_careshare_not_self"
+            ),
+            models.UniqueConstraint(
+                fields=["patient", "caregiver"],
+                condition=Q(accepted_at__isnull=False, revoked_at__isnull=True),
+                name="journal_careshare_one_active_per_pair",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.patient} shares with {self.caregiver or self.invitee_email}"
+
+    @staticmethod
+    def new_token() -> str:
+        """256 random bits, URL-safe; only its hash is stored."""
+        return secrets.token_urlsafe(32)
+
+    @property
+    def is_active(self) -> bool:
+        return self.accepted_at is not None and self.revoked_at is None
+
+    def status(self, now) -> str:
+        if self.revoked_at:
+            return "revoked"
+        if self.accepted_at:
+            return "active"
+        if now >= self.expires_at:
+            return "expired"
+        return "pending"
+
+
+class AccessEventQuerySet(models.QuerySet):
+    def for_patient(self, patient):
+        return self.filter(patient=patient)
+
+
+class AccessEvent(models.Model):
+    """A caregiver looked at a page of a patient's journal. Shown to the patient."""
+
+    patient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="access_events"
+    )
+    # The log outlives the caregiver's account and the share: the patient keeps the record of
+    # who read their journal, by the name the viewer had at the time.
+    viewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    viewer_name = models.CharField(max_length=150)
+    share = models.ForeignKey(
+        CareShare, on_delete=models.SET_NULL, null=True, related_name="access_events"
+    )
+    page = models.CharField(max_length=50)
+    path = models.CharField(max_length=300)
+    at = models.DateTimeField(default=timezone.now)
+
+    objects = AccessEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at"]
+        indexes = [
+            # "who viewed my journal", newest first, on the sharing page.
+            models.Index(fields=["patient", "-at"], name="journal_access_by_patient"),
+        ]
+
+    def __str__(self):
+        return (
+            f"{self.viewer_name} viewed {self.page} of {self.patient} at {self.at:%Y-%m-%d %H:%M}"
+        )

@@ -1,0 +1,43 @@
+"""The clinic report page."""
+
+from django.contrib import messages
+from django.shortcuts import render
+from django.views.decorators.http import (
+    require_safe,
+)
+
+from journal.access import journal_page
+from journal.report.builder import default_start, range_links, report_context
+from journal.report.forms import ReportRangeForm
+
+
+# journal_page first: a caregiver's POST is a 403 (read-only), the owner's a 405.
+@journal_page("report")
+@require_safe
+def report(request, journal):
+    today = journal.profile.today()
+    form = ReportRangeForm(
+        request.GET or None, today=today, default_start=default_start(journal.profile, today)
+    )
+    start, end = form.dates()
+    if form.is_bound and not form.is_valid():
+        reasons = " ".join(error for errors in form.errors.values() for error in errors)
+        messages.warning(
+            request, f"Those dates could not be used: {reasons} Showing the usual range instead."
+        )
+        form = ReportRangeForm(
+            initial={"start": start, "end": end}, today=today, default_start=start
+        )
+    elif form.end_was_clipped:
+        messages.info(request, "The report ends today: it cannot cover days still to come.")
+    ctx = {
+        "journal": journal,
+        "form": form,
+        "patient_name": journal.patient.get_full_name() or journal.patient.get_username(),
+        "today": today,
+        "since_last_visit": start == journal.profile.last_visit_on,
+        **report_context(journal, start, end),
+    }
+    if journal.is_caregiver:
+        ctx["range_links"] = range_links(journal, today, start, end)
+    return render(request, "journal/report.html", ctx)

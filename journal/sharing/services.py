@@ -1,0 +1,117 @@
+"""Sharing writes: invite (and email the link), accept, revoke."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+
+from journal.models import (
+    INVITATION_VALID_FOR,
+    CareShare,
+    hash_token,
+)
+
+
+@dataclass(frozen=True)
+class Invitation:
+    share: CareShare
+    token: str  # shown to the patient once and emailed; only its hash is stored
+
+
+@transaction.atomic
+def careshare_invite(
+    *, patient, invitee_name: str, invitee_email: str, can_see_notes: bool, now: datetime
+) -> Invitation:
+    """A new single-use invitation, valid for ``INVITATION_VALID_FOR`` from ``now``.
+
+    Earlier invitations to the same address still waiting are withdrawn: inviting again is
+    how a patient changes their mind (about notes, say), so an old link must not win later.
+    """
+    CareShare.objects.given_by(patient).pending(now).filter(
+        invitee_email__iexact=invitee_email
+    ).update(revoked_at=now)
+    token = CareShare.new_token()
+    share = CareShare.objects.create(
+        patient=patient,
+        invitee_name=invitee_name,
+        invitee_email=invitee_email,
+        can_see_notes=can_see_notes,
+        token_hash=hash_token(token),
+        created_at=now,
+        expires_at=now + INVITATION_VALID_FOR,
+    )
+    return Invitation(share=share, token=token)
+
+
+def invitation_send(*, invitation: Invitation, link: str) -> None:
+    """Email the link with the configured backend. Raises if the mail server refuses."""
+    share = invitation.share
+    patient_name = share.patient.get_full_name() or share.patient.get_username()
+    send_mail(
+        subject=f"{patient_name} invites you to follow their GIST Journal",
+        message=render_to_string(
+            "emails/invitation.txt",
+            {"share": share, "patient_name": patient_name, "link": link},
+        ),
+        from_email=None,
+        recipient_list=[share.invitee_email],
+    )
+
+
+class InvitationError(Exception):
+    """Why an invitation link cannot be accepted: ``unknown``, ``expired``, ``used``,
+    ``revoked`` or ``own`` (the patient's own link)."""
+
+    def __init__(self, reason: str, share: CareShare | None = None):
+        super().__init__(reason)
+        self.reason = reason
+        self.share = share
+
+
+def invitation_check(*, share: CareShare | None, user, now: datetime) -> None:
+    """Raise ``InvitationError`` unless ``user`` may accept ``share`` at ``now``."""
+    if share is None:
+        raise InvitationError("unknown")
+    state = share.status(now)
+    if state == "active":
+        raise InvitationError("used", share)
+    if state != "pending":
+        raise InvitationError(state, share)
+    if user is not None and share.patient_id == user.pk:
+        raise InvitationError("own", share)
+
+
+@transaction.atomic
+def careshare_accept(*, token: str, user, now: datetime) -> CareShare:
+    """Make ``user`` the caregiver of the invitation behind ``token``; the link is spent.
+
+    A newer invitation from the same patient replaces an older share with the same person,
+    so its "may read my notes" choice is the one in force.
+    """
+    share = CareShare.objects.with_token(token).select_related("patient").first()
+    invitation_check(share=share, user=user, now=now)
+    current = CareShare.objects.given_by(share.patient).received_by(user)
+    if current.filter(created_at__gt=share.created_at).exists():
+        # An older link must not replace a newer choice the patient made.
+        raise InvitationError("revoked", share)
+    current.update(revoked_at=now)  # at most one active share per patient and caregiver
+    # The conditional update is the single-use guarantee: of two simultaneous accepts,
+    # only one finds the invitation still open.
+    accepted = (
+        CareShare.objects.pending(now).filter(pk=share.pk).update(caregiver=user, accepted_at=now)
+    )
+    if not accepted:
+        raise InvitationError("used", share)
+    share.caregiver, share.accepted_at = user, now
+    return share
+
+
+def careshare_revoke(*, share: CareShare, now: datetime) -> CareShare:
+    """End a share, or withdraw a pending invitation. Takes effect on the next request:
+    every caregiver page looks the share up afresh."""
+    if share.revoked_at is None:
+        CareShare.objects.filter(pk=share.pk, revoked_at__isnull=True).update(revoked_at=now)
+        share.revoked_at = now
+    return share

@@ -1,0 +1,38 @@
+"""The trends page's range and symptom."""
+
+from django import forms
+
+from journal.trends.builder import DEFAULT_RANGE, RANGES
+from library.models import Symptom
+
+
+class TrendsForm(forms.Form):
+    """The trends page's range and symptom, read from the query string.
+
+    The page offers them as links (caregivers' pages have no forms); an unknown value falls
+    back to the default instead of failing the page.
+    """
+
+    range = forms.ChoiceField(
+        label="Range", choices=[(key, label) for key, (label, _) in RANGES.items()], required=False
+    )
+    symptom = forms.ChoiceField(label="Symptom", required=False)
+
+    def __init__(self, data, *, symptoms):
+        super().__init__(data)
+        self.symptoms = {symptom.slug: symptom for symptom in symptoms}
+        self.fields["symptom"].choices = [
+            ("", "All symptoms"),
+            *((symptom.slug, symptom.name) for symptom in symptoms),
+        ]
+
+    def clean_range(self) -> str:
+        return self.cleaned_data["range"] or DEFAULT_RANGE
+
+    def clean_symptom(self) -> Symptom | None:
+        return self.symptoms.get(self.cleaned_data["symptom"])
+
+    def choice(self) -> tuple[str, Symptom | None]:
+        """The range key and the symptom (None: all), each falling back to its default."""
+        self.is_valid()
+        return self.cleaned_data.get("range", DEFAULT_RANGE), self.cleaned_data.get("symptom")
