@@ -24,7 +24,7 @@ def home(request):
     keeps_a_journal = (
         Treatment.objects.for_patient(user).exists() or DayLog.objects.for_patient(user).exists()
     )
-    if not keeps_a_journal and CareShare.objects.received_by(user).exists():
+    if not keeps_a_journal and CareShare.objects.received_by(user).active().exists():
         return redirect("care:index")
     return redirect("journal:dashboard")
 

@@ -19,7 +19,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 
-from journal.models import AccessEvent, CareShare, Profile
+from journal.models import AccessEvent, CareShare, Profile, display_name
 
 SAFE_METHODS = ("GET", "HEAD")
 
@@ -35,6 +35,10 @@ class JournalContext:
     @property
     def is_caregiver(self) -> bool:
         return self.share is not None
+
+    @property
+    def patient_name(self) -> str:
+        return display_name(self.patient)
 
     @property
     def can_see_notes(self) -> bool:
@@ -64,7 +68,7 @@ def journal_page(page: str):
                 )
             else:
                 share = get_object_or_404(
-                    CareShare.objects.received_by(request.user).select_related("patient"),
+                    CareShare.objects.received_by(request.user).active().select_related("patient"),
                     pk=share_id,
                 )
                 if request.method not in SAFE_METHODS:
@@ -72,7 +76,7 @@ def journal_page(page: str):
                 AccessEvent.objects.create(
                     patient=share.patient,
                     viewer=request.user,
-                    viewer_name=request.user.get_full_name() or request.user.get_username(),
+                    viewer_name=display_name(request.user),
                     share=share,
                     page=page,
                     path=request.get_full_path()[:300],
@@ -82,7 +86,6 @@ def journal_page(page: str):
                     profile=Profile.objects.for_user(share.patient),
                     share=share,
                 )
-            request.journal = journal
             return view(request, journal, *args, **kwargs)
 
         return wrapper
@@ -99,7 +102,7 @@ def get_owned_or_404(queryset, user, **lookup):
     obj = queryset.filter(patient=user, **lookup).first()
     if obj is not None:
         return obj
-    shared_with_me = CareShare.objects.received_by(user).values("patient_id")
+    shared_with_me = CareShare.objects.received_by(user).active().values("patient_id")
     if queryset.filter(patient_id__in=shared_with_me, **lookup).exists():
         raise PermissionDenied("Shared journals are read-only.")
     raise Http404

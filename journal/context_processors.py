@@ -11,4 +11,4 @@ def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    return {"cares_for": lambda: CareShare.objects.received_by(user).exists()}
+    return {"cares_for": lambda: CareShare.objects.received_by(user).active().exists()}

@@ -358,12 +358,6 @@ class EntryQuerySet(models.QuerySet):
 class Entry(LoadedContent):
     """One fact or tip, in our own words, with the source it comes from."""
 
-    Kind = EntryKind
-    Status = EntryStatus
-
-    GUIDANCE = EntryKind.GUIDANCE
-    TIP = EntryKind.TIP
-
     LOADED_FIELDS = ("title", "body", "kind", "status", "reviewed_on", "source")
 
     title = models.CharField(max_length=200)
@@ -411,10 +405,6 @@ class Entry(LoadedContent):
         if drugs:
             return f"{drugs[0].get_absolute_url()}#entry-{self.slug}"
         return reverse("library:index")
-
-    @property
-    def is_published(self) -> bool:
-        return self.status == EntryStatus.PUBLISHED
 
     @property
     def is_tip(self) -> bool:

@@ -17,9 +17,6 @@ from journal.models import (
 )
 from library.models import Symptom
 
-# Bootstrap button colour per grade; the word on the button always says the grade too.
-GRADE_BUTTON_STYLES = {0: "secondary", 1: "success", 2: "warning", 3: "danger", 4: "dark"}
-
 
 class DayLogForm(TextLimitsMixin, forms.Form):
     """One day: the dose, blood pressure, weight, a note, and a grade for each symptom.
@@ -150,7 +147,7 @@ class DayLogForm(TextLimitsMixin, forms.Form):
                     "id": f"{grade.auto_id}_{value}",
                     "checked": chosen == str(value),
                     "is_alert": symptom.needs_alert(value),
-                    "style": GRADE_BUTTON_STYLES[value],
+                    "style": Grade(value).colour,
                 }
                 for value, label in Grade.choices
             ]

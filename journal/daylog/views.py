@@ -218,7 +218,7 @@ def history(request, journal):
         symptom = form.cleaned_data["symptom"]
         logs = logs.between(form.cleaned_data["start"], form.cleaned_data["end"])
         if symptom is not None:
-            logs = logs.with_symptom(symptom)
+            logs = logs.having_symptom(symptom)
     page = Paginator(logs, DAYS_PER_PAGE).get_page(request.GET.get("page"))
     ctx = {
         "journal": journal,
@@ -244,9 +244,7 @@ def dashboard(request, journal):
     strip_start = today - timedelta(days=STRIP_DAYS - 1)
     days = [strip_start + timedelta(days=offset) for offset in range(STRIP_DAYS)]
 
-    treatment = (
-        Treatment.objects.for_patient(patient).current(today).select_related("drug").first()
-    )
+    treatment = Treatment.objects.for_patient(patient).on(today).select_related("drug").first()
     # Fourteen days at most, whatever the length of the journal.
     logs = list(
         DayLog.objects.for_patient(patient)
@@ -269,7 +267,7 @@ def dashboard(request, journal):
         for log in reversed(logs)
         if log.has_alert
     ]
-    patient_name = patient.get_full_name() or patient.get_username()
+    patient_name = journal.patient_name
     ctx = {
         "journal": journal,
         "patient_name": patient_name,

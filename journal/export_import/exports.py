@@ -26,6 +26,7 @@ from journal.models import (
     Profile,
     SymptomReport,
     Treatment,
+    display_name,
 )
 from library.formatting import format_mg
 
@@ -396,7 +397,7 @@ def fhir_bundle(patient, *, now: datetime) -> dict:
     """
     ids = _Ids(patient)
     subject = ids("patient", patient.pk)
-    name = {"text": patient.get_full_name() or patient.get_username()}
+    name = {"text": display_name(patient)}
     if patient.first_name:
         name["given"] = [patient.first_name]
     if patient.last_name:
@@ -442,7 +443,7 @@ def fhir_bundle(patient, *, now: datetime) -> dict:
 
     vitals = (
         DayLog.objects.for_patient(patient)
-        .with_vitals()
+        .measured()
         .values("id", "date", "systolic", "diastolic", "weight_kg")
         .order_by("date")
     )

@@ -13,12 +13,11 @@ no admin on purpose: health data is never shown to staff (``tests/security/test_
 """
 
 from journal.models.daylog import (
-    BP_ALERT_DIASTOLIC,
-    BP_ALERT_SYSTOLIC,
-    BP_HIGH_DIASTOLIC,
-    BP_HIGH_SYSTOLIC,
+    BP_ALERT,
+    BP_HIGH,
     DIASTOLIC_RANGE,
     EARLIEST_DATE,
+    GRADE_COLOURS,
     NOTE_MAX_LENGTH,
     SYMPTOM_NOTE_MAX_LENGTH,
     SYSTOLIC_RANGE,
@@ -42,6 +41,7 @@ from journal.models.sharing import (
     INVITATION_VALID_FOR,
     AccessEvent,
     CareShare,
+    ShareState,
     hash_token,
 )
 from journal.models.treatment import (
@@ -54,10 +54,9 @@ from journal.models.treatment import (
 )
 
 __all__ = [
-    "BP_ALERT_DIASTOLIC",
-    "BP_ALERT_SYSTOLIC",
-    "BP_HIGH_DIASTOLIC",
-    "BP_HIGH_SYSTOLIC",
+    "BP_ALERT",
+    "BP_HIGH",
+    "GRADE_COLOURS",
     "DEFAULT_TRACKED_SYMPTOMS",
     "DIASTOLIC_RANGE",
     "EARLIEST_DATE",
@@ -79,6 +78,7 @@ __all__ = [
     "Interference",
     "Profile",
     "ReportInput",
+    "ShareState",
     "SymptomReport",
     "Treatment",
     "display_name",

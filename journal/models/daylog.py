@@ -22,12 +22,30 @@ SYMPTOM_NOTE_MAX_LENGTH = 300
 # No journal reaches back further; it also keeps "the day before" any day a real date.
 EARLIEST_DATE = date(1900, 1, 1)
 
-# Blood pressure at or above this (either number) asks the patient to call their care team.
-BP_ALERT_SYSTOLIC = 160
-BP_ALERT_DIASTOLIC = 100
-# The clinic report lists readings at or above this (either number): high, not yet urgent.
-BP_HIGH_SYSTOLIC = 140
-BP_HIGH_DIASTOLIC = 90
+
+@dataclass(frozen=True)
+class BloodPressureLevel:
+    """A blood-pressure threshold, reached when either number is at or above its own."""
+
+    systolic: int
+    diastolic: int
+
+    def __str__(self):
+        return f"{self.systolic}/{self.diastolic}"
+
+    def reached_by(self, systolic: int | None, diastolic: int | None) -> bool:
+        return (systolic or 0) >= self.systolic or (diastolic or 0) >= self.diastolic
+
+    def reached(self) -> Q:
+        """The same test in SQL, on a day log's columns."""
+        return Q(systolic__gte=self.systolic) | Q(diastolic__gte=self.diastolic)
+
+
+# The app's two blood-pressure levels, used by every page, chart and report that says either:
+# at or above BP_ALERT the patient is asked to call their care team that day; at or above
+# BP_HIGH a reading is high (charted and listed in the clinic report), not yet urgent.
+BP_ALERT = BloodPressureLevel(systolic=160, diastolic=100)
+BP_HIGH = BloodPressureLevel(systolic=140, diastolic=90)
 
 
 class Grade(models.IntegerChoices):
@@ -38,6 +56,28 @@ class Grade(models.IntegerChoices):
     MODERATE = 2, "Moderate"
     SEVERE = 3, "Severe"
     VERY_SEVERE = 4, "Very severe"
+
+    @property
+    def colour(self) -> str:
+        """Bootstrap's name for the grade's colour: buttons, badges and the dashboard's grid.
+
+        Colour is never alone: the grade's word (or number and legend) is always beside it.
+        """
+        return GRADE_COLOURS[self]
+
+    @property
+    def short_label(self) -> str:
+        """ "2 moderate": the number and the word, for chart axes and tooltips."""
+        return f"{self.value} {self.label.lower()}"
+
+
+GRADE_COLOURS = {
+    Grade.NONE: "secondary",
+    Grade.MILD: "success",
+    Grade.MODERATE: "warning",
+    Grade.SEVERE: "danger",
+    Grade.VERY_SEVERE: "dark",
+}
 
 
 class Interference(models.IntegerChoices):
@@ -83,13 +123,13 @@ class DayLogQuerySet(models.QuerySet):
             .order_by("treatment_id")
         )
 
-    def with_vitals(self):
+    def measured(self):
         return self.filter(Q(systolic__isnull=False) | Q(weight_kg__isnull=False))
 
     def daily_vitals(self):
         """Rows ``on``, ``systolic``, ``diastolic``, ``weight_kg`` for days that have any."""
         return (
-            self.with_vitals()
+            self.measured()
             .values("systolic", "diastolic", "weight_kg", on=F("date"))
             .order_by("date")
         )
@@ -97,7 +137,7 @@ class DayLogQuerySet(models.QuerySet):
     def vitals_by(self, bucket: str):
         """Averages per ``bucket`` ("week" or "month"); ``on`` is the bucket's first day."""
         return (
-            self.with_vitals()
+            self.measured()
             .annotate(on=BUCKET_START[bucket]("date"))
             .values("on")
             .annotate(
@@ -129,7 +169,7 @@ class DayLogQuerySet(models.QuerySet):
         worst = SymptomReport.objects.filter(day=OuterRef("pk")).order_by("-grade").values("grade")
         return self.annotate(worst_grade=Subquery(worst[:1]))
 
-    def with_symptom(self, symptom):
+    def having_symptom(self, symptom):
         """Days on which ``symptom`` was present (graded mild or worse): a correlated
         EXISTS, so only the days at hand are looked at, never other patients' reports."""
         present = SymptomReport.objects.filter(
@@ -138,20 +178,19 @@ class DayLogQuerySet(models.QuerySet):
         return self.filter(Exists(present))
 
     def bp_high(self):
-        """Readings at or above 140/90 (either number), the threshold the report lists."""
-        return self.filter(Q(systolic__gte=BP_HIGH_SYSTOLIC) | Q(diastolic__gte=BP_HIGH_DIASTOLIC))
+        """Readings at or above ``BP_HIGH`` (either number), the ones the report lists."""
+        return self.filter(BP_HIGH.reached())
 
     def bp_summary(self) -> dict:
         """``readings``, ``avg_systolic``, ``avg_diastolic``, ``max_systolic``,
         ``max_diastolic`` and ``high_readings`` (at or above 140/90), in one query."""
-        high = Q(systolic__gte=BP_HIGH_SYSTOLIC) | Q(diastolic__gte=BP_HIGH_DIASTOLIC)
         return self.filter(systolic__isnull=False).aggregate(
             readings=Count("id"),
             avg_systolic=Avg("systolic"),
             avg_diastolic=Avg("diastolic"),
             max_systolic=Max("systolic"),
             max_diastolic=Max("diastolic"),
-            high_readings=Count("id", filter=high),
+            high_readings=Count("id", filter=BP_HIGH.reached()),
         )
 
     def days_per_week(self):
@@ -246,9 +285,7 @@ class DayLog(models.Model):
 
     @property
     def bp_alert(self) -> bool:
-        return (self.systolic or 0) >= BP_ALERT_SYSTOLIC or (
-            self.diastolic or 0
-        ) >= BP_ALERT_DIASTOLIC
+        return BP_ALERT.reached_by(self.systolic, self.diastolic)
 
     def alert_symptoms(self) -> list[Symptom]:
         """Symptoms graded at or above their alert grade that day.
@@ -276,15 +313,13 @@ class SymptomReportQuerySet(models.QuerySet):
             "symptom_id", "day__date"
         )
 
-    def weekly_worst(self):
-        """Rows ``symptom_id``, ``on`` (the week's Monday), ``worst`` (highest grade that week).
-
-        Long ranges are charted by week: the worst day is what a patient and doctor ask about.
-        """
-        return self.worst_by("week")
-
     def worst_by(self, bucket: str):
-        """The highest grade per symptom and ``bucket`` ("week" or "month"), as above."""
+        """Rows ``symptom_id``, ``on`` (the first day of the ``bucket``, "week" or "month"),
+        ``worst`` (the highest grade in it).
+
+        Long ranges are charted by week or month: the worst day is what a patient and doctor
+        ask about.
+        """
         return (
             self.annotate(on=BUCKET_START[bucket]("day__date"))
             .values("symptom_id", "on")
@@ -326,9 +361,10 @@ class SymptomReportQuerySet(models.QuerySet):
             .order_by("treatment_id", "symptom_id", "cycle_day")
         )
 
-    def alerts(self):
-        """Reports at or above their symptom's "contact your care team" grade."""
-        return self.filter(grade__gte=F("symptom__alert_grade"))
+    def severe_or_alert(self):
+        """Reports graded severe or worse, or at their symptom's "contact your care team"
+        grade (``SymptomReport.needs_alert``, here in SQL)."""
+        return self.filter(Q(grade__gte=Grade.SEVERE) | Q(grade__gte=F("symptom__alert_grade")))
 
 
 class SymptomReport(models.Model):

@@ -17,31 +17,42 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+class ShareState(models.TextChoices):
+    """Where a share is in its life, worked out from its timestamps (never stored)."""
+
+    PENDING = "pending", "Invitation waiting"
+    ACTIVE = "active", "Shared"
+    REVOKED = "revoked", "Stopped"
+    EXPIRED = "expired", "Invitation expired"
+
+
 class CareShareQuerySet(models.QuerySet):
     def active(self):
         return self.filter(accepted_at__isnull=False, revoked_at__isnull=True)
 
     def given_by(self, patient):
+        """Every share the patient gave, in any state (``.active()`` narrows)."""
         return self.filter(patient=patient)
 
     def received_by(self, caregiver):
-        return self.active().filter(caregiver=caregiver)
+        """Every share the caregiver accepted, in any state (``.active()`` narrows)."""
+        return self.filter(caregiver=caregiver)
 
     def pending(self, now):
         """Invitations that can still be accepted."""
         return self.filter(accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=now)
 
-    def with_token(self, token: str):
+    def for_token(self, token: str):
         return self.filter(token_hash=hash_token(token))
 
     def with_state(self, now):
-        """Annotate ``state``: the same answer as ``CareShare.status(now)``, in SQL."""
+        """Annotate ``state``: the same answer as ``CareShare.state(now)``, in SQL."""
         return self.annotate(
             state=Case(
-                When(revoked_at__isnull=False, then=Value("revoked")),
-                When(accepted_at__isnull=False, then=Value("active")),
-                When(expires_at__lte=now, then=Value("expired")),
-                default=Value("pending"),
+                When(revoked_at__isnull=False, then=Value(ShareState.REVOKED)),
+                When(accepted_at__isnull=False, then=Value(ShareState.ACTIVE)),
+                When(expires_at__lte=now, then=Value(ShareState.EXPIRED)),
+                default=Value(ShareState.PENDING),
                 output_field=models.CharField(),
             )
         )
@@ -106,14 +117,14 @@ class CareShare(models.Model):
     def is_active(self) -> bool:
         return self.accepted_at is not None and self.revoked_at is None
 
-    def status(self, now) -> str:
+    def state(self, now) -> ShareState:
         if self.revoked_at:
-            return "revoked"
+            return ShareState.REVOKED
         if self.accepted_at:
-            return "active"
+            return ShareState.ACTIVE
         if now >= self.expires_at:
-            return "expired"
-        return "pending"
+            return ShareState.EXPIRED
+        return ShareState.PENDING
 
 
 class AccessEventQuerySet(models.QuerySet):

@@ -58,9 +58,6 @@ class TreatmentQuerySet(models.QuerySet):
         """The period in force on ``day`` (at most one: periods never overlap)."""
         return self.filter(Q(ends_on__isnull=True) | Q(ends_on__gte=day), starts_on__lte=day)
 
-    def current(self, today: date):
-        return self.on(today)
-
     def overlapping(self, starts_on: date, ends_on: date | None):
         qs = self.filter(Q(ends_on__isnull=True) | Q(ends_on__gte=starts_on))
         if ends_on is not None:

@@ -7,14 +7,13 @@ weeks or six years of journal.
 
 from datetime import date, timedelta
 
-from django.db.models import F, Q, Window
+from django.db.models import F, Window
 from django.db.models.functions import FirstValue
 
 from journal.access import JournalContext
 from journal.filter_links import choice_links
 from journal.models import (
-    BP_ALERT_DIASTOLIC,
-    BP_ALERT_SYSTOLIC,
+    BP_ALERT,
     DayLog,
     Grade,
     SymptomReport,
@@ -58,7 +57,7 @@ def week_table(patient, start: date, end: date) -> dict:
     print years of empty weeks). Three queries.
     """
     reports = SymptomReport.objects.for_patient(patient).between(start, end)
-    worst = {(row["symptom_id"], row["on"]): row["worst"] for row in reports.weekly_worst()}
+    worst = {(row["symptom_id"], row["on"]): row["worst"] for row in reports.worst_by("week")}
     symptoms = list(Symptom.objects.filter(pk__in={key[0] for key in worst}))
     logged = {
         row["on"]: row["days"]
@@ -140,7 +139,7 @@ def report_context(journal: JournalContext, start: date, end: date) -> dict:
 
     # Severe reports and "contact your care team" ones, in one query.
     notable = list(
-        reports.filter(Q(grade__gte=Grade.SEVERE) | Q(grade__gte=F("symptom__alert_grade")))
+        reports.severe_or_alert()
         .select_related("symptom", "day")
         .order_by("day__date", "symptom__order", "symptom__name")
     )
@@ -171,11 +170,10 @@ def report_context(journal: JournalContext, start: date, end: date) -> dict:
             else None
         ),
         "symptom_alerts": [report for report in notable if report.needs_alert],
-        # Readings to call about are among the high ones (160/100 is above 140/90).
+        # Readings to call about are among the high ones (BP_ALERT is above BP_HIGH).
         "bp_alerts": [
             reading
             for reading in bp_high
-            if reading["systolic"] >= BP_ALERT_SYSTOLIC
-            or reading["diastolic"] >= BP_ALERT_DIASTOLIC
+            if BP_ALERT.reached_by(reading["systolic"], reading["diastolic"])
         ],
     }

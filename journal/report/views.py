@@ -33,7 +33,7 @@ def report(request, journal):
     ctx = {
         "journal": journal,
         "form": form,
-        "patient_name": journal.patient.get_full_name() or journal.patient.get_username(),
+        "patient_name": journal.patient_name,
         "today": today,
         "since_last_visit": start == journal.profile.last_visit_on,
         **report_context(journal, start, end),

@@ -4,12 +4,14 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import models, transaction
 from django.template.loader import render_to_string
 
 from journal.models import (
     INVITATION_VALID_FOR,
     CareShare,
+    ShareState,
+    display_name,
     hash_token,
 )
 
@@ -48,7 +50,7 @@ def careshare_invite(
 def invitation_send(*, invitation: Invitation, link: str) -> None:
     """Email the link with the configured backend. Raises if the mail server refuses."""
     share = invitation.share
-    patient_name = share.patient.get_full_name() or share.patient.get_username()
+    patient_name = display_name(share.patient)
     send_mail(
         subject=f"{patient_name} invites you to follow their GIST Journal",
         message=render_to_string(
@@ -60,11 +62,18 @@ def invitation_send(*, invitation: Invitation, link: str) -> None:
     )
 
 
-class InvitationError(Exception):
-    """Why an invitation link cannot be accepted: ``unknown``, ``expired``, ``used``,
-    ``revoked`` or ``own`` (the patient's own link)."""
+class Refusal(models.TextChoices):
+    """Why an invitation link cannot be accepted."""
 
-    def __init__(self, reason: str, share: CareShare | None = None):
+    UNKNOWN = "unknown", "No such invitation"
+    EXPIRED = "expired", "The invitation expired"
+    USED = "used", "The link was used already"
+    REVOKED = "revoked", "The patient withdrew the invitation"
+    OWN = "own", "The patient's own link"
+
+
+class InvitationError(Exception):
+    def __init__(self, reason: Refusal, share: CareShare | None = None):
         super().__init__(reason)
         self.reason = reason
         self.share = share
@@ -73,14 +82,16 @@ class InvitationError(Exception):
 def invitation_check(*, share: CareShare | None, user, now: datetime) -> None:
     """Raise ``InvitationError`` unless ``user`` may accept ``share`` at ``now``."""
     if share is None:
-        raise InvitationError("unknown")
-    state = share.status(now)
-    if state == "active":
-        raise InvitationError("used", share)
-    if state != "pending":
-        raise InvitationError(state, share)
+        raise InvitationError(Refusal.UNKNOWN)
+    state = share.state(now)
+    if state == ShareState.ACTIVE:
+        raise InvitationError(Refusal.USED, share)
+    if state == ShareState.REVOKED:
+        raise InvitationError(Refusal.REVOKED, share)
+    if state == ShareState.EXPIRED:
+        raise InvitationError(Refusal.EXPIRED, share)
     if user is not None and share.patient_id == user.pk:
-        raise InvitationError("own", share)
+        raise InvitationError(Refusal.OWN, share)
 
 
 @transaction.atomic
@@ -90,12 +101,12 @@ def careshare_accept(*, token: str, user, now: datetime) -> CareShare:
     A newer invitation from the same patient replaces an older share with the same person,
     so its "may read my notes" choice is the one in force.
     """
-    share = CareShare.objects.with_token(token).select_related("patient").first()
+    share = CareShare.objects.for_token(token).select_related("patient").first()
     invitation_check(share=share, user=user, now=now)
-    current = CareShare.objects.given_by(share.patient).received_by(user)
+    current = CareShare.objects.given_by(share.patient).received_by(user).active()
     if current.filter(created_at__gt=share.created_at).exists():
         # An older link must not replace a newer choice the patient made.
-        raise InvitationError("revoked", share)
+        raise InvitationError(Refusal.REVOKED, share)
     current.update(revoked_at=now)  # at most one active share per patient and caregiver
     # The conditional update is the single-use guarantee: of two simultaneous accepts,
     # only one finds the invitation still open.
@@ -103,7 +114,7 @@ def careshare_accept(*, token: str, user, now: datetime) -> CareShare:
         CareShare.objects.pending(now).filter(pk=share.pk).update(caregiver=user, accepted_at=now)
     )
     if not accepted:
-        raise InvitationError("used", share)
+        raise InvitationError(Refusal.USED, share)
     share.caregiver, share.accepted_at = user, now
     return share
 

@@ -25,10 +25,13 @@ from journal.access import get_owned_or_404
 from journal.models import (
     AccessEvent,
     CareShare,
+    ShareState,
+    display_name,
 )
 from journal.sharing.forms import CareShareInviteForm
 from journal.sharing.services import (
     InvitationError,
+    Refusal,
     careshare_accept,
     careshare_invite,
     careshare_revoke,
@@ -47,11 +50,13 @@ NEW_INVITATION_KEY = "journal_new_invitation"
 
 
 # The status of the page for each reason an invitation cannot be accepted.
-REFUSAL_STATUS = {"unknown": 404, "expired": 410, "used": 410, "revoked": 410, "own": 200}
-
-
-def _name(user) -> str:
-    return user.get_full_name() or user.get_username()
+REFUSAL_STATUS = {
+    Refusal.UNKNOWN: 404,
+    Refusal.EXPIRED: 410,
+    Refusal.USED: 410,
+    Refusal.REVOKED: 410,
+    Refusal.OWN: 200,
+}
 
 
 @never_cache
@@ -83,9 +88,9 @@ def sharing(request):
     ctx = {
         "form": form,
         "new_invitation": request.session.pop(NEW_INVITATION_KEY, None),
-        "active": [s for s in shares if s.state == "active"],
-        "pending": [s for s in shares if s.state == "pending"],
-        "past": [s for s in shares if s.state in ("revoked", "expired")],
+        "active": [s for s in shares if s.state == ShareState.ACTIVE],
+        "pending": [s for s in shares if s.state == ShareState.PENDING],
+        "past": [s for s in shares if s.state in (ShareState.REVOKED, ShareState.EXPIRED)],
         "views": AccessEvent.objects.for_patient(request.user)[:ACCESS_LOG_LENGTH],
     }
     return render(request, "journal/sharing.html", ctx)
@@ -114,7 +119,7 @@ def sharing_accept(request, token: str):
     if request.method == "POST" and user is None:
         return redirect_to_login(request.get_full_path())
     now = timezone.now()
-    share = CareShare.objects.with_token(token).select_related("patient").first()
+    share = CareShare.objects.for_token(token).select_related("patient").first()
     if (
         share is not None
         and share.is_active
@@ -131,7 +136,7 @@ def sharing_accept(request, token: str):
     except InvitationError as refusal:
         ctx = {
             "reason": refusal.reason,
-            "patient_name": _name(refusal.share.patient) if refusal.share else "",
+            "patient_name": display_name(refusal.share.patient) if refusal.share else "",
         }
         return render(
             request, "journal/sharing_refused.html", ctx, status=REFUSAL_STATUS[refusal.reason]
@@ -139,10 +144,10 @@ def sharing_accept(request, token: str):
     if request.method == "POST":
         messages.success(
             request,
-            f"You can now read {_name(share.patient)}'s journal. Nothing you do here can change it.",
+            f"You can now read {display_name(share.patient)}'s journal. Nothing you do here can change it.",
         )
         return redirect("care:dashboard", share_id=share.pk)
-    ctx = {"share": share, "patient_name": _name(share.patient), "next": request.get_full_path()}
+    ctx = {"share": share, "patient_name": display_name(share.patient), "next": request.get_full_path()}
     return render(request, "journal/sharing_accept.html", ctx)
 
 
@@ -151,6 +156,7 @@ def sharing_accept(request, token: str):
 def care_index(request):
     shares = (
         CareShare.objects.received_by(request.user)
+        .active()
         .select_related("patient")
         .order_by("patient__first_name", "patient__username")
     )

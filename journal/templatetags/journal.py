@@ -3,19 +3,19 @@
 from django import template
 from django.utils.html import format_html
 
-from journal.models import Grade
+from journal.models import BP_ALERT, BP_HIGH, Grade, display_name
 from library.formatting import format_number
 
 register = template.Library()
 
-# Colour always comes with the word (or the number and a legend): never colour alone.
-GRADE_CLASSES = {
-    0: "text-bg-light border",
-    1: "text-bg-success",
-    2: "text-bg-warning",
-    3: "text-bg-danger",
-    4: "text-bg-dark",
-}
+
+register.filter("display_name", display_name)
+
+
+@register.simple_tag
+def bp_level(name: str) -> str:
+    """``{% bp_level "alert" %}`` is "160/100", ``{% bp_level "high" %}`` "140/90"."""
+    return str({"alert": BP_ALERT, "high": BP_HIGH}[name])
 
 
 @register.filter
@@ -29,9 +29,9 @@ def grade_word(grade) -> str:
 @register.filter
 def grade_class(grade) -> str:
     try:
-        return GRADE_CLASSES[int(grade)]
-    except (TypeError, ValueError, KeyError):
-        return "text-bg-light border"
+        return f"text-bg-{Grade(int(grade)).colour}"
+    except (TypeError, ValueError):
+        return "text-bg-light border"  # not recorded
 
 
 @register.inclusion_tag("journal/includes/grade_badge.html")

@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from django.db.models import Min
 from django.utils.dateformat import format as format_date
 
-from journal.models import DayLog, Grade, SymptomReport, Treatment
+from journal.models import BP_ALERT, BP_HIGH, DayLog, Grade, SymptomReport, Treatment
 from library.formatting import format_mg
 from library.models import Symptom
 
@@ -38,12 +38,12 @@ RANGES = {
 }
 DEFAULT_RANGE = "90"
 
-# Reference lines on the blood-pressure chart: high, and "contact your care team".
+# Reference lines on the blood-pressure chart, one per number of each level; ``kind`` tells
+# trends.js how to draw it ("alert" in red, "high" in amber).
 BP_REFERENCES = [
-    {"value": 140, "label": "140 high"},
-    {"value": 90, "label": "90 high"},
-    {"value": 160, "label": "160 call your team"},
-    {"value": 100, "label": "100 call your team"},
+    {"value": value, "label": f"{value} {words}", "kind": kind}
+    for level, words, kind in ((BP_HIGH, "high", "high"), (BP_ALERT, "call your team", "alert"))
+    for value in (level.systolic, level.diastolic)
 ]
 
 

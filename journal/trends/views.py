@@ -40,7 +40,7 @@ def trends(request, journal):
     current = {"range": range_key, "symptom": symptom.slug if symptom else ""}
     ctx = {
         "journal": journal,
-        "patient_name": journal.patient.get_full_name() or journal.patient.get_username(),
+        "patient_name": journal.patient_name,
         "trends": data,
         "chart_data": data.chart_data(),
         "range_label": range_label,

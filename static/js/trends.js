@@ -257,7 +257,7 @@
               return {
                 value: line.value,
                 label: line.label,
-                colour: line.value >= 160 || line.value === 100 ? "#b02a37" : "#9a5b00",
+                colour: line.kind === "alert" ? "#b02a37" : "#9a5b00",
               };
             }),
           },

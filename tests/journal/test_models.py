@@ -179,13 +179,19 @@ def test_worst_grade_and_symptom_filter(patient, symptoms):
     logs = DayLog.objects.for_patient(patient).with_worst_grade().order_by("date")
     assert [log.worst_grade for log in logs] == [3, 1, None]
     assert list(
-        DayLog.objects.for_patient(patient).with_symptom(nausea).values_list("date", flat=True)
+        DayLog.objects.for_patient(patient).having_symptom(nausea).values_list("date", flat=True)
     ) == [START]
 
 
-def test_alerts_queryset_compares_with_each_symptoms_alert_grade(patient, symptoms):
-    hand_foot, fatigue = symptoms["hand-foot-syndrome"], symptoms["fatigue"]
+def test_severe_or_alert_compares_with_each_symptoms_alert_grade(patient, symptoms):
+    hand_foot, fatigue, diarrhoea = (
+        symptoms["hand-foot-syndrome"],
+        symptoms["fatigue"],
+        symptoms["diarrhoea"],
+    )
     assert hand_foot.alert_grade == 2 and fatigue.alert_grade == 3
-    make_day(patient, START, {hand_foot: 2, fatigue: 2})
-    alerts = SymptomReport.objects.for_patient(patient).alerts()
-    assert [report.symptom for report in alerts] == [hand_foot]
+    make_day(patient, START, {hand_foot: 2, fatigue: 2, diarrhoea: 1})
+    make_day(patient, START + timedelta(days=1), {fatigue: 3})
+    notable = SymptomReport.objects.for_patient(patient).severe_or_alert().order_by("day__date")
+    assert [(report.symptom, report.grade) for report in notable] == [(hand_foot, 2), (fatigue, 3)]
+    assert all(report.needs_alert for report in notable)

@@ -70,7 +70,7 @@ def test_invitation_tokens_are_long_random_and_stored_hashed(patient):
     share, url = invite(patient)
     token = url.rstrip("/").rsplit("/", 1)[1]
     assert CareShare.objects.filter(token_hash=token).count() == 0
-    assert CareShare.objects.with_token(token).get() == share
+    assert CareShare.objects.for_token(token).get() == share
 
 
 def test_invitation_to_own_email_is_refused(patient_client, patient):
@@ -206,7 +206,7 @@ def test_invitee_accepts_and_reads_the_journal(client, patient, sam):
     share.refresh_from_db()
     assert share.caregiver == sam
     assert share.is_active
-    assert list(CareShare.objects.received_by(sam)) == [share]
+    assert list(CareShare.objects.received_by(sam).active()) == [share]
     assert client.get(reverse("care:trends", args=[share.pk])).status_code == 200
 
 
@@ -301,8 +301,8 @@ def test_a_newer_invitation_replaces_the_older_share(patient, sam):
 
     old.refresh_from_db()
     assert old.revoked_at is not None
-    assert list(CareShare.objects.received_by(sam)) == [new]
-    assert CareShare.objects.received_by(sam).get().can_see_notes
+    assert list(CareShare.objects.received_by(sam).active()) == [new]
+    assert CareShare.objects.received_by(sam).active().get().can_see_notes
 
 
 def test_inviting_the_same_address_again_withdraws_the_waiting_link(patient, sam):
@@ -310,12 +310,12 @@ def test_inviting_the_same_address_again_withdraws_the_waiting_link(patient, sam
     second, _ = invite(patient, email="SAM@example.org", can_see_notes=False)
 
     first.refresh_from_db()
-    assert first.status(timezone.now()) == "revoked"
+    assert first.state(timezone.now()) == "revoked"
     with pytest.raises(InvitationError):
         careshare_accept(
             token=first_url.rstrip("/").rsplit("/", 1)[1], user=sam, now=timezone.now()
         )
-    assert second.status(timezone.now()) == "pending"
+    assert second.state(timezone.now()) == "pending"
 
 
 def test_an_older_link_cannot_replace_a_newer_share(patient, sam):
@@ -325,8 +325,8 @@ def test_an_older_link_cannot_replace_a_newer_share(patient, sam):
 
     with pytest.raises(InvitationError):
         careshare_accept(token=old_url.rstrip("/").rsplit("/", 1)[1], user=sam, now=timezone.now())
-    assert list(CareShare.objects.received_by(sam)) == [new]
-    assert not CareShare.objects.received_by(sam).get().can_see_notes
+    assert list(CareShare.objects.received_by(sam).active()) == [new]
+    assert not CareShare.objects.received_by(sam).active().get().can_see_notes
 
 
 def test_invitation_links_use_the_configured_site(patient_client, settings):
@@ -363,7 +363,7 @@ def test_patient_withdraws_a_pending_invitation(patient_client, patient, sam):
     response = patient_client.post(reverse("journal:sharing_revoke", args=[share.pk]), follow=True)
     assert "The invitation to Sam was withdrawn" in response.content.decode()
     share.refresh_from_db()
-    assert share.status(timezone.now()) == "revoked"
+    assert share.state(timezone.now()) == "revoked"
 
 
 @pytest.mark.parametrize(("who", "status"), [("caregiver", 403), ("stranger", 404)])

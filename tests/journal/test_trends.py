@@ -164,7 +164,7 @@ def test_weekly_worst_takes_the_highest_grade_of_each_monday_week(patient, hfs):
     for day, grade in [(3, 1), (5, 3), (9, 2), (10, 0), (11, 1)]:
         add_day(patient, date(2025, 3, day), None, [(hfs, grade)])
 
-    rows = list(SymptomReport.objects.for_patient(patient).weekly_worst())
+    rows = list(SymptomReport.objects.for_patient(patient).worst_by("week"))
 
     assert [(row["on"], row["worst"]) for row in rows] == [
         (date(2025, 3, 3), 3),

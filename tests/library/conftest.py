@@ -5,7 +5,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from library.models import Drug, Entry, Source, Symptom
+from library.models import Drug, Entry, EntryKind, EntryStatus, Source, Symptom
 
 
 def load_library(**options) -> str:
@@ -46,8 +46,8 @@ def make_source(slug="test-source", **kwargs):
 def make_entry(slug="test-entry", *, symptoms=(), drugs=(), **kwargs):
     kwargs.setdefault("title", f"Entry {slug}")
     kwargs.setdefault("body", "Some words of our own.")
-    kwargs.setdefault("kind", Entry.GUIDANCE)
-    kwargs.setdefault("status", Entry.Status.PUBLISHED)
+    kwargs.setdefault("kind", EntryKind.GUIDANCE)
+    kwargs.setdefault("status", EntryStatus.PUBLISHED)
     if "source" not in kwargs:
         kwargs["source"] = Source.objects.first() or make_source()
     entry = Entry.objects.create(slug=slug, **kwargs)

@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from library.models import Drug, Entry, RegimenPreset, Source, Symptom
+from library.models import Drug, Entry, EntryStatus, RegimenPreset, Source, Symptom
 from tests.library.conftest import make_entry, make_source, make_symptom
 
 CHANGELISTS = ["symptom", "drug", "regimenpreset", "source", "entry"]
@@ -68,8 +68,8 @@ def test_entry_changelist_filters_and_search(admin_client, library, query):
 
 def test_publish_action_publishes_only_complete_entries(admin_client, library):
     symptom = Symptom.objects.get(slug="headache")
-    ready = make_entry("ready", symptoms=[symptom], status=Entry.Status.DRAFT)
-    loose = make_entry("loose", status=Entry.Status.DRAFT)
+    ready = make_entry("ready", symptoms=[symptom], status=EntryStatus.DRAFT)
+    loose = make_entry("loose", status=EntryStatus.DRAFT)
 
     response = admin_client.post(
         changelist("entry"),
@@ -79,8 +79,8 @@ def test_publish_action_publishes_only_complete_entries(admin_client, library):
 
     ready.refresh_from_db()
     loose.refresh_from_db()
-    assert ready.status == Entry.Status.PUBLISHED
-    assert loose.status == Entry.Status.DRAFT
+    assert ready.status == EntryStatus.PUBLISHED
+    assert loose.status == EntryStatus.DRAFT
     html = response.content.decode()
     assert "Published 1 entries." in html and "Left 1 as they were" in html
 
@@ -91,7 +91,7 @@ def test_unpublish_action_moves_entries_back_to_draft(admin_client, library):
     admin_client.post(changelist("entry"), {"action": "unpublish", "_selected_action": [entry.pk]})
 
     entry.refresh_from_db()
-    assert entry.status == Entry.Status.DRAFT
+    assert entry.status == EntryStatus.DRAFT
 
 
 def test_publishing_without_symptom_or_drug_is_refused(admin_client, library):
@@ -127,12 +127,12 @@ def test_complete_entry_can_be_added_and_published(admin_client, library):
     )
 
     entry = Entry.objects.get(slug="new-entry")
-    assert entry.is_published and list(entry.symptoms.all()) == [symptom]
+    assert entry.status == EntryStatus.PUBLISHED and list(entry.symptoms.all()) == [symptom]
 
 
 def test_draft_needs_neither_source_nor_links(admin_client, library):
     admin_client.post(reverse("admin:library_entry_add"), entry_form_data(status="draft"))
-    assert Entry.objects.get(slug="new-entry").status == Entry.Status.DRAFT
+    assert Entry.objects.get(slug="new-entry").status == EntryStatus.DRAFT
 
 
 def test_duplicate_entry_slug_is_refused(admin_client, library):

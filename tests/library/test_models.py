@@ -5,7 +5,14 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.template import Context, Template
 
-from library.models import Entry, RegimenPreset, Symptom, entries_by_symptom
+from library.models import (
+    Entry,
+    EntryKind,
+    EntryStatus,
+    RegimenPreset,
+    Symptom,
+    entries_by_symptom,
+)
 from tests.library.conftest import make_drug, make_entry, make_source, make_symptom
 
 
@@ -93,13 +100,13 @@ def test_regimen_describes_its_schedule(db):
 
 
 def test_published_entry_without_source_is_refused_by_the_database(db):
-    entry = make_entry(symptoms=[make_symptom()], status=Entry.Status.DRAFT)
+    entry = make_entry(symptoms=[make_symptom()], status=EntryStatus.DRAFT)
     with transaction.atomic(), pytest.raises(IntegrityError):
-        Entry.objects.filter(pk=entry.pk).update(source=None, status=Entry.Status.PUBLISHED)
+        Entry.objects.filter(pk=entry.pk).update(source=None, status=EntryStatus.PUBLISHED)
 
 
 def test_published_entry_without_source_fails_validation(db):
-    entry = Entry(slug="x", title="x", body="x", status=Entry.Status.PUBLISHED)
+    entry = Entry(slug="x", title="x", body="x", status=EntryStatus.PUBLISHED)
     with pytest.raises(ValidationError) as error:
         entry.full_clean()
     assert "source" in error.value.message_dict
@@ -107,25 +114,25 @@ def test_published_entry_without_source_fails_validation(db):
 
 def test_publishing_needs_a_source_and_a_symptom_or_drug():
     errors = Entry.publishing_errors(
-        status=Entry.Status.PUBLISHED, source=None, symptoms=[], drugs=[]
+        status=EntryStatus.PUBLISHED, source=None, symptoms=[], drugs=[]
     )
     assert set(errors) == {"source", "symptoms"}
     assert not Entry.publishing_errors(
-        status=Entry.Status.DRAFT, source=None, symptoms=[], drugs=[]
+        status=EntryStatus.DRAFT, source=None, symptoms=[], drugs=[]
     )
 
 
 def test_publishable_leaves_out_entries_without_symptom_or_drug(db):
     symptom = make_symptom()
-    linked = make_entry("linked", symptoms=[symptom], status=Entry.Status.DRAFT)
-    make_entry("loose", status=Entry.Status.DRAFT)
+    linked = make_entry("linked", symptoms=[symptom], status=EntryStatus.DRAFT)
+    make_entry("loose", status=EntryStatus.DRAFT)
     assert list(Entry.objects.publishable()) == [linked]
 
 
 def test_published_leaves_out_drafts(db):
     symptom = make_symptom()
     shown = make_entry("shown", symptoms=[symptom])
-    make_entry("draft", symptoms=[symptom], status=Entry.Status.DRAFT)
+    make_entry("draft", symptoms=[symptom], status=EntryStatus.DRAFT)
     assert list(Entry.objects.published()) == [shown]
 
 
@@ -145,18 +152,18 @@ def test_for_symptom_with_a_drug_keeps_entries_about_no_drug(db):
 
 def test_guidance_first_puts_clinical_guidance_before_tips(db):
     symptom = make_symptom()
-    make_entry("a", title="A tip", kind=Entry.TIP, symptoms=[symptom])
-    make_entry("b", title="B guidance", kind=Entry.GUIDANCE, symptoms=[symptom])
-    assert [e.kind for e in Entry.objects.guidance_first()] == [Entry.GUIDANCE, Entry.TIP]
+    make_entry("a", title="A tip", kind=EntryKind.TIP, symptoms=[symptom])
+    make_entry("b", title="B guidance", kind=EntryKind.GUIDANCE, symptoms=[symptom])
+    assert [e.kind for e in Entry.objects.guidance_first()] == [EntryKind.GUIDANCE, EntryKind.TIP]
 
 
 def test_entries_by_symptom_answers_many_symptoms_in_two_queries(db, django_assert_num_queries):
     feet, head, quiet = make_symptom("feet"), make_symptom("head"), make_symptom("quiet")
     sunitinib, imatinib = make_drug("sunitinib"), make_drug("imatinib")
-    make_entry("tip", title="A tip", kind=Entry.TIP, symptoms=[feet, head])
+    make_entry("tip", title="A tip", kind=EntryKind.TIP, symptoms=[feet, head])
     make_entry("guide", title="Z guidance", symptoms=[feet], drugs=[sunitinib])
     make_entry("other-drug", title="Imatinib only", symptoms=[feet], drugs=[imatinib])
-    make_entry("draft", symptoms=[feet], status=Entry.Status.DRAFT)
+    make_entry("draft", symptoms=[feet], status=EntryStatus.DRAFT)
 
     with django_assert_num_queries(2):  # the entries with their sources, then their drugs
         found = entries_by_symptom([feet, head, quiet], drug=sunitinib)
@@ -181,7 +188,7 @@ def test_entries_by_symptom_respects_the_limit(db):
 def test_symptom_guidance_tag_renders_a_collapsed_box(db):
     feet = make_symptom("hand-foot-syndrome", name="Hand-foot syndrome")
     source = make_source(title="Forum page", publisher="Wiki", url="https://example.org/page")
-    make_entry("gel", title="Gel pads", kind=Entry.TIP, source=source, symptoms=[feet])
+    make_entry("gel", title="Gel pads", kind=EntryKind.TIP, source=source, symptoms=[feet])
     entries = entries_by_symptom([feet])
 
     html = Template("{% load library %}{% symptom_guidance symptom entries %}").render(

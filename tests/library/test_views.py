@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from library.models import Drug, Entry, Symptom
+from library.models import Drug, EntryKind, EntryStatus, Symptom
 from tests.library.conftest import make_drug, make_entry, make_source, make_symptom
 from tests.pages import visible_text
 
@@ -58,7 +58,7 @@ def test_search_by_another_name_finds_the_symptom(client, library):
 
 
 def test_search_never_shows_drafts(client, library):
-    make_entry("secret", title="Unpublished feet advice", body="feet", status=Entry.Status.DRAFT)
+    make_entry("secret", title="Unpublished feet advice", body="feet", status=EntryStatus.DRAFT)
     make_entry("public", title="Published feet advice", body="feet")
     response = client.get(reverse("library:index"), {"q": "feet"})
     text = visible_text(response.content)
@@ -105,11 +105,11 @@ def test_symptom_page_only_shows_published_entries(client, library):
     make_entry(
         "draft-tip",
         title="Draft tip",
-        kind=Entry.TIP,
+        kind=EntryKind.TIP,
         symptoms=[symptom],
-        status=Entry.Status.DRAFT,
+        status=EntryStatus.DRAFT,
     )
-    make_entry("published-tip", title="Published tip", kind=Entry.TIP, symptoms=[symptom])
+    make_entry("published-tip", title="Published tip", kind=EntryKind.TIP, symptoms=[symptom])
     response = client.get(symptom.get_absolute_url())
     text = visible_text(response.content)
     assert "Published tip" in text
@@ -174,7 +174,7 @@ def test_drug_page_shows_regimens_side_effects_and_entries(client, library):
 
 def test_drug_page_only_shows_published_entries(client, library):
     imatinib = Drug.objects.get(slug="imatinib")
-    make_entry("draft", title="Draft about imatinib", drugs=[imatinib], status=Entry.Status.DRAFT)
+    make_entry("draft", title="Draft about imatinib", drugs=[imatinib], status=EntryStatus.DRAFT)
     make_entry("published", title="Published about imatinib", drugs=[imatinib])
     response = client.get(reverse("library:drug", args=["imatinib"]))
     text = visible_text(response.content)
@@ -204,7 +204,7 @@ def test_sources_page_lists_every_source_with_what_cites_it(client, library):
 
 def test_sources_page_hides_draft_entries(client, library):
     symptom = make_symptom()
-    make_entry("draft", title="A draft entry", symptoms=[symptom], status=Entry.Status.DRAFT)
+    make_entry("draft", title="A draft entry", symptoms=[symptom], status=EntryStatus.DRAFT)
     make_entry("published", title="A published entry", symptoms=[symptom])
     text = visible_text(client.get(reverse("library:sources")).content)
     assert "A published entry" in text
