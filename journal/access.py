@@ -15,9 +15,10 @@ from functools import wraps
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.log import log_response
 
 from journal.models import AccessEvent, CareShare, Profile, display_name
 
@@ -55,7 +56,9 @@ def journal_page(page: str):
     """Decorate a read-only view served to the patient and to their caregivers.
 
     The view is called as ``view(request, journal, **kwargs)``. ``page`` names the page in
-    the access log ("trends", "history", …).
+    the access log ("trends", "history", …). The pages are read-only: a caregiver's write is a
+    403 (once the share is known to be theirs), the owner's a 405, so no view adds a method
+    check of its own (and none depends on the order of decorators).
     """
 
     def decorator(view):
@@ -63,6 +66,16 @@ def journal_page(page: str):
         @wraps(view)
         def wrapper(request, *args, share_id=None, **kwargs):
             if share_id is None:
+                if request.method not in SAFE_METHODS:
+                    response = HttpResponseNotAllowed(SAFE_METHODS)
+                    log_response(
+                        "Method Not Allowed (%s): %s",
+                        request.method,
+                        request.path,
+                        response=response,
+                        request=request,
+                    )
+                    return response
                 journal = JournalContext(
                     patient=request.user, profile=Profile.objects.for_user(request.user)
                 )

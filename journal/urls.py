@@ -1,8 +1,9 @@
 """The patient's own journal, under ``/journal/``: one block of routes per feature package."""
 
-from django.urls import path
+from django.urls import path, register_converter
 
 from journal.account import views as account
+from journal.converters import IsoDateConverter
 from journal.daylog import views as daylog
 from journal.export_import import views as export_import
 from journal.report import views as report
@@ -10,11 +11,13 @@ from journal.sharing import views as sharing
 from journal.treatments import views as treatments
 from journal.trends import views as trends
 
+register_converter(IsoDateConverter, "isodate")
+
 app_name = "journal"
 urlpatterns = [
     path("", daylog.dashboard, name="dashboard"),
     path("today/", daylog.today, name="today"),
-    path("day/<str:day>/", daylog.day, name="day"),
+    path("day/<isodate:day>/", daylog.day, name="day"),
     path("history/", daylog.history, name="history"),
     path("treatment/", treatments.treatment, name="treatment"),
     path("treatment/new/", treatments.treatment_new, name="treatment_new"),

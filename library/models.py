@@ -467,3 +467,30 @@ def entries_by_symptom(
     for symptom_id, symptom_entries in grouped.items():
         result[symptom_id] = symptom_entries[:limit] if limit is not None else symptom_entries
     return result
+
+
+# How many entries sit beside one symptom on the day log.
+GUIDANCE_PER_SYMPTOM = 3
+
+
+def guidance_for(symptoms, drug) -> dict[int, list[Entry]]:
+    """The library's entries beside each symptom: first those for the current drug (or for
+    no drug in particular), topped up with entries about other drugs, patient tips first.
+
+    Practical tips (insoles, creams) carry over between drugs of one class; trial figures
+    for another drug do not, so they come last. Two queries for all the symptoms.
+    """
+    if drug is None:
+        return entries_by_symptom(symptoms, limit=GUIDANCE_PER_SYMPTOM)
+    own = entries_by_symptom(symptoms, drug=drug, limit=GUIDANCE_PER_SYMPTOM)
+    if all(len(entries) >= GUIDANCE_PER_SYMPTOM for entries in own.values()):
+        return own
+    every = entries_by_symptom(symptoms, limit=None)
+    guidance = {}
+    for symptom_id, entries in own.items():
+        others = sorted(
+            (entry for entry in every[symptom_id] if entry not in entries),
+            key=lambda entry: not entry.is_tip,
+        )
+        guidance[symptom_id] = (entries + others)[:GUIDANCE_PER_SYMPTOM]
+    return guidance

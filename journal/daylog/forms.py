@@ -188,6 +188,24 @@ class DayLogForm(TextLimitsMixin, forms.Form):
             for symptom in self.symptoms
         ]
 
+    @classmethod
+    def for_day(cls, day, *, log, previous, symptoms, treatment) -> "DayLogForm":
+        """The unbound form for ``day``: the saved log if any, else "None" everywhere (a
+        good day is one tap on Save); ``previous`` copies another day's answers in."""
+        if log is not None:
+            initial = cls.initial_from(log)
+        else:
+            initial = {f"grade_{symptom.slug}": Grade.NONE for symptom in symptoms}
+        if previous is not None:
+            initial.update(cls.initial_from(previous, with_day_values=False))
+        if log is None or previous is not None:
+            # The schedule decides a planned break; a copied break means nothing on an on-day.
+            if treatment is not None and not treatment.is_on_day(day):
+                initial["dose_taken"] = DoseTaken.BREAK
+            elif initial.get("dose_taken") == DoseTaken.BREAK:
+                initial["dose_taken"] = ""
+        return cls(initial=initial, symptoms=symptoms)
+
     @staticmethod
     def initial_from(log, *, with_day_values: bool = True) -> dict:
         """Initial values from a saved day (its reports prefetched); for "same as yesterday"

@@ -41,7 +41,7 @@ def daylog_save(
         raise ValidationError(f"A journal starts in {EARLIEST_DATE.year} at the earliest.")
     if dose_taken not in (*DoseTaken.values, ""):
         raise ValidationError({"dose_taken": "Choose one of the answers."})
-    treatment = Treatment.objects.for_patient(patient).on(day).first()
+    treatment = Treatment.objects.in_force(patient, day)
     log, _ = DayLog.objects.update_or_create(
         patient=patient,
         date=day,

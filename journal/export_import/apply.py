@@ -12,7 +12,7 @@ from journal.models import (
     SymptomReport,
     Treatment,
 )
-from journal.treatments.services import _lock_journal, treatment_start
+from journal.treatments.services import treatment_start
 
 
 @dataclass(frozen=True)
@@ -35,7 +35,7 @@ def journal_import(*, patient, preview: "ImportPreview") -> ImportResult:
     if preview.problems:
         raise ValidationError("This file has problems to fix first; nothing was imported.")
     profile = Profile.objects.for_user(patient)
-    _lock_journal(patient)
+    Profile.objects.lock_journal(patient)
     days = DayLog.objects.for_patient(patient)
     applied_settings = False
     if (
@@ -68,19 +68,11 @@ def journal_import(*, patient, preview: "ImportPreview") -> ImportResult:
     first, last = plans[0].date, plans[-1].date
     existing_dates = set(days.between(first, last).values_list("date", flat=True))
     plans = [plan for plan in plans if plan.date not in existing_dates]
-    # Periods never overlap, so the one in force on a date is the one whose range holds it.
-    periods = list(Treatment.objects.for_patient(patient).order_by("starts_on"))
-
-    def in_force(day):
-        return next((t for t in periods if t.is_current_on(day)), None)
-
     DayLog.objects.bulk_create(
-        [
-            DayLog(patient=patient, date=plan.date, treatment=in_force(plan.date), **plan.values)
-            for plan in plans
-        ],
+        [DayLog(patient=patient, date=plan.date, **plan.values) for plan in plans],
         batch_size=500,
     )
+    days.between(first, last).link_to_periods()
     # Read the new ids back by date: not every database returns them from a bulk insert.
     ids = dict(days.between(first, last).values_list("date", "id"))
     reports = [

@@ -51,6 +51,7 @@ from journal.models.treatment import (
     ChangeReason,
     CycleDay,
     Treatment,
+    period_in_force,
 )
 
 __all__ = [
@@ -83,5 +84,6 @@ __all__ = [
     "Treatment",
     "display_name",
     "hash_token",
+    "period_in_force",
     "validate_time_zone",
 ]

@@ -7,7 +7,8 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Avg, Count, Exists, F, Max, OuterRef, Q, Subquery
+from django.db.models import Avg, Count, Exists, F, Max, OuterRef, Q, Subquery, Window
+from django.db.models.functions import FirstValue
 from django.urls import reverse
 
 from journal.models.sql import BUCKET_START, DaysBetween, WeekStart, dates_between
@@ -148,6 +149,16 @@ class DayLogQuerySet(models.QuerySet):
             .order_by("on")
         )
 
+    def link_to_periods(self) -> int:
+        """Store on each of these days the treatment period in force on its date (or none).
+
+        ``DayLog.treatment`` is derived from the periods and stored so that history and
+        trends group without a date-range join: every write that moves a period's dates or
+        adds days calls this for the days it touched. One UPDATE, whatever the number of days.
+        """
+        in_force = Treatment.objects.filter(patient=OuterRef("patient")).on(OuterRef("date"))
+        return self.update(treatment=Subquery(in_force.values("pk")[:1]))
+
     def before(self, day: date):
         return self.filter(date__lt=day).order_by("-date")
 
@@ -192,6 +203,34 @@ class DayLogQuerySet(models.QuerySet):
             max_diastolic=Max("diastolic"),
             high_readings=Count("id", filter=BP_HIGH.reached()),
         )
+
+    def weight_change(self) -> dict | None:
+        """The first and last weighing of the range, in one query (window functions)."""
+        oldest, newest = F("date").asc(), F("date").desc()
+        ends = list(
+            self.filter(weight_kg__isnull=False)
+            .annotate(
+                first_date=Window(FirstValue("date"), order_by=oldest),
+                first_kg=Window(FirstValue("weight_kg"), order_by=oldest),
+                last_date=Window(FirstValue("date"), order_by=newest),
+                last_kg=Window(FirstValue("weight_kg"), order_by=newest),
+            )
+            .values("first_date", "first_kg", "last_date", "last_kg")
+            .order_by()[:1]
+        )
+        if not ends:
+            return None
+        first = {"date": ends[0]["first_date"], "weight_kg": ends[0]["first_kg"]}
+        last = {"date": ends[0]["last_date"], "weight_kg": ends[0]["last_kg"]}
+        change = last["weight_kg"] - first["weight_kg"]
+        # The sign is said in words ("down 0.5 kg (0.7%)"), so the figures are unsigned.
+        return {
+            "first": first,
+            "last": last,
+            "direction": "up" if change > 0 else "down" if change < 0 else None,
+            "change": abs(change),
+            "percent": abs(change / first["weight_kg"] * 100),
+        }
 
     def days_per_week(self):
         """Rows ``on`` (the week's Monday) and ``days`` (days logged that week)."""

@@ -68,6 +68,16 @@ class Profile(models.Model):
                     )
             return profile
 
+        def lock_journal(self, patient) -> None:
+            """Serialise writes to one patient's journal for the rest of the transaction.
+
+            Checks such as "does this period overlap?" or "is this day new?" read before they
+            write; on PostgreSQL two identical requests at once (a double tap on Save) could
+            otherwise both pass and the second fail on a constraint. SQLite's IMMEDIATE
+            transactions already serialise writers.
+            """
+            list(self.select_for_update().filter(user=patient).values_list("pk"))
+
     objects = ProfileManager()
 
     def __str__(self):

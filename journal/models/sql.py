@@ -16,9 +16,6 @@ class DaysBetween(models.Func):
     arity = 2
     output_field = models.IntegerField()
 
-    def __init__(self, end, start, **extra):
-        super().__init__(end, start, **extra)
-
     def as_sql(self, compiler, connection, **extra_context):
         # PostgreSQL (and standard SQL on Oracle): date - date is an integer number of days.
         extra_context.setdefault("template", "(%(expressions)s)")

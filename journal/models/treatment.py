@@ -55,8 +55,15 @@ class TreatmentQuerySet(models.QuerySet):
         return self.filter(patient=patient)
 
     def on(self, day: date):
-        """The period in force on ``day`` (at most one: periods never overlap)."""
+        """The period in force on ``day`` (at most one: periods never overlap).
+
+        This is the rule, in SQL; ``Treatment.is_current_on`` is the same test in Python.
+        ``day`` may be an ``OuterRef`` (``DayLogQuerySet.link_to_periods``).
+        """
         return self.filter(Q(ends_on__isnull=True) | Q(ends_on__gte=day), starts_on__lte=day)
+
+    def in_force(self, patient, day: date) -> "Treatment | None":
+        return self.for_patient(patient).on(day).first()
 
     def overlapping(self, starts_on: date, ends_on: date | None):
         qs = self.filter(Q(ends_on__isnull=True) | Q(ends_on__gte=starts_on))
@@ -175,6 +182,7 @@ class Treatment(models.Model):
         return schedule_label(self.days_on, self.days_off)
 
     def is_current_on(self, day: date) -> bool:
+        """Whether this period is the one in force on ``day`` (``TreatmentQuerySet.on``)."""
         return self.starts_on <= day and (self.ends_on is None or day <= self.ends_on)
 
     def cycle_day(self, day: date) -> CycleDay | None:
@@ -193,3 +201,8 @@ class Treatment(models.Model):
         """Whether the schedule says to take the drug on ``day`` (continuous: always)."""
         position = self.cycle_day(day)
         return position is None or position.is_on
+
+
+def period_in_force(periods, day: date) -> Treatment | None:
+    """Of one patient's ``periods`` in memory, the one in force on ``day``, if any."""
+    return next((period for period in periods if period.is_current_on(day)), None)

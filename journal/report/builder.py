@@ -7,9 +7,6 @@ weeks or six years of journal.
 
 from datetime import date, timedelta
 
-from django.db.models import F, Window
-from django.db.models.functions import FirstValue
-
 from journal.access import JournalContext
 from journal.filter_links import choice_links
 from journal.models import (
@@ -79,35 +76,6 @@ def week_table(patient, start: date, end: date) -> dict:
     return {"symptoms": symptoms, "rows": rows}
 
 
-def _weight_change(days) -> dict | None:
-    """The first and last weighing of the range, in one query (window functions)."""
-    oldest, newest = F("date").asc(), F("date").desc()
-    ends = list(
-        days.filter(weight_kg__isnull=False)
-        .annotate(
-            first_date=Window(FirstValue("date"), order_by=oldest),
-            first_kg=Window(FirstValue("weight_kg"), order_by=oldest),
-            last_date=Window(FirstValue("date"), order_by=newest),
-            last_kg=Window(FirstValue("weight_kg"), order_by=newest),
-        )
-        .values("first_date", "first_kg", "last_date", "last_kg")
-        .order_by()[:1]
-    )
-    if not ends:
-        return None
-    first = {"date": ends[0]["first_date"], "weight_kg": ends[0]["first_kg"]}
-    last = {"date": ends[0]["last_date"], "weight_kg": ends[0]["last_kg"]}
-    change = last["weight_kg"] - first["weight_kg"]
-    # The sign is said in words ("down 0.5 kg (0.7%)"), so the figures are unsigned.
-    return {
-        "first": first,
-        "last": last,
-        "direction": "up" if change > 0 else "down" if change < 0 else None,
-        "change": abs(change),
-        "percent": abs(change / first["weight_kg"] * 100),
-    }
-
-
 ADHERENCE_COUNTS = ("days", "taken_all", "taken_some", "missed", "planned_break", "unanswered")
 
 
@@ -162,7 +130,7 @@ def report_context(journal: JournalContext, start: date, end: date) -> dict:
         "bp": days.bp_summary(),
         "bp_highest": with_bp.order_by("-systolic", "-diastolic", "date").first(),
         "bp_high": bp_high,
-        "weight": _weight_change(days),
+        "weight": days.weight_change(),
         "adherence": _adherence(adherence_rows),
         "doctor_notes": (
             list(days.filter(for_doctor=True).order_by("date").values("date", "note"))

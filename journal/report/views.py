@@ -2,18 +2,13 @@
 
 from django.contrib import messages
 from django.shortcuts import render
-from django.views.decorators.http import (
-    require_safe,
-)
 
 from journal.access import journal_page
 from journal.report.builder import default_start, range_links, report_context
 from journal.report.forms import ReportRangeForm
 
 
-# journal_page first: a caregiver's POST is a 403 (read-only), the owner's a 405.
 @journal_page("report")
-@require_safe
 def report(request, journal):
     today = journal.profile.today()
     form = ReportRangeForm(

@@ -147,7 +147,11 @@ def sharing_accept(request, token: str):
             f"You can now read {display_name(share.patient)}'s journal. Nothing you do here can change it.",
         )
         return redirect("care:dashboard", share_id=share.pk)
-    ctx = {"share": share, "patient_name": display_name(share.patient), "next": request.get_full_path()}
+    ctx = {
+        "share": share,
+        "patient_name": display_name(share.patient),
+        "next": request.get_full_path(),
+    }
     return render(request, "journal/sharing_accept.html", ctx)
 
 

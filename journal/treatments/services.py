@@ -20,25 +20,6 @@ def _day(day: date) -> str:
     return format_date(day, "j M Y")
 
 
-def _relink_day_logs(*, patient, starts_on: date, ends_on: date | None, treatment) -> None:
-    """Point the stored ``DayLog.treatment`` of days in the range at ``treatment``.
-
-    The day log stores the period in force so that history and trends group without a
-    date-range join; every change to a period's dates must therefore re-derive it.
-    """
-    DayLog.objects.for_patient(patient).between(starts_on, ends_on).update(treatment=treatment)
-
-
-def _lock_journal(patient) -> None:
-    """Serialise writes to one patient's journal for the rest of the transaction.
-
-    Checks such as "does this period overlap?" or "is this day new?" read before they write;
-    on PostgreSQL two identical requests at once (a double tap on Save) could otherwise both
-    pass and the second fail on a constraint. SQLite's IMMEDIATE transactions already do this.
-    """
-    list(Profile.objects.select_for_update().filter(user=patient).values_list("pk"))
-
-
 def _refuse_overlap(*, patient, starts_on: date, ends_on: date | None, exclude=None) -> None:
     clash = (
         Treatment.objects.for_patient(patient)
@@ -73,7 +54,7 @@ def treatment_start(
     reason: str = ChangeReason.FIRST,
 ) -> Treatment:
     """Record a period that touches no other: a first treatment, a restart, or a past one."""
-    _lock_journal(patient)
+    Profile.objects.lock_journal(patient)
     _refuse_overlap(patient=patient, starts_on=starts_on, ends_on=ends_on)
     treatment = Treatment.objects.create(
         patient=patient,
@@ -87,7 +68,7 @@ def treatment_start(
         maker=maker,
         reason=reason,
     )
-    _relink_day_logs(patient=patient, starts_on=starts_on, ends_on=ends_on, treatment=treatment)
+    DayLog.objects.for_patient(patient).between(starts_on, ends_on).link_to_periods()
     return treatment
 
 
@@ -109,7 +90,7 @@ def treatment_change(
     A change from the very day the current period started corrects that period instead (a
     wrong dose entered this morning), keeping the reason it started for.
     """
-    _lock_journal(patient)
+    Profile.objects.lock_journal(patient)
     current = Treatment.objects.for_patient(patient).open().select_for_update().first()
     if current is None:
         raise ValidationError("There is no current treatment to change.")
@@ -159,10 +140,6 @@ def treatment_stop(*, treatment: Treatment, ends_on: date) -> Treatment:
         )
     treatment.ends_on = ends_on
     treatment.save(update_fields=["ends_on"])
-    _relink_day_logs(
-        patient=treatment.patient_id,
-        starts_on=ends_on + timedelta(days=1),
-        ends_on=None,
-        treatment=None,
-    )
+    later = DayLog.objects.for_patient(treatment.patient_id).between(ends_on + timedelta(1), None)
+    later.link_to_periods()
     return treatment

@@ -281,15 +281,35 @@ def build_trends(*, patient, symptoms: list[Symptom], start: date | None, end: d
         start = days.aggregate(first=Min("date"))["first"] or end
     bucket = bucket_for(start, end)
     days = days.between(start, end)
-    symptom_ids = [s.pk for s in symptoms]
     reports = (
         SymptomReport.objects.for_patient(patient)
         .between(start, end)
-        .filter(symptom_id__in=symptom_ids)
+        .filter(symptom_id__in=[s.pk for s in symptoms])
+    )
+    labels = DayLabels(bucket)
+    stretches = off_periods(treatments, start, end)
+    series = _symptom_series(reports, symptoms, bucket, labels, stretches)
+    blood_pressure, weight = _vitals(days, bucket, labels)
+    periods, dose_symptoms = _by_dose(days, reports, symptoms, treatments)
+    return Trends(
+        start=start,
+        end=end,
+        bucket=bucket,
+        series=series,
+        unreported=[s for s in symptoms if s not in {line.symptom for line in series}],
+        changes=treatment_changes(treatments, start, end),
+        off_periods=stretches,
+        blood_pressure=blood_pressure,
+        weight=weight,
+        periods=periods,
+        dose_symptoms=dose_symptoms,
+        summary=_summary(periods, dose_symptoms),
+        cycles=_by_cycle_day(reports, symptoms, treatments),
     )
 
-    # Symptom charts.
-    stretches = off_periods(treatments, start, end)
+
+def _symptom_series(reports, symptoms, bucket, labels, stretches) -> list[SymptomSeries]:
+    """A chart line per symptom reported: each day's grade, or the worst of each bucket."""
     off_days = set()
     if bucket == "day":
         for stretch in stretches:
@@ -297,8 +317,7 @@ def build_trends(*, patient, symptoms: list[Symptom], start: date | None, end: d
                 stretch["from"] + timedelta(days=n)
                 for n in range((stretch["to"] - stretch["from"]).days + 1)
             )
-    labels = DayLabels(bucket)
-    points = {pk: [] for pk in symptom_ids}
+    points = {symptom.pk: [] for symptom in symptoms}
     for row in reports.daily_grades() if bucket == "day" else reports.worst_by(bucket):
         points[row["symptom_id"]].append(
             {
@@ -309,47 +328,31 @@ def build_trends(*, patient, symptoms: list[Symptom], start: date | None, end: d
                 "off_day": row["on"] in off_days,
             }
         )
-    series = [SymptomSeries(s, points[s.pk]) for s in symptoms if points[s.pk]]
-    unreported = [s for s in symptoms if not points[s.pk]]
+    return [SymptomSeries(s, points[s.pk]) for s in symptoms if points[s.pk]]
 
-    # Blood pressure and weight.
+
+def _vitals(days, bucket, labels) -> tuple[list[dict], list[dict]]:
+    """Blood pressure and weight: each reading, or each bucket's average."""
     blood_pressure, weight = [], []
-    if bucket != "day":
-        for row in days.vitals_by(bucket):
-            if row["avg_systolic"] is not None:
-                blood_pressure.append(
-                    {
-                        "on": row["on"],
-                        "label": labels[row["on"]],
-                        "systolic": round(row["avg_systolic"]),
-                        "diastolic": round(row["avg_diastolic"]),
-                    }
-                )
-            if row["avg_weight_kg"] is not None:
-                weight.append(
-                    {
-                        "on": row["on"],
-                        "label": labels[row["on"]],
-                        "kg": round(float(row["avg_weight_kg"]), 1),
-                    }
-                )
-    else:
-        for row in days.daily_vitals():
-            if row["systolic"] is not None:
-                blood_pressure.append(
-                    {
-                        "on": row["on"],
-                        "label": labels[row["on"]],
-                        "systolic": row["systolic"],
-                        "diastolic": row["diastolic"],
-                    }
-                )
-            if row["weight_kg"] is not None:
-                weight.append(
-                    {"on": row["on"], "label": labels[row["on"]], "kg": float(row["weight_kg"])}
-                )
+    by_day = bucket == "day"
+    for row in days.daily_vitals() if by_day else days.vitals_by(bucket):
+        point = {"on": row["on"], "label": labels[row["on"]]}
+        systolic, diastolic, kg = (
+            (row["systolic"], row["diastolic"], row["weight_kg"])
+            if by_day
+            else (row["avg_systolic"], row["avg_diastolic"], row["avg_weight_kg"])
+        )
+        if systolic is not None:
+            blood_pressure.append(
+                {**point, "systolic": round(systolic), "diastolic": round(diastolic)}
+            )
+        if kg is not None:
+            weight.append({**point, "kg": round(float(kg), 1)})
+    return blood_pressure, weight
 
-    # By dose, and adherence, per treatment period.
+
+def _by_dose(days, reports, symptoms, treatments) -> tuple[list[PeriodRow], list[Symptom]]:
+    """Per treatment period: days logged, how the dose was taken, each symptom's grades."""
     by_id = {t.pk: t for t in treatments}
     periods: dict[int, PeriodRow] = {}
     for row in days.adherence_by_treatment():
@@ -361,12 +364,16 @@ def build_trends(*, patient, symptoms: list[Symptom], start: date | None, end: d
         period.cells[row["symptom_id"]] = DoseCell(
             days=row["days"], average=round(row["average"], 1), days_2_plus=row["days_2_plus"]
         )
-    period_rows = sorted(periods.values(), key=lambda p: p.treatment.starts_on)
-    dose_symptoms = [s for s in symptoms if any(s.pk in p.cells for p in period_rows)]
-    for period in period_rows:
+    rows = sorted(periods.values(), key=lambda p: p.treatment.starts_on)
+    dose_symptoms = [s for s in symptoms if any(s.pk in p.cells for p in rows)]
+    for period in rows:
         period.row_cells = [period.cells.get(s.pk) for s in dose_symptoms]
+    return rows, dose_symptoms
 
-    # By day of cycle, for on/off schedules.
+
+def _by_cycle_day(reports, symptoms, treatments) -> list[CycleTable]:
+    """For on/off schedules, each symptom's average grade on each day of the cycle."""
+    by_id = {t.pk: t for t in treatments}
     cycle_cells: dict[int, dict] = {}
     for row in reports.by_cycle_day():
         cycle_cells.setdefault(row["treatment_id"], {})[(row["symptom_id"], row["cycle_day"])] = {
@@ -386,20 +393,4 @@ def build_trends(*, patient, symptoms: list[Symptom], start: date | None, end: d
             for day in range(1, treatment.cycle_length + 1)
         ]
         cycles.append(CycleTable(treatment, cycle_symptoms, rows))
-    cycles.sort(key=lambda c: c.treatment.starts_on)
-
-    return Trends(
-        start=start,
-        end=end,
-        bucket=bucket,
-        series=series,
-        unreported=unreported,
-        changes=treatment_changes(treatments, start, end),
-        off_periods=stretches,
-        blood_pressure=blood_pressure,
-        weight=weight,
-        periods=period_rows,
-        dose_symptoms=dose_symptoms,
-        summary=_summary(period_rows, dose_symptoms),
-        cycles=cycles,
-    )
+    return sorted(cycles, key=lambda c: c.treatment.starts_on)

@@ -3,9 +3,6 @@
 from datetime import timedelta
 
 from django.shortcuts import render
-from django.views.decorators.http import (
-    require_GET,
-)
 
 from journal.access import journal_page
 from journal.filter_links import choice_links
@@ -22,9 +19,7 @@ def trend_symptoms(journal) -> list[Symptom]:
     return journal.profile.symptoms_shown(SymptomReport.objects.for_patient(journal.patient))
 
 
-# journal_page first: a caregiver's POST is a 403 (read-only), the owner's a 405.
 @journal_page("trends")
-@require_GET
 def trends(request, journal):
     symptoms = trend_symptoms(journal)
     range_key, symptom = TrendsForm(request.GET, symptoms=symptoms).choice()

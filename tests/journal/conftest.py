@@ -52,7 +52,7 @@ def make_treatment(patient, drug, **kwargs):
 def make_day(patient, day, grades=None, **kwargs):
     """A day log with reports: ``grades`` maps Symptom -> grade."""
     kwargs.setdefault("dose_taken", DoseTaken.ALL)
-    kwargs.setdefault("treatment", Treatment.objects.for_patient(patient).on(day).first())
+    kwargs.setdefault("treatment", Treatment.objects.in_force(patient, day))
     log = DayLog.objects.create(patient=patient, date=day, **kwargs)
     for symptom, grade in (grades or {}).items():
         SymptomReport.objects.create(day=log, symptom=symptom, grade=grade)

@@ -18,7 +18,15 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from journal.models import ChangeReason, DayLog, DoseTaken, Profile, SymptomReport, Treatment
+from journal.models import (
+    ChangeReason,
+    DayLog,
+    DoseTaken,
+    Profile,
+    SymptomReport,
+    Treatment,
+    period_in_force,
+)
 from library.models import Drug, Symptom
 
 DEMO_PASSWORD = "gist-demo-2026"  # noqa: S105  # nosec B105
@@ -120,7 +128,7 @@ class Command(BaseCommand):
             # Some days go unlogged, as in any real journal (never today or a noted day).
             if before not in NOTES and before not in FIXED_BP and before and rng.random() < 0.07:
                 continue
-            period = next(p for p in periods if p.is_current_on(day))
+            period = period_in_force(periods, day)
             note, for_doctor = NOTES.get(before, ("", False))
             progress = (DAYS - before) / DAYS  # 0 at the start, 1 today
             log = DayLog(
