@@ -21,3 +21,18 @@ def choice_links(base: str, current: dict, options) -> list[dict]:
             }
         )
     return links
+
+
+def symptom_links(base: str, current: dict, symptoms, *, everything: str) -> list[dict]:
+    """One link per symptom, after one for ``everything`` (no symptom chosen)."""
+    options = [(symptom.name, {"symptom": symptom.slug}) for symptom in symptoms]
+    return choice_links(base, current, [(everything, {"symptom": ""}), *options])
+
+
+def since_links(base: str, current: dict, presets) -> list[dict]:
+    """Date ranges ending today: ``presets`` is ``[(label, first day or None for all), …]``."""
+    options = [
+        (label, {"start": since.isoformat() if since else "", "end": ""})
+        for label, since in presets
+    ]
+    return choice_links(base, current, options)

@@ -16,7 +16,7 @@ from django.views.decorators.http import (
 from journal.access import journal_page
 from journal.daylog.forms import DayLogForm, HistoryFilterForm
 from journal.daylog.services import daylog_save
-from journal.filter_links import choice_links
+from journal.filter_links import since_links, symptom_links
 from journal.models import (
     EARLIEST_DATE,
     DayLog,
@@ -128,20 +128,14 @@ def filter_links(journal, cleaned: dict) -> dict:
         "end": end.isoformat() if end else "",
     }
     base = journal.url("history")
-    ranges = [
-        (
-            label,
-            {"start": (today - timedelta(days=days - 1)).isoformat() if days else "", "end": ""},
-        )
+    presets = [
+        (label, today - timedelta(days=days - 1) if days else None)
         for label, days in PRESET_RANGES
     ]
     shown = journal.profile.symptoms_shown(SymptomReport.objects.for_patient(journal.patient))
-    symptoms = [(s.name, {"symptom": s.slug}) for s in shown]
     return {
-        "range_links": choice_links(base, current, ranges),
-        "symptom_links": choice_links(
-            base, current, [("Any symptom", {"symptom": ""}), *symptoms]
-        ),
+        "range_links": since_links(base, current, presets),
+        "symptom_links": symptom_links(base, current, shown, everything="Any symptom"),
     }
 
 

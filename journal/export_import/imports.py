@@ -3,7 +3,7 @@
 ``parse_import`` turns the text of an upload into an ``ImportPreview``: what would be created,
 what is already in the journal (skipped, so importing the same file twice creates nothing
 twice), and every problem with where it is and why. Nothing here writes; the preview is
-applied by ``journal.export_import.apply.journal_import``, all or nothing.
+applied by ``journal.export_import.services.journal_import``, all or nothing.
 
 The day fields are checked by the day log form (``journal.daylog.forms.DayLogForm``) and treatment
 periods by the treatment form, so an import accepts exactly what the pages accept.

@@ -15,10 +15,10 @@ from django.views.decorators.http import (
     require_safe,
 )
 
-from journal.export_import.apply import journal_import
 from journal.export_import.exports import csv_rows, fhir_bundle, journal_document
 from journal.export_import.forms import ImportConfirmForm, ImportUploadForm
 from journal.export_import.imports import ImportFileError, parse_import
+from journal.export_import.services import journal_import
 from journal.models import (
     Profile,
 )
@@ -45,27 +45,28 @@ def export_csv(request):
     return _attachment(response, _filename(request, ".csv"))
 
 
-def _json_response(document: dict, *, content_type: str):
-    return HttpResponse(
+def _json_download(request, document: dict, *, content_type: str, suffix: str):
+    response = HttpResponse(
         json.dumps(document, ensure_ascii=False, indent=1),
         content_type=f"{content_type}; charset=utf-8",
     )
+    return _attachment(response, _filename(request, suffix))
 
 
 @login_required
 @require_safe
 def export_json(request):
     document = journal_document(request.user, now=timezone.now())
-    response = _json_response(document, content_type="application/json")
-    return _attachment(response, _filename(request, ".json"))
+    return _json_download(request, document, content_type="application/json", suffix=".json")
 
 
 @login_required
 @require_safe
 def export_fhir(request):
     bundle = fhir_bundle(request.user, now=timezone.now())
-    response = _json_response(bundle, content_type="application/fhir+json")
-    return _attachment(response, _filename(request, ".fhir.json"))
+    return _json_download(
+        request, bundle, content_type="application/fhir+json", suffix=".fhir.json"
+    )
 
 
 SESSION_KEY = "journal_import"

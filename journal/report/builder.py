@@ -8,7 +8,7 @@ weeks or six years of journal.
 from datetime import date, timedelta
 
 from journal.access import JournalContext
-from journal.filter_links import choice_links
+from journal.filter_links import since_links
 from journal.models import (
     BP_ALERT,
     DayLog,
@@ -42,8 +42,7 @@ def range_links(journal, today: date, start: date, end: date) -> list[dict]:
         presets.insert(
             0, (f"Since the last clinic visit ({last_visit.day} {last_visit:%b %Y})", last_visit)
         )
-    options = [(label, {"start": since.isoformat(), "end": ""}) for label, since in presets]
-    return choice_links(journal.url("report"), current, options)
+    return since_links(journal.url("report"), current, presets)
 
 
 def week_table(patient, start: date, end: date) -> dict:

@@ -5,7 +5,7 @@ from datetime import timedelta
 from django.shortcuts import render
 
 from journal.access import journal_page
-from journal.filter_links import choice_links
+from journal.filter_links import choice_links, symptom_links
 from journal.models import (
     SymptomReport,
 )
@@ -45,13 +45,8 @@ def trends(request, journal):
             current,
             [(label, {"range": key}) for key, (label, _) in RANGES.items()],
         ),
-        "symptom_links": choice_links(
-            journal.url("trends"),
-            current,
-            [
-                ("All symptoms", {"symptom": ""}),
-                *((s.name, {"symptom": s.slug}) for s in symptoms),
-            ],
+        "symptom_links": symptom_links(
+            journal.url("trends"), current, symptoms, everything="All symptoms"
         ),
     }
     return render(request, "journal/trends.html", ctx)
