@@ -30,6 +30,7 @@ from journal.models import (
     Profile,
     SymptomReport,
     Treatment,
+    period_in_force,
 )
 from library.models import Drug, Symptom
 
@@ -136,7 +137,7 @@ def _heavy_days(patient, treatments, symptoms, start, today, rng) -> tuple[int, 
     logs, grades = [], []
     day = start
     while day <= today:
-        treatment = next((t for t in treatments if t.is_current_on(day)), None)
+        treatment = period_in_force(treatments, day)
         if day != today and rng.random() < 0.05:  # a few days go unlogged
             day += timedelta(days=1)
             continue

@@ -10,15 +10,10 @@ Never touches your data: on SQLite the database is a temporary file; with a Post
 """
 
 import argparse
-import http.client
-import io
 import json
 import os
 import re
-import secrets
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -27,9 +22,25 @@ import time
 from dataclasses import asdict, dataclass
 from datetime import date
 from pathlib import Path
-from urllib.parse import urlencode, urlsplit
+from typing import TYPE_CHECKING
+from urllib.parse import urlencode
 
-ROOT = Path(__file__).resolve().parent.parent
+# Run as a script, only bench/ is on the path: the project root makes bench.* importable.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.harness import (
+    ROOT,
+    Answer,
+    Client,
+    Gunicorn,
+    ThrowawayDatabase,
+    free_port,
+    set_up_django,
+)
+
+if TYPE_CHECKING:  # imported for real once Django is set up
+    from bench.build_db import BenchJournal
+
 RESULTS = ROOT / "bench" / "results" / "latest.json"
 PASSWORD = "bench-password-2026"  # noqa: S105 - a throwaway account in a throwaway database
 
@@ -87,7 +98,7 @@ def day_log_post_data(symptoms, csrf_token: str | None = None) -> dict:
     return data
 
 
-# --- Queries per request (in process) -------------------------------------------------------
+# --- Queries per request (in process) --------------------------------------------------------
 
 
 def count_queries(*, journal, today: date) -> dict[str, dict]:
@@ -132,131 +143,27 @@ def count_queries(*, journal, today: date) -> dict[str, dict]:
     return counts
 
 
-# --- Database ----------------------------------------------------------------------------------
-
-
-def bench_database(tmp: Path) -> tuple[str, str]:
-    """(URL of the benchmark database, its vendor). A PostgreSQL one is created afresh."""
-    import dj_database_url
-
-    url = os.environ.get("DATABASE_URL", "")
-    if not url:
-        return f"sqlite:///{tmp / 'bench.sqlite3'}", "sqlite"
-    config = dj_database_url.parse(url)
-    engine = config["ENGINE"]
-    if engine == "django.db.backends.sqlite3":
-        return f"sqlite:///{tmp / 'bench.sqlite3'}", "sqlite"
-    if "postgresql" not in engine:
-        raise SystemExit(f"make bench runs on SQLite or PostgreSQL, not {engine}.")
-
-    import psycopg
-    from psycopg import sql
-
-    name = f"{config['NAME']}_bench"
-    conninfo = {
-        "dbname": config["NAME"],
-        "user": config.get("USER") or None,
-        "password": config.get("PASSWORD") or None,
-        "host": config.get("HOST") or None,
-        "port": config.get("PORT") or None,
-    }
-    # Connected to the user's database only to issue CREATE DATABASE; it is never read.
-    with psycopg.connect(**{k: v for k, v in conninfo.items() if v}, autocommit=True) as conn:
-        conn.execute(
-            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-        )
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    return urlsplit(url)._replace(path=f"/{name}").geturl(), "postgresql"
-
-
-def drop_bench_database(url: str) -> None:
-    import dj_database_url
-    import psycopg
-    from psycopg import sql
-
-    config = dj_database_url.parse(url)
-    name = config["NAME"]
-    if not name.endswith("_bench"):  # never drop anything we did not create
-        return
-    conninfo = {
-        "dbname": name.removesuffix("_bench"),
-        "user": config.get("USER") or None,
-        "password": config.get("PASSWORD") or None,
-        "host": config.get("HOST") or None,
-        "port": config.get("PORT") or None,
-    }
-    with psycopg.connect(**{k: v for k, v in conninfo.items() if v}, autocommit=True) as conn:
-        conn.execute(
-            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-        )
-
-
 # --- HTTP ------------------------------------------------------------------------------------
 
 
-class Session:
-    """A browser's cookie jar against one server, enough for the login form and CSRF."""
-
-    def __init__(self, port: int):
-        self.port = port
-        self.cookies: dict[str, str] = {}
-
-    def request(self, method, path, *, body=None, headers=None):
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
-        headers = dict(headers or {})
-        if self.cookies:
-            headers["Cookie"] = self.cookie_header
-        if body is not None:
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
-        conn.request(method, path, body=body, headers=headers)
-        response = conn.getresponse()
-        payload = response.read()
-        for header, value in response.getheaders():
-            if header.lower() == "set-cookie":
-                name, _, rest = value.partition("=")
-                self.cookies[name.strip()] = rest.split(";", 1)[0]
-        conn.close()
-        return response, payload
-
-    @property
-    def cookie_header(self) -> str:
-        return "; ".join(f"{name}={value}" for name, value in self.cookies.items() if value)
-
-    def csrf_token(self, path: str) -> str:
-        _, html = self.request("GET", path)
-        match = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', html)
-        if not match:
-            raise RuntimeError(f"No CSRF token in the form at {path}")
-        return match.group(1).decode()
-
-    def log_in(self, username: str, password: str) -> None:
-        token = self.csrf_token("/accounts/login/")
-        body = urlencode(
-            {"username": username, "password": password, "csrfmiddlewaretoken": token}
-        )
-        response, _ = self.request("POST", "/accounts/login/", body=body)
-        if response.status != 302 or "sessionid" not in self.cookies:
-            raise RuntimeError(f"Logging in as {username} failed ({response.status}).")
-
-
-def wire_bytes(response, payload: bytes) -> int:
+def wire_bytes(answer: Answer) -> int:
     """Bytes on the wire: status line, headers and the (still compressed) body."""
-    head = len(f"HTTP/1.1 {response.status} {response.reason}\r\n") + 2
-    head += sum(len(f"{name}: {value}\r\n") for name, value in response.getheaders())
-    return head + len(payload)
+    head = len(f"HTTP/1.1 {answer.status} {answer.reason}\r\n") + 2
+    head += sum(len(f"{name}: {value}\r\n") for name, value in answer.headers)
+    return head + len(answer.body)
 
 
-def page_weight(session: Session, path: str) -> dict:
+def page_weight(client: Client, path: str) -> dict:
     """The page and every stylesheet, script and icon it links, as a browser fetches them."""
     accept = {"Accept-Encoding": "gzip, br"}
-    response, html = session.request("GET", path, headers=accept)
-    items = {path: wire_bytes(response, html)}
-    assets = re.findall(rb'(?:href|src)="(/static/[^"]+)"', html)
+    page = client.get(path, headers=accept)
+    items = {path: wire_bytes(page)}
+    assets = re.findall(rb'(?:href|src)="(/static/[^"]+)"', page.body)
     for asset in dict.fromkeys(a.decode() for a in assets):
-        response, payload = session.request("GET", asset, headers=accept)
-        if response.status != 200:
-            raise RuntimeError(f"{asset} answered {response.status}")
-        items[asset] = wire_bytes(response, payload)
+        answer = client.get(asset, headers=accept)
+        if answer.status != 200:
+            raise RuntimeError(f"{asset} answered {answer.status}")
+        items[asset] = wire_bytes(answer)
     return {"total_bytes": sum(items.values()), "items": items}
 
 
@@ -311,20 +218,6 @@ def wrk(port: int, path: str, *, script: Path, cookie: str, method="GET", body=N
     }
 
 
-def worker_pids(master: int) -> list[int]:
-    pids = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            # The command may hold spaces and brackets: the parent id follows the last ")".
-            if int(stat.rsplit(")", 1)[1].split()[1]) == master:
-                pids.append(int(entry.name))
-    return pids
-
-
 def rss_kb(pid: int) -> int:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
@@ -357,35 +250,6 @@ class MemoryWatch(threading.Thread):
             "peak_kb": self.peak,
             "peak_above_idle_mb": round(growth / 1024, 1),
         }
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def start_gunicorn(port: int, log: Path) -> subprocess.Popen:
-    gunicorn = Path(sys.executable).parent / "gunicorn"
-    server = subprocess.Popen(
-        [gunicorn, "gistjournal.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", str(WORKERS)],
-        cwd=ROOT,
-        stdout=log.open("w"),
-        stderr=subprocess.STDOUT,
-    )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            response, _ = Session(port).request("GET", "/healthz")
-            if response.status == 200 and len(worker_pids(server.pid)) == WORKERS:
-                return server
-        except OSError:
-            pass
-        if server.poll() is not None:
-            break
-        time.sleep(0.2)
-    server.kill()
-    raise RuntimeError(f"gunicorn did not start; see {log}:\n{log.read_text()[-2000:]}")
 
 
 # --- Report ----------------------------------------------------------------------------------
@@ -450,43 +314,15 @@ def table(results: dict) -> str:
     return "\n".join(lines)
 
 
-# --- Main ------------------------------------------------------------------------------------
+# --- The steps of a run ----------------------------------------------------------------------
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--keep", action="store_true", help="keep the database and logs")
-    args = parser.parse_args()
-    if not shutil.which("wrk"):
-        raise SystemExit("wrk is not installed (apt-get install wrk).")
-
-    started = time.monotonic()
-    tmp = Path(tempfile.mkdtemp(prefix="gistjournal-bench-"))
-    database_url, vendor = bench_database(tmp)
-    os.environ.update(
-        DJANGO_SETTINGS_MODULE="gistjournal.settings",
-        DATABASE_URL=database_url,
-        DJANGO_DEBUG="false",
-        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
-        DJANGO_HTTPS="false",
-        DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
-        DJANGO_STATIC_ROOT=str(tmp / "static"),
-        DJANGO_LOG_LEVEL="WARNING",
-    )
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-    from django.db import connections
+def build_journal() -> tuple[date, "BenchJournal", float]:
+    """The benchmark's journal on the prepared database: (today, the journal, seconds)."""
     from django.utils import timezone
 
     from bench.build_db import build
 
-    print(f"Building the benchmark database ({vendor}) …", flush=True)
-    call_command("migrate", verbosity=0)
-    call_command("load_library", stdout=io.StringIO())
-    call_command("collectstatic", verbosity=0, interactive=False)
     today = timezone.localdate()
     built = time.monotonic()
     journal = build(today=today, password=PASSWORD)
@@ -496,59 +332,80 @@ def main() -> int:
         f"in {build_seconds:.0f} s; counting queries …",
         flush=True,
     )
-    queries = count_queries(journal=journal, today=today)
-    connections.close_all()
+    return today, journal, build_seconds
 
-    port = free_port()
-    server = start_gunicorn(port, tmp / "gunicorn.log")
-    try:
-        patient, caregiver, anonymous = Session(port), Session(port), Session(port)
-        patient.log_in(journal.heavy_username, PASSWORD)
-        caregiver.log_in(journal.caregiver_username, PASSWORD)
-        sessions = {"patient": patient, "caregiver": caregiver, "anonymous": anonymous}
-        day_path = page_url(PAGES[2], today=today, share_id=journal.share_id)
-        token = patient.csrf_token(day_path)
-        from journal.models import Profile
 
-        profile = Profile.objects.get(user__username=journal.heavy_username)
-        post_body = urlencode(day_log_post_data(tracked_symptoms(profile), token))
-        connections.close_all()
+def log_in_everyone(port: int, journal: "BenchJournal") -> dict[str, Client]:
+    """A client for each kind of visitor, the patient and caregiver logged in."""
+    clients = {who: Client(port) for who in ("patient", "caregiver", "anonymous")}
+    clients["patient"].log_in(journal.heavy_username, PASSWORD)
+    clients["caregiver"].log_in(journal.caregiver_username, PASSWORD)
+    return clients
 
-        pages, csv_memory = {}, None
-        for page in PAGES:
-            session = sessions[page.who]
-            path = page_url(page, today=today, share_id=journal.share_id)
-            body = post_body if page.method == "POST" else None
-            watch = None
-            if page.name == "CSV export":
-                # Idle is measured before the workers ever stream an export.
-                watch = MemoryWatch(worker_pids(server.pid))
-                watch.start()
-            for _ in range(2 * WORKERS):  # warm each worker (imports, caches, connections)
-                session.request(page.method, path, body=body)
-            print(f"  {page.name} …", flush=True)
-            pages[page.name] = wrk(
-                port,
-                path,
-                script=tmp / "page.lua",
-                cookie=session.cookie_header,
-                method=page.method,
-                body=body,
-            )
-            if watch is not None:
-                csv_memory = watch.stop()
-            pages[page.name].update(queries[page.name])
-        floor = pages["healthz"]["requests_per_s"]
-        for page in pages.values():
-            page["vs_healthz"] = page["requests_per_s"] / floor
-        weight = page_weight(patient, day_path)
-    finally:
-        server.send_signal(signal.SIGTERM)
-        server.wait(timeout=30)
 
+def day_log_post_body(patient: Client, journal: "BenchJournal", day_path: str) -> str:
+    """The day log form, filled in and URL-encoded with the patient's CSRF token: wrk sends
+    the same body again and again."""
+    from django.db import connections
+
+    from journal.models import Profile
+
+    token = patient.form_token(day_path)
+    profile = Profile.objects.get(user__username=journal.heavy_username)
+    body = urlencode(day_log_post_data(tracked_symptoms(profile), token))
+    connections.close_all()  # as after counting queries: the database is the workers'
+    return body
+
+
+def load_page(
+    server: Gunicorn, page: Page, client: Client, path: str, body: str | None, script: Path
+) -> tuple[dict, dict | None]:
+    """(wrk's figures for one page, after warming each worker up on it; for the CSV export,
+    the workers' memory while it ran, else None)."""
+    watch = None
+    if page.name == "CSV export":
+        # Idle is measured before the workers ever stream an export.
+        watch = MemoryWatch(server.worker_pids())
+        watch.start()
+    for _ in range(2 * WORKERS):  # warm each worker (imports, caches, connections)
+        client.request(page.method, path, body=body)
+    print(f"  {page.name} …", flush=True)
+    figures = wrk(
+        server.port,
+        path,
+        script=script,
+        cookie=client.cookie_header,
+        method=page.method,
+        body=body,
+    )
+    return figures, watch.stop() if watch is not None else None
+
+
+def measure_pages(
+    server: Gunicorn, journal: "BenchJournal", today: date, queries: dict, script: Path
+) -> tuple[dict, dict, dict]:
+    """(figures per page, the CSV export's worker memory, the day log page's weight)."""
+    clients = log_in_everyone(server.port, journal)
+    day_path = page_url(PAGES[2], today=today, share_id=journal.share_id)
+    post_body = day_log_post_body(clients["patient"], journal, day_path)
+    pages, csv_memory = {}, None
+    for page in PAGES:
+        path = page_url(page, today=today, share_id=journal.share_id)
+        body = post_body if page.method == "POST" else None
+        figures, memory = load_page(server, page, clients[page.who], path, body, script)
+        pages[page.name] = figures | queries[page.name]
+        csv_memory = memory or csv_memory
+    floor = pages["healthz"]["requests_per_s"]
+    for figures in pages.values():
+        figures["vs_healthz"] = figures["requests_per_s"] / floor
+    return pages, csv_memory, page_weight(clients["patient"], day_path)
+
+
+def collect_results(*, database, journal, today, build_seconds, pages, csv_memory, weight):
+    """Everything ``latest.json`` holds but the run time, the targets included."""
     results = {
         "date": today.isoformat(),
-        "database": vendor,
+        "database": database.vendor,
         "cpus": os.cpu_count(),
         "wrk": " ".join(WRK_ARGS),
         "gunicorn_workers": WORKERS,
@@ -559,18 +416,65 @@ def main() -> int:
         "day_page_weight": weight,
     }
     results["targets"] = targets(results)
+    return results
+
+
+def write_and_print(results: dict, started: float) -> None:
     results["run_seconds"] = round(time.monotonic() - started, 1)
     RESULTS.write_text(json.dumps(results, indent=2) + "\n")
-
     print()
     print(table(results))
     print(f"\nWritten to {RESULTS.relative_to(ROOT)} in {results['run_seconds']:.0f} s.")
-    if args.keep:
-        print(f"Kept {tmp} and {database_url}.")
+
+
+def clean_up(tmp: Path, database: ThrowawayDatabase, *, keep: bool) -> None:
+    if keep:
+        print(f"Kept {tmp} and {database.url}.")
     else:
         shutil.rmtree(tmp, ignore_errors=True)
-        if vendor == "postgresql":
-            drop_bench_database(database_url)
+        database.drop()
+
+
+# --- Main ------------------------------------------------------------------------------------
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--keep", action="store_true", help="keep the database and logs")
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is not installed (apt-get install wrk).")
+    return args
+
+
+def main() -> int:
+    args = parse_args()
+    started = time.monotonic()
+    tmp = Path(tempfile.mkdtemp(prefix="gistjournal-bench-"))
+    database = ThrowawayDatabase.create(tmp, "bench")
+    print(f"Building the benchmark database ({database.vendor}) …", flush=True)
+    set_up_django(database, tmp)
+    from django.db import connections
+
+    today, journal, build_seconds = build_journal()
+    queries = count_queries(journal=journal, today=today)
+    connections.close_all()  # the workers are the ones on the database from now on
+
+    with Gunicorn(port=free_port(), workers=WORKERS, log=tmp / "gunicorn.log") as server:
+        pages, csv_memory, weight = measure_pages(
+            server, journal, today, queries, tmp / "page.lua"
+        )
+    results = collect_results(
+        database=database,
+        journal=journal,
+        today=today,
+        build_seconds=build_seconds,
+        pages=pages,
+        csv_memory=csv_memory,
+        weight=weight,
+    )
+    write_and_print(results, started)
+    clean_up(tmp, database, keep=args.keep)
     errors = {name: page["errors"] for name, page in pages.items() if page["errors"]}
     if errors:
         print(f"\nSome requests failed: {errors}")
