@@ -22,6 +22,20 @@ class ImportResult:
     reports: int
     settings: bool
 
+    @property
+    def summary(self) -> str:
+        """ "Imported 3 days with 12 symptom grades and 1 treatment period." """
+        counted = [
+            (self.days, "day"),
+            (self.reports, "symptom grade"),
+            (self.treatments, "treatment period"),
+        ]
+        days, reports, treatments = (
+            f"{count} {word}{'' if count == 1 else 's'}" for count, word in counted
+        )
+        settings = ", and your settings" if self.settings else ""
+        return f"Imported {days} with {reports} and {treatments}{settings}."
+
 
 @transaction.atomic
 def journal_import(*, patient, preview: "ImportPreview") -> ImportResult:

@@ -153,12 +153,5 @@ def import_confirm(request):
         messages.error(request, f"Nothing was imported: {' '.join(exc.messages)}")
         return redirect("journal:import_preview")
     request.session.pop(SESSION_KEY, None)
-    messages.success(
-        request,
-        f"Imported {result.days} day{'s' if result.days != 1 else ''} with "
-        f"{result.reports} symptom grade{'s' if result.reports != 1 else ''} and "
-        f"{result.treatments} treatment period{'s' if result.treatments != 1 else ''}"
-        + (", and your settings" if result.settings else "")
-        + ".",
-    )
+    messages.success(request, result.summary)
     return redirect("journal:history")

@@ -8,7 +8,10 @@
 - ``sql``: date arithmetic in SQL for the querysets.
 
 Every row belongs to one patient (a ``User``). Reads go through the querysets, which always
-start from ``for_patient(...)`` so no query forgets whose data it is reading. The journal has
+start from ``for_patient(...)`` so no query forgets whose data it is reading. Their names keep
+one meaning each: ``for_*``, ``between``, ``on``, ``measured``, ``having_*`` and ``active``
+narrow the rows; ``with_*`` only adds to each row (related rows, an annotation), never
+removing one; ``by_*``/``*_by`` group into summary rows. The journal has
 no admin on purpose: health data is never shown to staff (``tests/security/test_admin.py``).
 """
 

@@ -3,9 +3,11 @@
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.conf import settings
 from django.core.mail import send_mail
 from django.db import models, transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 
 from journal.models import (
     INVITATION_VALID_FOR,
@@ -20,6 +22,12 @@ from journal.models import (
 class Invitation:
     share: CareShare
     token: str  # shown to the patient once and emailed; only its hash is stored
+
+    @property
+    def link(self) -> str:
+        """The one-time link. Built on DJANGO_SITE_URL, never on the Host header of the
+        request: the link carries a live token, and a forged Host would send it elsewhere."""
+        return settings.SITE_URL + reverse("journal:sharing_accept", args=[self.token])
 
 
 @transaction.atomic
@@ -47,7 +55,7 @@ def careshare_invite(
     return Invitation(share=share, token=token)
 
 
-def invitation_send(*, invitation: Invitation, link: str) -> None:
+def invitation_send(*, invitation: Invitation) -> None:
     """Email the link with the configured backend. Raises if the mail server refuses."""
     share = invitation.share
     patient_name = display_name(share.patient)
@@ -55,7 +63,7 @@ def invitation_send(*, invitation: Invitation, link: str) -> None:
         subject=f"{patient_name} invites you to follow their GIST Journal",
         message=render_to_string(
             "emails/invitation.txt",
-            {"share": share, "patient_name": patient_name, "link": link},
+            {"share": share, "patient_name": patient_name, "link": invitation.link},
         ),
         from_email=None,
         recipient_list=[share.invitee_email],

@@ -7,12 +7,10 @@ patient once (and emailed), works once, and expires after ``INVITATION_VALID_FOR
 import logging
 from smtplib import SMTPException
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required, login_required
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import (
@@ -67,11 +65,9 @@ def sharing(request):
     form = CareShareInviteForm(request.POST or None, patient=request.user, now=now)
     if request.method == "POST" and form.is_valid():
         invitation = careshare_invite(patient=request.user, now=now, **form.cleaned_data)
-        # Built on DJANGO_SITE_URL, never on the Host header: the link carries a live token.
-        link = settings.SITE_URL + reverse("journal:sharing_accept", args=[invitation.token])
         share = invitation.share
         try:
-            invitation_send(invitation=invitation, link=link)
+            invitation_send(invitation=invitation)
             messages.success(request, f"We emailed an invitation to {share.invitee_email}.")
         except (SMTPException, OSError):
             logger.exception("Invitation email to share %s failed", share.pk)
@@ -79,7 +75,7 @@ def sharing(request):
                 request,
                 f"We could not email {share.invitee_email}. Send them the link below yourself.",
             )
-        request.session[NEW_INVITATION_KEY] = {"name": share.invitee_name, "link": link}
+        request.session[NEW_INVITATION_KEY] = {"name": share.invitee_name, "link": invitation.link}
         return redirect("journal:sharing")
 
     shares = list(
