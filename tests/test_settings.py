@@ -49,27 +49,20 @@ def test_env_bool_uses_default_when_unset(monkeypatch):
     assert env_bool("X_FLAG", True) is True
 
 
-def test_malformed_bool_names_the_variable(monkeypatch):
-    monkeypatch.setenv("X_FLAG", "maybe")
-    with pytest.raises(ImproperlyConfigured, match="X_FLAG"):
-        env_bool("X_FLAG", False)
-
-
-def test_malformed_int_names_the_variable(monkeypatch):
-    monkeypatch.setenv("X_NUMBER", "ten")
-    with pytest.raises(ImproperlyConfigured, match="X_NUMBER"):
-        env_int("X_NUMBER", 1)
+@pytest.mark.parametrize(
+    ("read", "raw", "default"),
+    [(env_bool, "maybe", False), (env_int, "ten", 1), (env_list, "a.example.org,,b", [])],
+    ids=["bool", "int", "list with an empty item"],
+)
+def test_a_malformed_value_names_the_variable(monkeypatch, read, raw, default):
+    monkeypatch.setenv("X_SETTING", raw)
+    with pytest.raises(ImproperlyConfigured, match="X_SETTING"):
+        read("X_SETTING", default)
 
 
 def test_env_list_splits_on_commas(monkeypatch):
     monkeypatch.setenv("X_HOSTS", "a.example.org, b.example.org")
     assert env_list("X_HOSTS", []) == ["a.example.org", "b.example.org"]
-
-
-def test_env_list_refuses_empty_items(monkeypatch):
-    monkeypatch.setenv("X_HOSTS", "a.example.org,,b")
-    with pytest.raises(ImproperlyConfigured, match="X_HOSTS"):
-        env_list("X_HOSTS", [])
 
 
 def test_missing_secret_key_with_debug_off_is_a_clear_error():
@@ -78,28 +71,20 @@ def test_missing_secret_key_with_debug_off_is_a_clear_error():
     assert "DJANGO_SECRET_KEY must be set" in result.stderr
 
 
-def test_malformed_debug_flag_is_refused_at_startup():
-    result = run_manage("check", env={"DJANGO_DEBUG": "perhaps"})
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"DJANGO_DEBUG": "perhaps"}, "DJANGO_DEBUG must be a boolean"),
+        ({"DJANGO_DEBUG": "true", "DATABASE_URL": "nosuchdb://x"}, "DATABASE_URL"),
+        ({"DJANGO_DEBUG": "true", "DJANGO_LOG_LEVEL": "loud"}, "DJANGO_LOG_LEVEL must be"),
+        ({"DJANGO_DEBUG": "true", "DJANGO_TIME_ZONE": "Mars/Olympus"}, "DJANGO_TIME_ZONE"),
+    ],
+    ids=["debug flag", "database URL", "log level", "time zone"],
+)
+def test_a_malformed_variable_stops_startup_and_is_named(env, message):
+    result = run_manage("check", env=env)
     assert result.returncode != 0
-    assert "DJANGO_DEBUG must be a boolean" in result.stderr
-
-
-def test_malformed_database_url_names_the_variable():
-    result = run_manage("check", env={"DJANGO_DEBUG": "true", "DATABASE_URL": "nosuchdb://x"})
-    assert result.returncode != 0
-    assert "DATABASE_URL" in result.stderr
-
-
-def test_unknown_log_level_names_the_variable():
-    result = run_manage("check", env={"DJANGO_DEBUG": "true", "DJANGO_LOG_LEVEL": "loud"})
-    assert result.returncode != 0
-    assert "DJANGO_LOG_LEVEL must be" in result.stderr
-
-
-def test_unknown_time_zone_names_the_variable():
-    result = run_manage("check", env={"DJANGO_DEBUG": "true", "DJANGO_TIME_ZONE": "Mars/Olympus"})
-    assert result.returncode != 0
-    assert "DJANGO_TIME_ZONE" in result.stderr
+    assert message in result.stderr
 
 
 def test_deploy_check_is_clean_with_production_variables():

@@ -352,17 +352,13 @@ class _JsonImport(_Importer):
             return
         values = form.treatment_values()
         values["ends_on"] = form.cleaned_data["ends_on"]
+        since = f"{drug.name.capitalize()} {format_mg(values['regimen'].dose_mg)} mg from "
+        since += values["starts_on"].isoformat()
         if any(t.starts_on == values["starts_on"] for t in self.existing_treatments):
-            self.preview.skipped_treatments.append(
-                f"{drug.name.capitalize()} {format_mg(values['dose_mg'])} mg from "
-                f"{values['starts_on'].isoformat()}"
-            )
+            self.preview.skipped_treatments.append(since)
             return
-        label = (
-            f"{drug.name.capitalize()} {format_mg(values['dose_mg'])} mg from "
-            f"{values['starts_on'].isoformat()}"
-            + (f" to {values['ends_on'].isoformat()}" if values["ends_on"] else " (current)")
-        )
+        until = f" to {values['ends_on'].isoformat()}" if values["ends_on"] else " (current)"
+        label = since + until
         self.preview.treatments.append(TreatmentPlan(values=values, label=label))
 
     def refuse_overlaps(self) -> None:

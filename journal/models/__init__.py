@@ -53,6 +53,7 @@ from journal.models.treatment import (
     MAX_INTAKES_PER_DAY,
     ChangeReason,
     CycleDay,
+    Regimen,
     Treatment,
     period_in_force,
 )
@@ -81,6 +82,7 @@ __all__ = [
     "Grade",
     "Interference",
     "Profile",
+    "Regimen",
     "ReportInput",
     "ShareState",
     "SymptomReport",

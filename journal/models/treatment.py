@@ -1,6 +1,6 @@
 """Treatment periods: one drug at one dose and schedule, from a start date to an end date."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date
 from decimal import Decimal
 
@@ -48,6 +48,30 @@ class CycleDay:
         if self.days_off % 7 == 0:
             return f"off week {(off_day - 1) // 7 + 1} of {self.days_off // 7}"
         return f"off day {off_day} of {self.days_off}"
+
+
+@dataclass(frozen=True)
+class Regimen:
+    """What a treatment period is of: the drug, the dose, how often, the on/off schedule and
+    the maker. One definition of these fields, for the services, the form and the import."""
+
+    drug: Drug
+    dose_mg: Decimal
+    intakes_per_day: int = 1
+    days_on: int | None = None
+    days_off: int | None = None
+    maker: str = ""
+
+    @classmethod
+    def of(cls, treatment: "Treatment") -> "Regimen":
+        return cls(**{name: getattr(treatment, name) for name in cls.field_names()})
+
+    @classmethod
+    def field_names(cls) -> list[str]:
+        return [field.name for field in fields(cls)]
+
+    def values(self) -> dict:
+        return {name: getattr(self, name) for name in self.field_names()}
 
 
 class TreatmentQuerySet(models.QuerySet):

@@ -11,6 +11,7 @@ from journal.models import (
     MAX_DOSE_MG,
     MAX_INTAKES_PER_DAY,
     ChangeReason,
+    Regimen,
 )
 from library.formatting import format_mg, intakes_label
 from library.models import Drug, RegimenPreset
@@ -166,18 +167,12 @@ class TreatmentForm(TextLimitsMixin, forms.Form):
         return self.current is not None and not self.cleaned_data.get("ends_on")
 
     def treatment_values(self) -> dict:
+        """The keyword arguments of ``treatment_start`` and ``treatment_change``."""
+        regimen = Regimen(**{name: self.cleaned_data[name] for name in Regimen.field_names()})
         return {
-            name: self.cleaned_data[name]
-            for name in (
-                "drug",
-                "dose_mg",
-                "intakes_per_day",
-                "days_on",
-                "days_off",
-                "starts_on",
-                "maker",
-                "reason",
-            )
+            "regimen": regimen,
+            "starts_on": self.cleaned_data["starts_on"],
+            "reason": self.cleaned_data["reason"],
         }
 
 

@@ -1,7 +1,6 @@
 """Writes to treatment periods: start, change, stop; each keeps the days' stored period right."""
 
 from datetime import date, timedelta
-from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -11,9 +10,9 @@ from journal.models import (
     ChangeReason,
     DayLog,
     Profile,
+    Regimen,
     Treatment,
 )
-from library.models import Drug
 
 
 def _day(day: date) -> str:
@@ -43,48 +42,23 @@ def _refuse_overlap(*, patient, starts_on: date, ends_on: date | None, exclude=N
 def treatment_start(
     *,
     patient,
-    drug: Drug,
-    dose_mg: Decimal,
-    intakes_per_day: int,
-    days_on: int | None,
-    days_off: int | None,
+    regimen: Regimen,
     starts_on: date,
     ends_on: date | None = None,
-    maker: str = "",
     reason: str = ChangeReason.FIRST,
 ) -> Treatment:
     """Record a period that touches no other: a first treatment, a restart, or a past one."""
     Profile.objects.lock_journal(patient)
     _refuse_overlap(patient=patient, starts_on=starts_on, ends_on=ends_on)
     treatment = Treatment.objects.create(
-        patient=patient,
-        drug=drug,
-        dose_mg=dose_mg,
-        intakes_per_day=intakes_per_day,
-        days_on=days_on,
-        days_off=days_off,
-        starts_on=starts_on,
-        ends_on=ends_on,
-        maker=maker,
-        reason=reason,
+        patient=patient, starts_on=starts_on, ends_on=ends_on, reason=reason, **regimen.values()
     )
     DayLog.objects.for_patient(patient).between(starts_on, ends_on).link_to_periods()
     return treatment
 
 
 @transaction.atomic
-def treatment_change(
-    *,
-    patient,
-    drug: Drug,
-    dose_mg: Decimal,
-    intakes_per_day: int,
-    days_on: int | None,
-    days_off: int | None,
-    starts_on: date,
-    reason: str,
-    maker: str = "",
-) -> Treatment:
+def treatment_change(*, patient, regimen: Regimen, starts_on: date, reason: str) -> Treatment:
     """End the open period the day before ``starts_on`` and start the next one from there.
 
     A change from the very day the current period started corrects that period instead (a
@@ -95,17 +69,9 @@ def treatment_change(
     if current is None:
         raise ValidationError("There is no current treatment to change.")
     if starts_on == current.starts_on:
-        correction = {
-            "drug": drug,
-            "dose_mg": dose_mg,
-            "intakes_per_day": intakes_per_day,
-            "days_on": days_on,
-            "days_off": days_off,
-            "maker": maker,
-        }
-        if all(getattr(current, name) == value for name, value in correction.items()):
+        if regimen == Regimen.of(current):
             raise ValidationError("That is the treatment you already have: nothing to change.")
-        for name, value in correction.items():
+        for name, value in regimen.values().items():
             setattr(current, name, value)
         current.save()
         return current
@@ -118,17 +84,7 @@ def treatment_change(
         )
     current.ends_on = starts_on - timedelta(days=1)
     current.save(update_fields=["ends_on"])
-    return treatment_start(
-        patient=patient,
-        drug=drug,
-        dose_mg=dose_mg,
-        intakes_per_day=intakes_per_day,
-        days_on=days_on,
-        days_off=days_off,
-        starts_on=starts_on,
-        maker=maker,
-        reason=reason,
-    )
+    return treatment_start(patient=patient, regimen=regimen, starts_on=starts_on, reason=reason)
 
 
 @transaction.atomic

@@ -10,62 +10,38 @@ import json
 import re
 from datetime import timedelta
 from decimal import Decimal
-from io import StringIO
 from pathlib import Path
 
 import pytest
-from django.conf import settings
-from django.core.management import call_command
-from django.test import Client
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from journal.models import (
-    AccessEvent,
-    CareShare,
-    DayLog,
-    DoseTaken,
-    Profile,
-    SymptomReport,
-    Treatment,
-)
+from journal.models import AccessEvent, DayLog, DoseTaken, Profile, SymptomReport
 from journal.sharing.services import careshare_invite
 from library.models import Drug, Entry, Symptom
-from tests.conftest import make_user
+from tests.conftest import (
+    make_day,
+    make_standard_sunitinib,
+    make_treatment,
+    make_user,
+    session_cookie,
+)
 
 AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
 WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 
 @pytest.fixture
-def journal(transactional_db):
+def journal(patient, caregiver, share, profile, today, imatinib, sunitinib):
     """Pat: five weeks on sunitinib 50 mg (4 weeks on, 2 off) after three weeks of imatinib,
     a day log most days with graded symptoms, blood pressure and notes; Carey reads it, Sam
     has an invitation waiting, Alex's was withdrawn. Today is not logged yet."""
-    call_command("load_library", stdout=StringIO())
-    patient = make_user("pat", first_name="Pat")
-    profile = Profile.objects.for_user(patient)
     profile.care_team_phone = "+44 20 7000 0000"
     profile.save()
-    today = profile.today()
-    imatinib = Drug.objects.get(slug="imatinib")
-    sunitinib = Drug.objects.get(slug="sunitinib")
     start = today - timedelta(days=55)
-    first = Treatment.objects.create(
-        patient=patient,
-        drug=imatinib,
-        dose_mg=Decimal("400"),
-        starts_on=start,
-        ends_on=start + timedelta(days=20),
-    )
-    second = Treatment.objects.create(
-        patient=patient,
-        drug=sunitinib,
-        dose_mg=Decimal("50"),
-        days_on=28,
-        days_off=14,
-        starts_on=start + timedelta(days=21),
-        reason="progression",
+    first = make_treatment(patient, imatinib, starts_on=start, ends_on=start + timedelta(days=20))
+    second = make_standard_sunitinib(
+        patient, sunitinib, starts_on=start + timedelta(days=21), reason="progression"
     )
     tracked = list(profile.tracked_symptoms.all())
     for n in range(55):
@@ -75,9 +51,9 @@ def journal(transactional_db):
         treatment = first if n < 21 else second
         cycle = treatment.cycle_day(day)
         off = cycle is not None and not cycle.is_on
-        log = DayLog.objects.create(
-            patient=patient,
-            date=day,
+        log = make_day(
+            patient,
+            day,
             treatment=treatment,
             dose_taken=DoseTaken.BREAK if off else DoseTaken.ALL,
             systolic=128 + n % 40,
@@ -96,16 +72,6 @@ def journal(transactional_db):
             for i, symptom in enumerate(tracked)
         )
     now = timezone.now()
-    caregiver = make_user("carey", first_name="Carey")
-    share = CareShare.objects.create(
-        patient=patient,
-        caregiver=caregiver,
-        invitee_name="Carey",
-        invitee_email=caregiver.email,
-        token_hash=CareShare.new_token(),
-        expires_at=now + timedelta(days=7),
-        accepted_at=now,
-    )
     AccessEvent.objects.create(
         patient=patient, viewer=caregiver, share=share, page="Trends", path="/care/1/trends/"
     )
@@ -136,14 +102,6 @@ def journal(transactional_db):
         "logged_day": today - timedelta(days=1),
         "symptom": tracked[0],
     }
-
-
-def log_in(context, live_server, user):
-    """A browser context carrying ``user``'s session, without going through the login form."""
-    client = Client()
-    client.force_login(user)
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-    context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
 
 
 def axe_violations(page) -> list[dict]:
@@ -349,7 +307,7 @@ def test_every_page_passes_axe_for_every_role(
         context = browser.new_context()
         context.set_default_timeout(5000)
         if user is not None:
-            log_in(context, live_server, user)
+            context.add_cookies([session_cookie(user, live_server)])
         checker = Checker(context.new_page(), live_server.url, role)
         pages(checker, journal)
         checked += checker.checked
@@ -416,7 +374,7 @@ class Keyboard:
 def test_a_whole_day_is_logged_with_the_keyboard_alone(browser, live_server, journal, capsys):
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     context.set_default_timeout(5000)
-    log_in(context, live_server, journal["patient"])
+    context.add_cookies([session_cookie(journal["patient"], live_server)])
     page = context.new_page()
     page.goto(live_server.url + "/journal/")
     keys = Keyboard(page)
@@ -552,7 +510,7 @@ def test_main_pages_reflow_at_320_px_and_200_percent_zoom(
         context = browser.new_context(viewport={"width": 320, "height": 640})
         context.set_default_timeout(5000)
         if users[role] is not None:
-            log_in(context, live_server, users[role])
+            context.add_cookies([session_cookie(users[role], live_server)])
         page = context.new_page()
         for pattern in paths:
             path = pattern.format(**values)
@@ -619,7 +577,7 @@ def test_touch_targets_are_at_least_44_px_high(browser, live_server, journal):
         context = browser.new_context(viewport={"width": 375, "height": 812})
         context.set_default_timeout(5000)
         if users[role] is not None:
-            log_in(context, live_server, users[role])
+            context.add_cookies([session_cookie(users[role], live_server)])
         page = context.new_page()
         for pattern in paths:
             path = pattern.format(**values)

@@ -5,8 +5,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from journal.models import DayLog
-from tests.conftest import PASSWORD, make_user
+from tests.conftest import make_day, make_user
+from tests.e2e.conftest import log_in
 
 SECRET_NOTE = "Private note the next person at this computer must not see"
 
@@ -14,17 +14,12 @@ SECRET_NOTE = "Private note the next person at this computer must not see"
 @pytest.fixture
 def patient_with_note(transactional_db):
     user = make_user("backbutton")
-    DayLog.objects.create(
-        patient=user, date=timezone.localdate() - timedelta(days=1), note=SECRET_NOTE
-    )
+    make_day(user, timezone.localdate() - timedelta(days=1), note=SECRET_NOTE)
     return user
 
 
 def test_back_button_after_log_out_shows_nothing_private(page, live_server, patient_with_note):
-    page.goto(live_server.url + "/accounts/login/")
-    page.get_by_label("Username").fill("backbutton")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    log_in(page, live_server.url, "backbutton")
     page.goto(live_server.url + "/journal/history/")
     assert SECRET_NOTE in page.content()
 

@@ -2,30 +2,18 @@
 the day again in the history: the journal's main path, in a real browser."""
 
 import re
-from io import StringIO
 
-import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from tests.conftest import make_user
-from tests.e2e.conftest import log_in
-
-
-@pytest.fixture
-def library(transactional_db):
-    call_command("load_library", stdout=StringIO())
+from tests.e2e.conftest import log_in, sign_up
 
 
 def test_new_patient_logs_a_severe_day_and_finds_it_in_the_history(
     page, live_server, library, artifacts_dir
 ):
     page.goto(live_server.url + "/accounts/signup/")
-    page.get_by_label("Username").fill("newpatient")
-    page.get_by_label("Email").fill("newpatient@example.org")
-    page.get_by_label(re.compile(r"^\s*Password\*?\s*$")).fill("a-long-browser-password-9")
-    page.get_by_label("Password confirmation").fill("a-long-browser-password-9")
-    page.get_by_role("button", name="Create account").click()
+    sign_up(page, "newpatient", "newpatient@example.org")
     expect(page.get_by_text("You have not logged today yet.")).to_be_visible()
 
     # Start sunitinib 50 mg, four weeks on and two off, from the library's preset.

@@ -1,19 +1,10 @@
 """A visitor searches the library for sore feet and finds a patient tip with its source."""
 
-from io import StringIO
-
-import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 
-@pytest.fixture
-def library_content(transactional_db):
-    call_command("load_library", stdout=StringIO())
-
-
 def test_search_feet_open_hand_foot_syndrome_and_read_a_tip(
-    page, live_server, library_content, artifacts_dir
+    page, live_server, library, artifacts_dir
 ):
     page.goto(live_server.url + "/library/")
     page.get_by_label("Search the library").fill("feet")

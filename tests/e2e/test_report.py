@@ -4,48 +4,32 @@ the PDF has their name and the week table, and none of the site's navigation."""
 import io
 import re
 from datetime import timedelta
-from decimal import Decimal
-from io import StringIO
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
-from journal.models import DayLog, DoseTaken, Profile, SymptomReport, Treatment
-from library.models import Drug, Symptom
-from tests.conftest import make_user
+from tests.conftest import make_day, make_treatment
 from tests.e2e.conftest import log_in
 
 
 @pytest.fixture
-def patient_with_six_weeks(transactional_db):
+def patient_with_six_weeks(patient, today, imatinib, hfs, fatigue):
     """Pat Example: six weeks of imatinib with hand-foot syndrome and fatigue every day."""
-    call_command("load_library", stdout=StringIO())
-    patient = make_user("pat", first_name="Pat", last_name="Example")
-    today = Profile.objects.for_user(patient).today()
+    patient.last_name = "Example"
+    patient.save()
     start = today - timedelta(days=41)
-    treatment = Treatment.objects.create(
-        patient=patient,
-        drug=Drug.objects.get(slug="imatinib"),
-        dose_mg=Decimal("400"),
-        starts_on=start - timedelta(days=100),
-    )
-    hfs = Symptom.objects.get(slug="hand-foot-syndrome")
-    fatigue = Symptom.objects.get(slug="fatigue")
+    make_treatment(patient, imatinib, starts_on=start - timedelta(days=100))
     for n in range(42):
-        log = DayLog.objects.create(
-            patient=patient,
-            date=start + timedelta(days=n),
-            treatment=treatment,
-            dose_taken=DoseTaken.ALL,
+        make_day(
+            patient,
+            start + timedelta(days=n),
+            {hfs: 3 if n == 20 else 1, fatigue: 2},
             systolic=138 + n % 5,
             diastolic=86,
             note="Blisters, walked with a stick." if n == 20 else "",
             for_doctor=n == 20,
         )
-        SymptomReport.objects.create(day=log, symptom=hfs, grade=3 if n == 20 else 1)
-        SymptomReport.objects.create(day=log, symptom=fatigue, grade=2)
     return patient
 
 

@@ -16,8 +16,7 @@ from journal.models import (
     Treatment,
 )
 from library.models import Drug, Entry, Symptom
-from tests.conftest import PASSWORD
-from tests.journal.conftest import make_day, make_treatment
+from tests.conftest import PASSWORD, make_day, make_treatment
 
 DELETE = reverse("journal:account_delete")
 

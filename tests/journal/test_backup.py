@@ -2,13 +2,12 @@
 
 import stat
 from datetime import date, timedelta
-from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
 
 from journal.models import DayLog, SymptomReport, Treatment
-from library.models import Drug, Symptom
+from tests.conftest import make_day, make_drug, make_standard_sunitinib, make_symptom
 
 
 def snapshot():
@@ -21,32 +20,19 @@ def snapshot():
 
 @pytest.fixture
 def journal(transactional_db, patient):
-    drug = Drug.objects.create(name="sunitinib", slug="sunitinib", how_it_works="x")
-    symptom = Symptom.objects.create(
-        name="Hand-foot syndrome",
-        slug="hand-foot-syndrome",
-        body_area="skin",
-        description="x",
-        ctcae_term="x",
-        grade_1="a",
-        grade_2="b",
-        grade_3="c",
-        grade_4="d",
-        alert_grade=3,
-    )
+    """Thirty days of sunitinib's standard period, hand-foot syndrome graded each day, and a
+    note with accents. Rows of its own: the library is not needed."""
+    sunitinib = make_drug("sunitinib")
+    hfs = make_symptom("hand-foot-syndrome", name="Hand-foot syndrome", alert_grade=3)
     start = date(2026, 1, 1)
-    treatment = Treatment.objects.create(
-        patient=patient, drug=drug, dose_mg=Decimal("50"), days_on=28, days_off=14, starts_on=start
-    )
+    make_standard_sunitinib(patient, sunitinib, starts_on=start)
     for offset in range(30):
-        day = DayLog.objects.create(
-            patient=patient,
-            date=start + timedelta(days=offset),
-            treatment=treatment,
-            dose_taken="all",
+        make_day(
+            patient,
+            start + timedelta(days=offset),
+            {hfs: offset % 5},
             note=f"note for day {offset} — naïve café",
         )
-        SymptomReport.objects.create(day=day, symptom=symptom, grade=offset % 5)
     return patient
 
 

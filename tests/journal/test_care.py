@@ -3,16 +3,13 @@ twin, the caregiver's list, and the access log the patient sees."""
 
 import re
 from datetime import date, timedelta
-from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from journal.models import AccessEvent, CareShare, DayLog, Profile, Treatment
-from library.models import Drug
-from tests.conftest import make_share, make_user
-from tests.journal.conftest import make_day
+from journal.models import AccessEvent, CareShare, DayLog, Profile
+from tests.conftest import make_day, make_drug, make_share, make_treatment, make_user
 from tests.pages import visible_text
 
 # Pages served to the patient under /journal/… and to a caregiver under /care/<share>/….
@@ -80,17 +77,15 @@ def test_caregiver_cannot_write_through_a_shared_page(caregiver_client, share, p
 
 @pytest.mark.parametrize("page", READ_PAGES)
 @pytest.mark.parametrize("method", ["get", "post"])
-def test_revoked_caregiver_is_refused(client, revoked_caregiver, revoked_share, page, method):
-    client.force_login(revoked_caregiver)
-    response = getattr(client, method)(care_url(page, revoked_share.pk))
-    assert response.status_code == 404
-    assert not AccessEvent.objects.exists()
-
-
-@pytest.mark.parametrize("page", READ_PAGES)
-@pytest.mark.parametrize("method", ["get", "post"])
-def test_stranger_gets_not_found(stranger_client, share, page, method):
-    response = getattr(stranger_client, method)(care_url(page, share.pk))
+@pytest.mark.parametrize(
+    ("who", "their_share"), [("revoked_caregiver", "revoked_share"), ("stranger", "share")]
+)
+def test_a_revoked_caregiver_or_a_stranger_gets_not_found(
+    request, client, who, their_share, page, method
+):
+    client.force_login(request.getfixturevalue(who))
+    share = request.getfixturevalue(their_share)
+    response = getattr(client, method)(care_url(page, share.pk))
     assert response.status_code == 404
     assert not AccessEvent.objects.exists()
 
@@ -103,37 +98,20 @@ def test_patient_cannot_use_their_own_share_as_a_caregiver(patient_client, share
 @pytest.mark.parametrize("page", READ_PAGES)
 def test_another_shares_id_is_not_found(caregiver_client, caregiver, share, stranger, page):
     # The stranger shares with someone else; the caregiver guesses that share's id.
-    other = CareShare.objects.create(
-        patient=stranger,
-        caregiver=make_user("someone"),
-        invitee_name="Someone",
-        invitee_email="someone@example.org",
-        token_hash=CareShare.new_token(),
-        expires_at=timezone.now() + timedelta(days=7),
-        accepted_at=timezone.now(),
-    )
+    other = make_share(stranger, make_user("someone", first_name="Someone"))
     assert caregiver_client.get(care_url(page, other.pk)).status_code == 404
     assert caregiver_client.get(care_url(page, 999_999)).status_code == 404
 
 
 def test_pending_invitation_gives_no_access(client, patient, stranger):
-    pending = CareShare.objects.create(
-        patient=patient,
-        invitee_name="Stranger",
-        invitee_email=stranger.email,
-        token_hash=CareShare.new_token(),
-        expires_at=timezone.now() + timedelta(days=7),
-    )
+    pending = make_share(patient, invitee_name="Stranger", invitee_email=stranger.email)
     client.force_login(stranger)
     for page in READ_PAGES:
         assert client.get(care_url(page, pending.pk)).status_code == 404
 
 
 def test_caregiver_cannot_stop_a_patients_treatment(caregiver_client, patient, share):
-    drug = Drug.objects.create(slug="imatinib", name="imatinib", how_it_works="Blocks KIT.")
-    treatment = Treatment.objects.create(
-        patient=patient, drug=drug, dose_mg=Decimal("400"), starts_on=date(2025, 1, 1)
-    )
+    treatment = make_treatment(patient, make_drug("imatinib"), starts_on=date(2025, 1, 1))
     response = caregiver_client.post(
         reverse("journal:treatment_stop", args=[treatment.pk]), {"ends_on": "2025-02-01"}
     )
@@ -144,14 +122,7 @@ def test_caregiver_cannot_stop_a_patients_treatment(caregiver_client, patient, s
 
 def test_caregiver_does_not_see_private_notes(caregiver_client, patient, share):
     today = Profile.objects.for_user(patient).today()
-    DayLog.objects.create(
-        patient=patient,
-        date=today,
-        note="A private worry",
-        for_doctor=True,
-        systolic=151,
-        diastolic=93,
-    )
+    make_day(patient, today, note="A private worry", for_doctor=True, systolic=151, diastolic=93)
     for page in READ_PAGES:
         response = caregiver_client.get(care_url(page, share.pk))
         text = visible_text(response.content)
@@ -191,7 +162,7 @@ def test_caregiver_allowed_notes_sees_them_in_history(caregiver_client, patient,
     share.can_see_notes = True
     share.save()
     today = Profile.objects.for_user(patient).today()
-    DayLog.objects.create(patient=patient, date=today, note="Feet sore after the walk")
+    make_day(patient, today, note="Feet sore after the walk")
     page = caregiver_client.get(care_url("history", share.pk)).content.decode()
     assert "Feet sore after the walk" in page
 
@@ -221,7 +192,7 @@ def test_journal_pages_need_log_in(client, page):
 @pytest.mark.parametrize("page", READ_PAGES)
 def test_caregiver_sees_their_own_journal_not_the_patients(caregiver_client, patient, page):
     today = Profile.objects.for_user(patient).today()
-    DayLog.objects.create(patient=patient, date=today, note="Pat's day")
+    make_day(patient, today, note="Pat's day")
     response = caregiver_client.get(reverse(f"journal:{page}"))
     assert response.status_code == 200
     assert "read-only" not in response.content.decode()
@@ -275,16 +246,7 @@ def test_nav_shows_people_i_care_for_only_to_caregivers(client, caregiver, stran
 
 
 def test_a_patient_who_also_cares_for_someone_sees_both(client, patient, stranger):
-    now = timezone.now()
-    CareShare.objects.create(
-        patient=stranger,
-        caregiver=patient,
-        invitee_name="Pat",
-        invitee_email=patient.email,
-        token_hash=CareShare.new_token(),
-        expires_at=now + timedelta(days=7),
-        accepted_at=now,
-    )
+    make_share(stranger, patient)
     client.force_login(patient)
     page = client.get(reverse("journal:trends")).content.decode()
     assert reverse("journal:trends") in page

@@ -7,7 +7,6 @@ import re
 import tracemalloc
 import uuid
 from datetime import date, timedelta
-from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -15,8 +14,7 @@ from django.urls import reverse
 from journal.export_import.exports import neutralise_cell
 from journal.export_import.formats import CSV_COLUMNS
 from journal.models import AccessEvent, DayLog, DoseTaken, SymptomReport
-from tests.conftest import make_user
-from tests.journal.conftest import make_day, make_treatment
+from tests.conftest import make_day, make_treatment, make_user
 
 CSV_URL = reverse("journal:export_csv")
 JSON_URL = reverse("journal:export_json")
@@ -30,34 +28,6 @@ def read_csv(response) -> list[dict]:
     return list(csv.DictReader(io.StringIO(body[1:], newline="")))
 
 
-@pytest.fixture
-def journal(patient, symptoms, imatinib, sunitinib):
-    """Imatinib until 9 March 2025, then sunitinib 4 weeks on / 2 off from 10 March."""
-    make_treatment(patient, imatinib, starts_on=date(2025, 1, 1), ends_on=date(2025, 3, 9))
-    make_treatment(
-        patient,
-        sunitinib,
-        dose_mg=Decimal("37.5"),
-        days_on=28,
-        days_off=14,
-        starts_on=date(2025, 3, 10),
-        reason="side_effects",
-    )
-    make_day(
-        patient,
-        date(2025, 3, 1),
-        {symptoms["fatigue"]: 2, symptoms["hand-foot-syndrome"]: 1},
-        systolic=131,
-        diastolic=84,
-        weight_kg=Decimal("71.5"),
-        note="Tired after the walk.",
-        for_doctor=True,
-    )
-    # Day 29 of the sunitinib cycle: the first day off.
-    make_day(patient, date(2025, 4, 7), {symptoms["diarrhoea"]: 3}, dose_taken=DoseTaken.BREAK)
-    make_day(patient, date(2025, 4, 8), {})  # no symptoms graded at all
-
-
 # --- Access ----------------------------------------------------------------------------------
 
 
@@ -69,13 +39,13 @@ def test_anonymous_is_sent_to_log_in(client, url):
 
 
 @pytest.mark.parametrize("url", ALL_URLS)
-def test_exports_are_read_only(patient_client, url, journal):
+def test_exports_are_read_only(patient_client, url, short_journal):
     assert patient_client.post(url).status_code == 405
     assert DayLog.objects.count() == 3
 
 
 @pytest.mark.parametrize("url", ALL_URLS)
-def test_exports_are_downloads_that_are_never_cached(patient_client, url, journal):
+def test_exports_are_downloads_that_are_never_cached(patient_client, url, short_journal):
     response = patient_client.get(url)
 
     assert response.status_code == 200
@@ -83,7 +53,7 @@ def test_exports_are_downloads_that_are_never_cached(patient_client, url, journa
     assert "no-store" in response["Cache-Control"]
 
 
-def test_caregiver_exports_only_their_own_journal(caregiver_client, share, journal):
+def test_caregiver_exports_only_their_own_journal(caregiver_client, share, short_journal):
     rows = read_csv(caregiver_client.get(CSV_URL))
     document = caregiver_client.get(JSON_URL).json()
     bundle = caregiver_client.get(FHIR_URL).json()
@@ -97,16 +67,18 @@ def test_caregiver_exports_only_their_own_journal(caregiver_client, share, journ
 # --- CSV -------------------------------------------------------------------------------------
 
 
-def test_csv_has_one_row_per_symptom_report_and_one_per_day_without_any(patient_client, journal):
+def test_csv_has_one_row_per_symptom_report_and_one_per_day_without_any(
+    patient_client, short_journal
+):
     response = patient_client.get(CSV_URL)
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     rows = read_csv(response)
 
     assert list(rows[0]) == CSV_COLUMNS
     assert [(r["date"], r["symptom"], r["grade"]) for r in rows] == [
-        ("2025-03-01", "Hand-foot syndrome", "1"),
         ("2025-03-01", "Fatigue", "2"),
-        ("2025-04-07", "Diarrhoea", "3"),
+        ("2025-03-01", "Diarrhoea", "3"),
+        ("2025-04-07", "Diarrhoea", "1"),
         ("2025-04-08", "", ""),
     ]
     first = rows[0]
@@ -119,10 +91,11 @@ def test_csv_has_one_row_per_symptom_report_and_one_per_day_without_any(patient_
     assert (first["cycle_day"], first["on_off"]) == ("", "on")
     assert (first["systolic"], first["diastolic"], first["weight_kg"]) == ("131", "84", "71.5")
     assert (first["day_note"], first["for_doctor"], first["dose_taken"]) == (
-        "Tired after the walk.",
+        "'=Tired after the walk, «très» fatiguée.",  # neutralised for spreadsheets
         "yes",
         "all",
     )
+    assert (rows[1]["interference"], rows[1]["symptom_note"]) == ("2", "'-3 times")
     off_day = rows[2]
     assert (off_day["drug"], off_day["dose_mg"]) == ("sunitinib", "37.5")
     assert off_day["schedule"] == "4 weeks on, 2 weeks off"
@@ -229,7 +202,7 @@ def test_csv_streams_a_long_journal_in_flat_memory(patient_client, patient, symp
 
 
 def test_json_holds_everything_the_patient_owns_in_a_versioned_shape(
-    patient_client, patient, share, caregiver, journal
+    patient_client, patient, share, caregiver, short_journal
 ):
     AccessEvent.objects.create(
         patient=patient,
@@ -248,7 +221,7 @@ def test_json_holds_everything_the_patient_owns_in_a_versioned_shape(
 
     assert (document["format"], document["version"]) == ("gist-journal", 1)
     assert document["account"] == {"username": "pat", "name": "Pat"}
-    assert document["profile"]["time_zone"] == "Europe/London"
+    assert document["profile"]["time_zone"] == "Europe/Paris"
     assert "fatigue" in document["profile"]["tracked_symptoms"]
     assert document["treatments"][1] == {
         "drug": "sunitinib",
@@ -256,7 +229,7 @@ def test_json_holds_everything_the_patient_owns_in_a_versioned_shape(
         "intakes_per_day": 1,
         "days_on": 28,
         "days_off": 14,
-        "maker": "",
+        "maker": "Teva",
         "starts_on": "2025-03-10",
         "ends_on": None,
         "reason": "side_effects",
@@ -268,11 +241,11 @@ def test_json_holds_everything_the_patient_owns_in_a_versioned_shape(
         "systolic": 131,
         "diastolic": 84,
         "weight_kg": "71.5",
-        "note": "Tired after the walk.",
+        "note": "=Tired after the walk, «très» fatiguée.",
         "for_doctor": True,
         "reports": [
-            {"symptom": "hand-foot-syndrome", "grade": 1, "interference": None, "note": ""},
             {"symptom": "fatigue", "grade": 2, "interference": None, "note": ""},
+            {"symptom": "diarrhoea", "grade": 3, "interference": 2, "note": "-3 times"},
         ],
     }
     assert document["shares"][0]["caregiver"] == "carey"
@@ -401,7 +374,9 @@ def check_r4_bundle(bundle) -> dict:
     return by_url
 
 
-def test_fhir_bundle_follows_the_r4_rules_and_resolves_every_reference(patient_client, journal):
+def test_fhir_bundle_follows_the_r4_rules_and_resolves_every_reference(
+    patient_client, short_journal
+):
     response = patient_client.get(FHIR_URL)
     assert response["Content-Type"] == "application/fhir+json; charset=utf-8"
     bundle = response.json()
@@ -416,15 +391,20 @@ def test_fhir_bundle_follows_the_r4_rules_and_resolves_every_reference(patient_c
     assert "pat@example.org" not in response.content.decode()
 
 
-def test_fhir_observation_carries_the_grade_the_date_and_the_treatment(patient_client, journal):
+def test_fhir_observation_carries_the_grade_the_date_and_the_treatment(
+    patient_client, short_journal
+):
     resources = check_r4_bundle(patient_client.get(FHIR_URL).json())
 
-    diarrhoea = next(r for r in resources.values() if r.get("code", {}).get("text") == "Diarrhoea")
-    assert diarrhoea["valueInteger"] == 3
-    assert diarrhoea["effectiveDateTime"] == "2025-04-07"
-    assert diarrhoea["category"][0]["coding"][0]["code"] == "survey"
-    assert diarrhoea["code"]["coding"][0]["display"] == "CTCAE v5: Diarrhea"
-    medication = resources[diarrhoea["partOf"][0]["reference"]]
+    before, during = sorted(
+        (r for r in resources.values() if r.get("code", {}).get("text") == "Diarrhoea"),
+        key=lambda r: r["effectiveDateTime"],
+    )
+    assert (before["effectiveDateTime"], before["valueInteger"]) == ("2025-03-01", 3)
+    assert (during["effectiveDateTime"], during["valueInteger"]) == ("2025-04-07", 1)
+    assert during["category"][0]["coding"][0]["code"] == "survey"
+    assert during["code"]["coding"][0]["display"] == "CTCAE v5: Diarrhea"
+    medication = resources[during["partOf"][0]["reference"]]
     assert medication["medicationCodeableConcept"]["text"] == "Sunitinib"
     assert medication["status"] == "active"
     assert medication["dosage"][0]["doseAndRate"][0]["doseQuantity"] == {
@@ -439,9 +419,10 @@ def test_fhir_observation_carries_the_grade_the_date_and_the_treatment(patient_c
         if r["resourceType"] == "MedicationStatement" and r["status"] == "completed"
     )
     assert ended["effectivePeriod"] == {"start": "2025-01-01", "end": "2025-03-09"}
+    assert resources[before["partOf"][0]["reference"]] == ended
 
 
-def test_fhir_ids_are_stable_between_exports(patient_client, journal):
+def test_fhir_ids_are_stable_between_exports(patient_client, short_journal):
     first = [e["fullUrl"] for e in patient_client.get(FHIR_URL).json()["entry"]]
     second = [e["fullUrl"] for e in patient_client.get(FHIR_URL).json()["entry"]]
 
@@ -449,7 +430,7 @@ def test_fhir_ids_are_stable_between_exports(patient_client, journal):
     assert all(uuid.UUID(url.removeprefix("urn:uuid:")) for url in first)
 
 
-def test_fhir_bundle_is_valid_json_without_floats_for_grades(patient_client, journal):
+def test_fhir_bundle_is_valid_json_without_floats_for_grades(patient_client, short_journal):
     text = patient_client.get(FHIR_URL).content.decode()
     bundle = json.loads(text)
     grades = [

@@ -8,9 +8,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from journal.models import DayLog, DoseTaken, Profile, SymptomReport, Treatment
-from tests.conftest import make_user
-from tests.journal.conftest import make_day, make_treatment
+from journal.models import DayLog, Profile, SymptomReport, Treatment
+from tests.conftest import make_day, make_treatment, make_user
 
 IMPORT = reverse("journal:import")
 PREVIEW = reverse("journal:import_preview")
@@ -40,45 +39,10 @@ def comparable(document: dict) -> dict:
     return {key: document[key] for key in ("format", "version", "profile", "treatments", "days")}
 
 
-@pytest.fixture
-def journal(patient, profile, symptoms, imatinib, sunitinib):
-    profile.care_team_phone = "+44 20 7000 0000"
-    profile.time_zone = "Europe/Paris"
-    profile.last_visit_on = date(2025, 2, 20)
-    profile.save()
-    profile.tracked_symptoms.set([symptoms["fatigue"], symptoms["diarrhoea"]])
-    make_treatment(patient, imatinib, starts_on=date(2025, 1, 1), ends_on=date(2025, 3, 9))
-    make_treatment(
-        patient,
-        sunitinib,
-        dose_mg=Decimal("37.5"),
-        days_on=28,
-        days_off=14,
-        maker="Teva",
-        starts_on=date(2025, 3, 10),
-        reason="side_effects",
-    )
-    day = make_day(
-        patient,
-        date(2025, 3, 1),
-        {symptoms["fatigue"]: 2},
-        systolic=131,
-        diastolic=84,
-        weight_kg=Decimal("71.5"),
-        note="=Tired after the walk, «très» fatiguée.",
-        for_doctor=True,
-    )
-    SymptomReport.objects.create(
-        day=day, symptom=symptoms["diarrhoea"], grade=3, interference=2, note="-3 times"
-    )
-    make_day(patient, date(2025, 4, 7), {symptoms["diarrhoea"]: 1}, dose_taken=DoseTaken.BREAK)
-    make_day(patient, date(2025, 4, 8), {})
-
-
 # --- Round trips -----------------------------------------------------------------------------
 
 
-def test_json_round_trip_export_delete_import_gives_identical_data(client, patient, journal):
+def test_json_round_trip_export_delete_import_gives_identical_data(client, patient, short_journal):
     client.force_login(patient)
     exported = client.get(reverse("journal:export_json")).content
     patient.delete()
@@ -98,7 +62,7 @@ def test_json_round_trip_export_delete_import_gives_identical_data(client, patie
     assert DayLog.objects.get(date=date(2025, 4, 7)).treatment.drug.slug == "sunitinib"
 
 
-def test_reimporting_the_same_file_creates_nothing_twice(patient_client, journal):
+def test_reimporting_the_same_file_creates_nothing_twice(patient_client, short_journal):
     exported = patient_client.get(reverse("journal:export_json")).content
     counts = (DayLog.objects.count(), SymptomReport.objects.count(), Treatment.objects.count())
 
@@ -118,7 +82,7 @@ def test_reimporting_the_same_file_creates_nothing_twice(patient_client, journal
     ) == counts
 
 
-def test_confirming_twice_imports_once(client, patient, journal):
+def test_confirming_twice_imports_once(client, patient, short_journal):
     client.force_login(patient)
     exported = client.get(reverse("journal:export_json")).content
     newcomer = make_user("newcomer")
@@ -133,7 +97,7 @@ def test_confirming_twice_imports_once(client, patient, journal):
     assert Treatment.objects.for_patient(newcomer).count() == 2
 
 
-def test_csv_round_trip_keeps_days_grades_and_notes(client, patient, journal, imatinib):
+def test_csv_round_trip_keeps_days_grades_and_notes(client, patient, short_journal, imatinib):
     client.force_login(patient)
     exported = b"".join(client.get(reverse("journal:export_csv")).streaming_content)
     newcomer = make_user("newcomer")
@@ -168,7 +132,9 @@ def test_csv_round_trip_keeps_days_grades_and_notes(client, patient, journal, im
     )
 
 
-def test_settings_are_imported_only_into_an_empty_journal(client, patient, journal, symptoms):
+def test_settings_are_imported_only_into_an_empty_journal(
+    client, patient, short_journal, symptoms
+):
     client.force_login(patient)
     exported = client.get(reverse("journal:export_json")).content
     newcomer = make_user("newcomer")
@@ -429,7 +395,7 @@ def test_upload_page_shows_the_form_with_a_label(patient_client, library):
 
 
 def test_caregiver_imports_into_their_own_journal_only(
-    caregiver_client, caregiver, patient, journal
+    caregiver_client, caregiver, patient, short_journal
 ):
     preview_of(caregiver_client, "date,symptom,grade\n2025-01-05,Fatigue,1\n")
     confirm(caregiver_client)

@@ -5,7 +5,7 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from journal.models import DayLog, Grade, SymptomReport, Treatment
-from tests.journal.conftest import make_day, make_treatment
+from tests.conftest import make_day, make_standard_sunitinib, make_treatment
 
 START = date(2025, 3, 3)
 
@@ -17,40 +17,31 @@ def cycled(days_on, days_off, **kwargs):
 
 
 @pytest.mark.parametrize(
-    ("offset", "label", "is_on"),
+    ("days_on", "days_off", "offset", "label", "is_on"),
     [
-        (0, "day 1 of 42, on treatment", True),
-        (22, "day 23 of 42, on treatment", True),
-        (27, "day 28 of 42, on treatment", True),
-        (28, "off week 1 of 2", False),
-        (34, "off week 1 of 2", False),
-        (35, "off week 2 of 2", False),
-        (41, "off week 2 of 2", False),
-        (42, "day 1 of 42, on treatment", True),
-        (42 * 5 + 30, "off week 1 of 2", False),
+        # 4 weeks on, 2 off
+        (28, 14, 0, "day 1 of 42, on treatment", True),
+        (28, 14, 22, "day 23 of 42, on treatment", True),
+        (28, 14, 27, "day 28 of 42, on treatment", True),
+        (28, 14, 28, "off week 1 of 2", False),
+        (28, 14, 34, "off week 1 of 2", False),
+        (28, 14, 35, "off week 2 of 2", False),
+        (28, 14, 41, "off week 2 of 2", False),
+        (28, 14, 42, "day 1 of 42, on treatment", True),
+        (28, 14, 42 * 5 + 30, "off week 1 of 2", False),
+        # 3 weeks on, 1 off
+        (21, 7, 0, "day 1 of 28, on treatment", True),
+        (21, 7, 20, "day 21 of 28, on treatment", True),
+        (21, 7, 21, "off week 1 of 1", False),
+        (21, 7, 27, "off week 1 of 1", False),
+        (21, 7, 28, "day 1 of 28, on treatment", True),
     ],
 )
-def test_cycle_day_of_a_4_2_schedule(offset, label, is_on):
-    treatment = cycled(28, 14)
+def test_cycle_day_names_each_day_of_a_cycled_schedule(days_on, days_off, offset, label, is_on):
+    treatment = cycled(days_on, days_off)
     day = START + timedelta(days=offset)
     assert treatment.cycle_day(day).label == label
     assert treatment.is_on_day(day) is is_on
-
-
-@pytest.mark.parametrize(
-    ("offset", "label", "is_on"),
-    [
-        (0, "day 1 of 28, on treatment", True),
-        (20, "day 21 of 28, on treatment", True),
-        (21, "off week 1 of 1", False),
-        (27, "off week 1 of 1", False),
-        (28, "day 1 of 28, on treatment", True),
-    ],
-)
-def test_cycle_day_of_a_3_1_schedule(offset, label, is_on):
-    treatment = cycled(21, 7)
-    assert treatment.cycle_day(START + timedelta(days=offset)).label == label
-    assert treatment.is_on_day(START + timedelta(days=offset)) is is_on
 
 
 def test_cycle_day_counts_off_days_when_the_break_is_not_whole_weeks():
@@ -73,17 +64,10 @@ def test_cycle_day_is_none_outside_the_period():
 
 
 def test_a_new_period_restarts_the_cycle_at_day_one(patient, sunitinib):
-    first = make_treatment(
-        patient,
-        sunitinib,
-        days_on=28,
-        days_off=14,
-        starts_on=START,
-        ends_on=START + timedelta(days=9),
+    first = make_standard_sunitinib(
+        patient, sunitinib, starts_on=START, ends_on=START + timedelta(days=9)
     )
-    second = make_treatment(
-        patient, sunitinib, days_on=28, days_off=14, starts_on=START + timedelta(days=10)
-    )
+    second = make_standard_sunitinib(patient, sunitinib, starts_on=START + timedelta(days=10))
     boundary = START + timedelta(days=10)
     assert first.cycle_day(boundary) is None
     assert second.cycle_day(boundary).label == "day 1 of 42, on treatment"

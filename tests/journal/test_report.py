@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from journal.models import AccessEvent, CareShare, DoseTaken, SymptomReport
-from tests.journal.conftest import make_day, make_treatment
+from tests.conftest import make_day, make_standard_sunitinib, make_treatment
 from tests.pages import visible_text
 
 REPORT = reverse("journal:report")
@@ -27,15 +27,7 @@ def march(patient, symptoms, imatinib, sunitinib):
         symptoms["diarrhoea"],
     )
     make_treatment(patient, imatinib, starts_on=date(2025, 1, 1), ends_on=date(2025, 3, 9))
-    make_treatment(
-        patient,
-        sunitinib,
-        dose_mg=Decimal("50"),
-        days_on=28,
-        days_off=14,
-        starts_on=date(2025, 3, 10),
-        reason="side_effects",
-    )
+    make_standard_sunitinib(patient, sunitinib, starts_on=date(2025, 3, 10), reason="side_effects")
     # Outside the range on both sides: the Sunday before (same week as 24 Feb) and after.
     make_day(patient, date(2025, 3, 2), {hfs: 4}, note="Outside before.")
     make_day(patient, date(2025, 3, 25), {hfs: 4}, note="Outside after.")

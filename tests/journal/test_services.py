@@ -7,25 +7,28 @@ from django.db import IntegrityError, connection
 from django.test.utils import CaptureQueriesContext
 
 from journal.daylog.services import daylog_save
-from journal.models import ChangeReason, DayLog, DoseTaken, ReportInput, SymptomReport, Treatment
+from journal.models import (
+    ChangeReason,
+    DayLog,
+    DoseTaken,
+    Regimen,
+    ReportInput,
+    SymptomReport,
+    Treatment,
+)
 from journal.treatments.services import treatment_change, treatment_start, treatment_stop
-from tests.journal.conftest import make_day, make_treatment
+from tests.conftest import make_day, make_treatment
 
 START = date(2025, 3, 3)
 TODAY = date(2025, 9, 1)
 
 
 def sunitinib_values(drug, **kwargs):
-    values = {
-        "drug": drug,
-        "dose_mg": Decimal("50"),
-        "intakes_per_day": 1,
-        "days_on": 28,
-        "days_off": 14,
-        "reason": ChangeReason.PROGRESSION,
-    }
-    values.update(kwargs)
-    return values
+    """``regimen`` and ``reason`` for the services: 50 mg, 4 weeks on and 2 off, unless
+    ``kwargs`` say otherwise."""
+    regimen = {"drug": drug, "dose_mg": Decimal("50"), "days_on": 28, "days_off": 14}
+    regimen.update(kwargs)
+    return {"regimen": Regimen(**regimen), "reason": ChangeReason.PROGRESSION}
 
 
 def test_change_dose_closes_the_current_period_and_opens_the_next(patient, imatinib, sunitinib):
@@ -136,11 +139,7 @@ def test_a_past_period_can_be_recorded_before_the_current_one(patient, imatinib,
     make_treatment(patient, sunitinib, starts_on=START)
     past = treatment_start(
         patient=patient,
-        drug=imatinib,
-        dose_mg=Decimal("400"),
-        intakes_per_day=1,
-        days_on=None,
-        days_off=None,
+        regimen=Regimen(drug=imatinib, dose_mg=Decimal("400")),
         starts_on=START - timedelta(days=100),
         ends_on=START - timedelta(days=1),
     )

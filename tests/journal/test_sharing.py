@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from journal.models import INVITATION_VALID_FOR, AccessEvent, CareShare, hash_token
 from journal.sharing.services import InvitationError, careshare_accept, careshare_invite
-from tests.conftest import PASSWORD, make_user
+from tests.conftest import PASSWORD, make_share, make_user
 
 LINK = re.compile(r"https?://[^\s\"<]+/journal/sharing/accept/([A-Za-z0-9_-]+)/")
 
@@ -26,6 +26,16 @@ def invite(patient, email="sam@example.org", *, now=None, **kwargs):
         now=now or timezone.now(),
     )
     return invitation.share, reverse("journal:sharing_accept", args=[invitation.token])
+
+
+def token_of(url):
+    """The invitation token at the end of an accept URL."""
+    return url.rstrip("/").rsplit("/", 1)[1]
+
+
+def accept(url, user):
+    """``user`` accepts the invitation at ``url``, straight through the service."""
+    return careshare_accept(token=token_of(url), user=user, now=timezone.now())
 
 
 @pytest.fixture
@@ -68,7 +78,7 @@ def test_invitation_tokens_are_long_random_and_stored_hashed(patient):
     # token_urlsafe(32): 32 random bytes, 43 URL-safe characters; far beyond 128 bits.
     assert all(len(token) >= 43 for token in tokens)
     share, url = invite(patient)
-    token = url.rstrip("/").rsplit("/", 1)[1]
+    token = token_of(url)
     assert CareShare.objects.filter(token_hash=token).count() == 0
     assert CareShare.objects.for_token(token).get() == share
 
@@ -212,7 +222,7 @@ def test_invitee_accepts_and_reads_the_journal(client, patient, sam):
 
 def test_used_link_is_refused_with_a_clear_page(client, patient, sam, stranger):
     share, url = invite(patient)
-    careshare_accept(token=url.rstrip("/").rsplit("/", 1)[1], user=sam, now=timezone.now())
+    accept(url, sam)
 
     client.force_login(stranger)
     response = client.get(url)
@@ -226,33 +236,40 @@ def test_used_link_is_refused_with_a_clear_page(client, patient, sam, stranger):
 
 def test_caregiver_reopening_their_used_link_goes_to_the_journal(client, patient, sam):
     share, url = invite(patient)
-    careshare_accept(token=url.rstrip("/").rsplit("/", 1)[1], user=sam, now=timezone.now())
+    accept(url, sam)
     client.force_login(sam)
     response = client.get(url)
     assert response.status_code == 302
     assert response.url == reverse("care:dashboard", args=[share.pk])
 
 
-def test_expired_link_is_refused_with_a_clear_page(client, patient, sam):
-    share, url = invite(patient, now=timezone.now() - INVITATION_VALID_FOR - timedelta(minutes=1))
-    client.force_login(sam)
-
-    response = client.get(url)
-    assert response.status_code == 410
-    assert "This invitation has expired" in response.content.decode()
-    assert client.post(url).status_code == 410
-    share.refresh_from_db()
-    assert share.caregiver is None
+def expired_invitation(patient):
+    return invite(patient, now=timezone.now() - INVITATION_VALID_FOR - timedelta(minutes=1))
 
 
-def test_withdrawn_invitation_link_is_refused(client, patient, sam):
+def withdrawn_invitation(patient):
     share, url = invite(patient)
     share.revoked_at = timezone.now()
     share.save()
+    return share, url
+
+
+@pytest.mark.parametrize(
+    ("invitation", "message"),
+    [
+        (expired_invitation, "This invitation has expired"),
+        (withdrawn_invitation, "This invitation was withdrawn"),
+    ],
+)
+def test_an_expired_or_withdrawn_link_is_refused_with_a_clear_page(
+    client, patient, sam, invitation, message
+):
+    share, url = invitation(patient)
     client.force_login(sam)
+
     response = client.get(url)
     assert response.status_code == 410
-    assert "This invitation was withdrawn" in response.content.decode()
+    assert message in response.content.decode()
     assert client.post(url).status_code == 410
     share.refresh_from_db()
     assert share.caregiver is None
@@ -284,10 +301,9 @@ def test_patient_cannot_accept_their_own_invitation(patient_client, patient):
 
 def test_only_the_first_of_two_accepts_wins(patient, sam, stranger):
     share, url = invite(patient)
-    token = url.rstrip("/").rsplit("/", 1)[1]
-    careshare_accept(token=token, user=sam, now=timezone.now())
+    accept(url, sam)
     with pytest.raises(InvitationError) as refusal:
-        careshare_accept(token=token, user=stranger, now=timezone.now())
+        accept(url, stranger)
     assert refusal.value.reason == "used"
     share.refresh_from_db()
     assert share.caregiver == sam
@@ -295,9 +311,9 @@ def test_only_the_first_of_two_accepts_wins(patient, sam, stranger):
 
 def test_a_newer_invitation_replaces_the_older_share(patient, sam):
     old, old_url = invite(patient)
-    careshare_accept(token=old_url.rstrip("/").rsplit("/", 1)[1], user=sam, now=timezone.now())
+    accept(old_url, sam)
     new, new_url = invite(patient, can_see_notes=True)
-    careshare_accept(token=new_url.rstrip("/").rsplit("/", 1)[1], user=sam, now=timezone.now())
+    accept(new_url, sam)
 
     old.refresh_from_db()
     assert old.revoked_at is not None
@@ -312,19 +328,17 @@ def test_inviting_the_same_address_again_withdraws_the_waiting_link(patient, sam
     first.refresh_from_db()
     assert first.state(timezone.now()) == "revoked"
     with pytest.raises(InvitationError):
-        careshare_accept(
-            token=first_url.rstrip("/").rsplit("/", 1)[1], user=sam, now=timezone.now()
-        )
+        accept(first_url, sam)
     assert second.state(timezone.now()) == "pending"
 
 
 def test_an_older_link_cannot_replace_a_newer_share(patient, sam):
     old, old_url = invite(patient, "sam.home@example.org", can_see_notes=True)
     new, new_url = invite(patient, "sam.work@example.org", can_see_notes=False)
-    careshare_accept(token=new_url.rstrip("/").rsplit("/", 1)[1], user=sam, now=timezone.now())
+    accept(new_url, sam)
 
     with pytest.raises(InvitationError):
-        careshare_accept(token=old_url.rstrip("/").rsplit("/", 1)[1], user=sam, now=timezone.now())
+        accept(old_url, sam)
     assert list(CareShare.objects.received_by(sam).active()) == [new]
     assert not CareShare.objects.received_by(sam).active().get().can_see_notes
 
@@ -433,8 +447,6 @@ def test_sharing_page_does_not_show_other_patients_viewers(stranger_client, shar
 
 
 def test_sharing_page_query_count_is_fixed(patient_client, patient, django_assert_max_num_queries):
-    from tests.conftest import make_share
-
     def grow(n):
         for i in range(n):
             carer = make_user(f"carer{len(CareShare.objects.all())}-{i}")

@@ -10,99 +10,25 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from journal.models import DayLog, DoseTaken, Profile, SymptomReport, Treatment
+from journal.models import DayLog, Profile, SymptomReport, Treatment
 from journal.trends.builder import bucket_for, build_trends, change_label, off_periods, percent
-from library.models import Drug, Symptom
-from tests.journal.conftest import make_treatment
+from tests.conftest import (
+    HFS_AT_37_5,
+    HFS_AT_50,
+    make_day,
+    make_dose_reduction,
+    make_long_journal,
+    make_standard_sunitinib,
+    make_treatment,
+    make_user,
+)
 from tests.pages import table_rows, visible_text
-
-# Hand-foot syndrome grades over two fortnights: 9 of 14 days at grade 2 or worse on 50 mg
-# (64%), 3 of 14 on 37.5 mg (21%); averages 23/14 and 14/14.
-HFS_AT_50 = [2, 2, 3, 1, 2, 2, 0, 2, 3, 2, 1, 1, 2, 0]
-HFS_AT_37_5 = [1, 1, 2, 0, 1, 1, 2, 1, 0, 1, 2, 1, 1, 0]
-FATIGUE = [1] * 14
-
-
-def make_symptom(slug, name, order):
-    return Symptom.objects.create(
-        slug=slug,
-        name=name,
-        order=order,
-        body_area="skin",
-        description=f"{name}.",
-        ctcae_term=name,
-        **{f"grade_{n}": f"Grade {n}." for n in (1, 2, 3, 4)},
-    )
-
-
-@pytest.fixture
-def hfs(db):
-    return make_symptom("hand-foot-syndrome", "Hand-foot syndrome", 1)
-
-
-@pytest.fixture
-def fatigue(db):
-    return make_symptom("fatigue", "Fatigue", 2)
-
-
-@pytest.fixture
-def sunitinib(db):
-    return Drug.objects.create(slug="sunitinib", name="sunitinib", how_it_works="Blocks KIT.")
-
-
-def add_day(patient, day, treatment=None, grades=(), **fields):
-    fields.setdefault("dose_taken", DoseTaken.ALL)
-    log = DayLog.objects.create(patient=patient, date=day, treatment=treatment, **fields)
-    for symptom, grade in grades:
-        SymptomReport.objects.create(day=log, symptom=symptom, grade=grade)
-    return log
-
-
-def dose_reduction(patient, sunitinib, hfs, fatigue, first_day):
-    """14 days of sunitinib 50 mg (4 days on, 2 off), then 14 days of 37.5 mg every day."""
-    high = make_treatment(
-        patient,
-        sunitinib,
-        dose_mg=Decimal("50"),
-        days_on=4,
-        days_off=2,
-        starts_on=first_day,
-        ends_on=first_day + timedelta(days=13),
-    )
-    low = make_treatment(
-        patient,
-        sunitinib,
-        dose_mg=Decimal("37.5"),
-        starts_on=first_day + timedelta(days=14),
-        reason="side_effects",
-    )
-    for n, grade in enumerate(HFS_AT_50):
-        add_day(
-            patient,
-            first_day + timedelta(days=n),
-            high,
-            [(hfs, grade), (fatigue, FATIGUE[n])],
-            dose_taken=DoseTaken.ALL if n % 6 < 4 else DoseTaken.BREAK,
-            systolic=150,
-            diastolic=95,
-        )
-    for n, grade in enumerate(HFS_AT_37_5):
-        add_day(
-            patient,
-            first_day + timedelta(days=14 + n),
-            low,
-            [(hfs, grade)],
-            dose_taken=DoseTaken.MISSED if n == 3 else DoseTaken.ALL,
-            weight_kg=Decimal("70.5"),
-        )
-    return high, low
-
 
 # --- Querysets -------------------------------------------------------------------------------
 
 
 def test_by_treatment_counts_days_average_and_grade_2_or_worse(patient, sunitinib, hfs, fatigue):
-    high, low = dose_reduction(patient, sunitinib, hfs, fatigue, date(2025, 1, 6))
+    high, low = make_dose_reduction(patient, sunitinib, hfs, fatigue, date(2025, 1, 6))
 
     rows = {
         (row["treatment_id"], row["symptom_id"]): row
@@ -120,7 +46,7 @@ def test_by_treatment_counts_days_average_and_grade_2_or_worse(patient, sunitini
 
 
 def test_by_treatment_leaves_out_days_without_a_treatment(patient, hfs):
-    add_day(patient, date(2025, 1, 1), None, [(hfs, 3)])
+    make_day(patient, date(2025, 1, 1), {hfs: 3})
     assert list(SymptomReport.objects.for_patient(patient).by_treatment()) == []
 
 
@@ -137,7 +63,7 @@ def test_by_cycle_day_counts_from_the_periods_start_in_sql(patient, sunitinib, h
     )
     grades = [1, 2, 3, 3, 1, 0, 1, 2, 3, 4, 2, 0]
     for n, grade in enumerate(grades):
-        add_day(patient, date(2024, 12, 29) + timedelta(days=n), cycle, [(hfs, grade)])
+        make_day(patient, date(2024, 12, 29) + timedelta(days=n), {hfs: grade}, treatment=cycle)
 
     rows = {
         row["cycle_day"]: row for row in SymptomReport.objects.for_patient(patient).by_cycle_day()
@@ -154,7 +80,7 @@ def test_by_cycle_day_counts_from_the_periods_start_in_sql(patient, sunitinib, h
 
 
 def test_by_cycle_day_ignores_continuous_schedules(patient, sunitinib, hfs, fatigue):
-    high, low = dose_reduction(patient, sunitinib, hfs, fatigue, date(2025, 1, 6))
+    high, low = make_dose_reduction(patient, sunitinib, hfs, fatigue, date(2025, 1, 6))
     rows = list(SymptomReport.objects.for_patient(patient).by_cycle_day())
     assert {row["treatment_id"] for row in rows} == {high.pk}
     assert {row["cycle_day"] for row in rows} == {1, 2, 3, 4, 5, 6}
@@ -162,7 +88,7 @@ def test_by_cycle_day_ignores_continuous_schedules(patient, sunitinib, hfs, fati
 
 def test_weekly_worst_takes_the_highest_grade_of_each_monday_week(patient, hfs):
     for day, grade in [(3, 1), (5, 3), (9, 2), (10, 0), (11, 1)]:
-        add_day(patient, date(2025, 3, day), None, [(hfs, grade)])
+        make_day(patient, date(2025, 3, day), {hfs: grade})
 
     rows = list(SymptomReport.objects.for_patient(patient).worst_by("week"))
 
@@ -174,7 +100,7 @@ def test_weekly_worst_takes_the_highest_grade_of_each_monday_week(patient, hfs):
 
 def test_monthly_worst_takes_the_highest_grade_of_each_calendar_month(patient, hfs):
     for day, grade in [(date(2025, 1, 31), 2), (date(2025, 2, 1), 1), (date(2025, 2, 28), 3)]:
-        add_day(patient, day, None, [(hfs, grade)])
+        make_day(patient, day, {hfs: grade})
 
     rows = list(SymptomReport.objects.for_patient(patient).worst_by("month"))
 
@@ -185,9 +111,9 @@ def test_monthly_worst_takes_the_highest_grade_of_each_calendar_month(patient, h
 
 
 def test_monthly_vitals_average_each_calendar_month(patient):
-    add_day(patient, date(2025, 3, 1), systolic=140, diastolic=90)
-    add_day(patient, date(2025, 3, 31), systolic=150, diastolic=100)
-    add_day(patient, date(2025, 4, 1), systolic=120, diastolic=80)
+    make_day(patient, date(2025, 3, 1), systolic=140, diastolic=90)
+    make_day(patient, date(2025, 3, 31), systolic=150, diastolic=100)
+    make_day(patient, date(2025, 4, 1), systolic=120, diastolic=80)
 
     rows = list(DayLog.objects.for_patient(patient).vitals_by("month"))
 
@@ -206,8 +132,8 @@ def test_longer_ranges_are_charted_by_coarser_buckets(days, bucket):
 
 
 def test_daily_grades_are_one_row_per_symptom_and_day(patient, hfs, fatigue):
-    add_day(patient, date(2025, 3, 2), None, [(hfs, 2), (fatigue, 1)])
-    add_day(patient, date(2025, 3, 1), None, [(hfs, 3)])
+    make_day(patient, date(2025, 3, 2), {hfs: 2, fatigue: 1})
+    make_day(patient, date(2025, 3, 1), {hfs: 3})
 
     rows = list(SymptomReport.objects.for_patient(patient).daily_grades())
 
@@ -219,8 +145,8 @@ def test_daily_grades_are_one_row_per_symptom_and_day(patient, hfs, fatigue):
 
 
 def test_adherence_by_treatment_counts_each_answer(patient, sunitinib, hfs, fatigue):
-    high, low = dose_reduction(patient, sunitinib, hfs, fatigue, date(2025, 1, 6))
-    add_day(patient, date(2025, 2, 3), low, dose_taken="")
+    high, low = make_dose_reduction(patient, sunitinib, hfs, fatigue, date(2025, 1, 6))
+    make_day(patient, date(2025, 2, 3), treatment=low, dose_taken="")
 
     rows = {row["treatment_id"]: row for row in DayLog.objects.adherence_by_treatment()}
 
@@ -240,10 +166,10 @@ def test_adherence_by_treatment_counts_each_answer(patient, sunitinib, hfs, fati
 
 
 def test_weekly_vitals_average_each_week(patient):
-    add_day(patient, date(2025, 3, 3), systolic=140, diastolic=90, weight_kg=Decimal("70.0"))
-    add_day(patient, date(2025, 3, 4), systolic=150, diastolic=95)
-    add_day(patient, date(2025, 3, 12), weight_kg=Decimal("71.0"))
-    add_day(patient, date(2025, 3, 13))
+    make_day(patient, date(2025, 3, 3), systolic=140, diastolic=90, weight_kg=Decimal("70.0"))
+    make_day(patient, date(2025, 3, 4), systolic=150, diastolic=95)
+    make_day(patient, date(2025, 3, 12), weight_kg=Decimal("71.0"))
+    make_day(patient, date(2025, 3, 13))
 
     rows = list(DayLog.objects.for_patient(patient).vitals_by("week"))
 
@@ -265,9 +191,7 @@ def test_percent_rounds_half_up():
     assert percent(0, 0) == 0
 
 
-def test_change_labels_name_what_changed(sunitinib, patient):
-    imatinib = Drug.objects.create(slug="imatinib", name="imatinib", how_it_works="Blocks KIT.")
-
+def test_change_labels_name_what_changed(patient, sunitinib, imatinib):
     def period(drug, dose, **kwargs):
         return Treatment(patient=patient, drug=drug, dose_mg=Decimal(dose), **kwargs)
 
@@ -282,14 +206,8 @@ def test_change_labels_name_what_changed(sunitinib, patient):
 
 
 def test_off_periods_follow_the_cycle_and_stop_with_the_period(patient, sunitinib):
-    cycled = Treatment(
-        patient=patient,
-        drug=sunitinib,
-        dose_mg=Decimal("50"),
-        days_on=28,
-        days_off=14,
-        starts_on=date(2025, 1, 1),
-        ends_on=date(2025, 3, 20),
+    cycled = make_standard_sunitinib(
+        patient, sunitinib, starts_on=date(2025, 1, 1), ends_on=date(2025, 3, 20)
     )
     assert off_periods([cycled], date(2025, 1, 1), date(2025, 3, 31)) == [
         {"from": date(2025, 1, 29), "to": date(2025, 2, 11)},
@@ -303,7 +221,7 @@ def test_off_periods_follow_the_cycle_and_stop_with_the_period(patient, sunitini
 
 def test_build_trends_by_dose_summary_and_payload(patient, sunitinib, hfs, fatigue):
     first_day = date(2025, 1, 6)
-    high, low = dose_reduction(patient, sunitinib, hfs, fatigue, first_day)
+    high, low = make_dose_reduction(patient, sunitinib, hfs, fatigue, first_day)
     end = first_day + timedelta(days=27)
 
     trends = build_trends(patient=patient, symptoms=[hfs, fatigue], start=first_day, end=end)
@@ -355,7 +273,7 @@ def test_build_trends_by_dose_summary_and_payload(patient, sunitinib, hfs, fatig
 
 def test_long_ranges_are_charted_by_weekly_worst_grade(patient, sunitinib, hfs, fatigue):
     first_day = date(2025, 1, 6)  # a Monday
-    dose_reduction(patient, sunitinib, hfs, fatigue, first_day)
+    make_dose_reduction(patient, sunitinib, hfs, fatigue, first_day)
 
     trends = build_trends(
         patient=patient, symptoms=[hfs], start=first_day, end=first_day + timedelta(days=199)
@@ -377,13 +295,10 @@ def test_long_ranges_are_charted_by_weekly_worst_grade(patient, sunitinib, hfs, 
 
 
 @pytest.fixture
-def journal_today(patient, hfs, fatigue):
-    return Profile.objects.for_user(patient).today()
-
-
-@pytest.fixture
-def recent_reduction(patient, sunitinib, hfs, fatigue, journal_today):
-    return dose_reduction(patient, sunitinib, hfs, fatigue, journal_today - timedelta(days=27))
+def recent_reduction(patient, profile, today, sunitinib, hfs, fatigue):
+    """The dose reduction's four weeks, ending today, in a journal tracking the two symptoms."""
+    profile.tracked_symptoms.set([hfs, fatigue])
+    return make_dose_reduction(patient, sunitinib, hfs, fatigue, today - timedelta(days=27))
 
 
 def trends_data(response) -> dict:
@@ -515,39 +430,6 @@ def test_caregiver_trends_leave_out_nothing_but_forms(caregiver_client, share, r
 # --- Query counts ----------------------------------------------------------------------------
 
 
-def long_journal(patient, sunitinib, symptoms, today, days):
-    """``days`` of daily logs ending today: 50 mg 28/14 then 37.5 mg, every symptom graded."""
-    start = today - timedelta(days=days - 1)
-    middle = start + timedelta(days=days // 2)
-    high = make_treatment(
-        patient,
-        sunitinib,
-        dose_mg=Decimal("50"),
-        days_on=28,
-        days_off=14,
-        starts_on=start,
-        ends_on=middle - timedelta(days=1),
-    )
-    low = make_treatment(patient, sunitinib, dose_mg=Decimal("37.5"), starts_on=middle)
-    logs = DayLog.objects.bulk_create(
-        DayLog(
-            patient=patient,
-            date=start + timedelta(days=n),
-            treatment=high if start + timedelta(days=n) < middle else low,
-            dose_taken=DoseTaken.ALL,
-            systolic=120 + n % 30,
-            diastolic=80,
-            weight_kg=Decimal("70.0") + n % 3,
-        )
-        for n in range(days)
-    )
-    SymptomReport.objects.bulk_create(
-        SymptomReport(day=log, symptom=symptom, grade=(n + i) % 5)
-        for n, log in enumerate(logs)
-        for i, symptom in enumerate(symptoms)
-    )
-
-
 def count_queries(client, url, **params) -> int:
     with CaptureQueriesContext(connection) as queries:
         assert client.get(url, params).status_code == 200
@@ -556,13 +438,13 @@ def count_queries(client, url, **params) -> int:
 
 @pytest.mark.parametrize("range_key", ["30", "90", "365", "all"])
 def test_trends_query_count_does_not_grow_with_the_journal(
-    client, patient, make_user_pair, sunitinib, hfs, fatigue, range_key
+    client, library, hfs, fatigue, range_key
 ):
-    short_patient, long_patient = make_user_pair
+    short_patient, long_patient = make_user("short"), make_user("long")
     today = Profile.objects.for_user(short_patient).today()
     Profile.objects.for_user(long_patient)
-    long_journal(short_patient, sunitinib, [hfs, fatigue], today, 90)
-    long_journal(long_patient, sunitinib, [hfs, fatigue], today, 730)
+    make_long_journal(short_patient, days=90, until=today, symptoms=[hfs, fatigue])
+    make_long_journal(long_patient, days=730, until=today, symptoms=[hfs, fatigue])
     url = reverse("journal:trends")
 
     client.force_login(short_patient)
@@ -574,18 +456,9 @@ def test_trends_query_count_does_not_grow_with_the_journal(
     assert long <= 13
 
 
-@pytest.fixture
-def make_user_pair(db):
-    from tests.conftest import make_user
-
-    return make_user("short"), make_user("long")
-
-
 def test_caregiver_trends_on_a_two_year_journal_in_fixed_queries(
-    caregiver_client, share, patient, sunitinib, hfs, fatigue, django_assert_max_num_queries
+    caregiver_client, share, long_journal, django_assert_max_num_queries
 ):
-    today = Profile.objects.for_user(patient).today()
-    long_journal(patient, sunitinib, [hfs, fatigue], today, 730)
     with django_assert_max_num_queries(15):
         response = caregiver_client.get(reverse("care:trends", args=[share.pk]), {"range": "all"})
     assert response.status_code == 200

@@ -1,10 +1,9 @@
 from datetime import timedelta
-from decimal import Decimal
 
 from django.urls import reverse
 
 from journal.models import AccessEvent, Grade
-from tests.journal.conftest import make_day, make_treatment
+from tests.conftest import make_day, make_standard_sunitinib
 from tests.pages import table_rows, visible_text
 
 DASHBOARD = reverse("journal:dashboard")
@@ -35,14 +34,7 @@ def test_logged_today_says_so(patient_client, patient, today, library):
 
 
 def test_current_treatment_and_cycle_day(patient_client, patient, sunitinib, today):
-    make_treatment(
-        patient,
-        sunitinib,
-        dose_mg=Decimal("50"),
-        days_on=28,
-        days_off=14,
-        starts_on=today - timedelta(days=22),
-    )
+    make_standard_sunitinib(patient, sunitinib, starts_on=today - timedelta(days=22))
     text = visible_text(patient_client.get(DASHBOARD).content)
     assert "Sunitinib 50 mg once daily, 4 weeks on, 2 weeks off" in text
     assert "day 23 of 42, on treatment" in text

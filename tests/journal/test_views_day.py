@@ -9,8 +9,7 @@ from django.utils import timezone
 
 from journal.models import DayLog, Grade, Profile, SymptomReport
 from library.models import Drug
-from tests.journal.conftest import make_day, make_treatment
-from tests.library.conftest import make_entry
+from tests.conftest import make_day, make_entry, make_standard_sunitinib, make_treatment
 from tests.pages import visible_text
 
 
@@ -202,14 +201,7 @@ def test_same_as_yesterday_fills_the_form_from_the_previous_logged_day(
 
 
 def test_off_day_preselects_the_planned_break(patient_client, patient, sunitinib, today):
-    make_treatment(
-        patient,
-        sunitinib,
-        dose_mg=Decimal("50"),
-        days_on=28,
-        days_off=14,
-        starts_on=today - timedelta(days=30),
-    )
+    make_standard_sunitinib(patient, sunitinib, starts_on=today - timedelta(days=30))
     html = patient_client.get(day_url(today)).content.decode()
     assert checked(html, "dose_taken") == ["break"]
     assert "off week 1 of 2" in html

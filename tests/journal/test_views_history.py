@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from journal.models import AccessEvent, Grade
-from tests.journal.conftest import make_day, make_treatment
+from tests.conftest import make_day, make_treatment
 from tests.pages import visible_text
 
 HISTORY = reverse("journal:history")

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from journal.models import ChangeReason, DayLog, Treatment
 from library.models import RegimenPreset
-from tests.journal.conftest import make_day, make_treatment
+from tests.conftest import make_day, make_standard_sunitinib, make_treatment
 from tests.pages import visible_text
 
 TIMELINE = reverse("journal:treatment")
@@ -52,14 +52,8 @@ def test_owner_sees_the_timeline(patient_client, patient, imatinib, sunitinib, t
         starts_on=today - timedelta(days=100),
         ends_on=today - timedelta(days=41),
     )
-    make_treatment(
-        patient,
-        sunitinib,
-        dose_mg=Decimal("50"),
-        days_on=28,
-        days_off=14,
-        starts_on=today - timedelta(days=40),
-        reason=ChangeReason.PROGRESSION,
+    make_standard_sunitinib(
+        patient, sunitinib, starts_on=today - timedelta(days=40), reason=ChangeReason.PROGRESSION
     )
     text = visible_text(patient_client.get(TIMELINE).content)
     # The schedule in the words it was chosen in, the same as the preset's.
@@ -86,18 +80,14 @@ def test_stop_is_post_only(patient_client, patient, imatinib, today):
     assert current.ends_on is None
 
 
-def test_caregiver_cannot_stop_the_patients_treatment(caregiver_client, patient, imatinib, today):
+@pytest.mark.parametrize(("who", "status"), [("caregiver", 403), ("stranger", 404)])
+def test_a_caregiver_or_a_stranger_cannot_stop_the_patients_treatment(
+    request, client, patient, imatinib, today, who, status
+):
     current = make_treatment(patient, imatinib, starts_on=today - timedelta(days=5))
-    response = caregiver_client.post(stop_url(current), {"ends_on": today.isoformat()})
-    assert response.status_code == 403
-    current.refresh_from_db()
-    assert current.ends_on is None
-
-
-def test_stranger_cannot_stop_the_patients_treatment(stranger_client, patient, imatinib, today):
-    current = make_treatment(patient, imatinib, starts_on=today - timedelta(days=5))
-    response = stranger_client.post(stop_url(current), {"ends_on": today.isoformat()})
-    assert response.status_code == 404
+    client.force_login(request.getfixturevalue(who))
+    response = client.post(stop_url(current), {"ends_on": today.isoformat()})
+    assert response.status_code == status
     current.refresh_from_db()
     assert current.ends_on is None
 

@@ -2,7 +2,7 @@ import pytest
 from django.urls import reverse
 
 from library.models import Drug, Entry, EntryStatus, RegimenPreset, Source, Symptom
-from tests.library.conftest import make_entry, make_source, make_symptom
+from tests.conftest import make_entry, make_source, make_symptom
 
 CHANGELISTS = ["symptom", "drug", "regimenpreset", "source", "entry"]
 

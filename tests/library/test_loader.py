@@ -6,7 +6,7 @@ from django.contrib.auth.models import Group
 
 from library.management.commands.load_library import CONTENT_DIR
 from library.models import Drug, Entry, RegimenPreset, Source, Symptom
-from tests.library.conftest import load_library
+from tests.conftest import load_library
 
 SYMPTOM_SLUGS = {
     "hand-foot-syndrome",

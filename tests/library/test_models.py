@@ -13,7 +13,7 @@ from library.models import (
     Symptom,
     entries_by_symptom,
 )
-from tests.library.conftest import make_drug, make_entry, make_source, make_symptom
+from tests.conftest import make_drug, make_entry, make_source, make_symptom
 
 
 @pytest.mark.parametrize("grade", [0, 5])

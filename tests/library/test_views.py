@@ -2,7 +2,7 @@ import pytest
 from django.urls import reverse
 
 from library.models import Drug, EntryKind, EntryStatus, Symptom
-from tests.library.conftest import make_drug, make_entry, make_source, make_symptom
+from tests.conftest import make_drug, make_entry, make_source, make_symptom
 from tests.pages import visible_text
 
 # Pages must not grow with the catalogue: the bound holds for the whole shipped library.

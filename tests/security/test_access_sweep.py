@@ -17,7 +17,6 @@ nothing a stranger or revoked caregiver receives, may contain them.
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
-from decimal import Decimal
 
 import pytest
 from django.test import Client
@@ -25,8 +24,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from journal.models import CareShare, DayLog, SymptomReport, Treatment
-from tests.conftest import make_share, make_user
-from tests.journal.conftest import make_day, make_treatment
+from tests.conftest import make_day, make_share, make_standard_sunitinib, make_user
 
 NAME_SENTINEL = "Zqxname7731"
 NOTE_SENTINEL = "Zqxnote5519"
@@ -79,14 +77,8 @@ def cast(db, library, symptoms, sunitinib):
     """A victim with a journal, their caregiver, a revoked caregiver and a stranger."""
     victim = make_user("victim", first_name=NAME_SENTINEL, last_name=NAME_SENTINEL)
     today = timezone.localdate()
-    period = make_treatment(
-        victim,
-        sunitinib,
-        dose_mg=Decimal("50"),
-        days_on=28,
-        days_off=14,
-        starts_on=today - timedelta(days=60),
-        maker=MAKER_SENTINEL,
+    period = make_standard_sunitinib(
+        victim, sunitinib, starts_on=today - timedelta(days=60), maker=MAKER_SENTINEL
     )
     hfs = symptoms["hand-foot-syndrome"]
     for offset in range(1, 15):

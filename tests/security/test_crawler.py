@@ -15,14 +15,12 @@ from urllib.parse import parse_qsl, urljoin, urlsplit
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.test import Client
 from django.urls import Resolver404, resolve
 from django.utils import timezone
 
-from journal.models import CareShare
-from tests.conftest import make_user
+from tests.conftest import make_share, make_user
 from tests.pages import template_syntax_shown
 
 MAX_PAGES = 400
@@ -106,46 +104,27 @@ def crawl(client, starts, *, skip=SKIP, admin_index_only=False):
 
 
 @pytest.fixture
-def cast(library):
+def cast(library, curator):
     """The demo patient's six months of journal, shared with a caregiver who may read the
     notes; a pending and a revoked invitation; a library curator."""
     call_command("seed_demo", username="demo", stdout=StringIO())
     demo = get_user_model().objects.get(username="demo")
     caregiver = make_user("carer", first_name="Carer")
-    curator = make_user("curator", is_staff=True)
-    curator.groups.add(Group.objects.get_or_create(name="Library curators")[0])
+    share = make_share(demo, caregiver, can_see_notes=True)
+    make_share(demo, invitee_name="Pending", invitee_email="pending@example.org")
     now = timezone.now()
-    CareShare.objects.create(
-        patient=demo,
-        caregiver=caregiver,
-        invitee_name="Carer",
-        invitee_email=caregiver.email,
-        can_see_notes=True,
-        token_hash="a" * 64,
-        expires_at=now + timedelta(days=7),
-        accepted_at=now,
-    )
-    CareShare.objects.create(
-        patient=demo,
-        invitee_name="Pending",
-        invitee_email="pending@example.org",
-        token_hash="b" * 64,
-        expires_at=now + timedelta(days=7),
-    )
-    CareShare.objects.create(
-        patient=demo,
-        caregiver=make_user("former"),
+    make_share(
+        demo,
+        make_user("former"),
         invitee_name="Revoked",
         invitee_email="revoked@example.org",
-        token_hash="c" * 64,
-        expires_at=now + timedelta(days=7),
         accepted_at=now - timedelta(days=3),
         revoked_at=now - timedelta(days=1),
     )
     # The caregiver has looked at the journal once: the sharing page lists it.
     viewer = Client()
     viewer.force_login(caregiver)
-    viewer.get(f"/care/{CareShare.objects.get(caregiver=caregiver).pk}/")
+    viewer.get(f"/care/{share.pk}/")
     return {"patient": demo, "caregiver": caregiver, "curator": curator}
 
 

@@ -35,7 +35,7 @@ from journal.models import (
     Treatment,
 )
 from library.models import Drug, RegimenPreset, Symptom
-from tests.journal.conftest import make_day, make_treatment
+from tests.conftest import make_day, make_treatment
 
 EXAMPLES = Counter()
 SAVED = Counter()

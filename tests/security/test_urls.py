@@ -10,7 +10,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from journal.models import EARLIEST_DATE, CareShare, DayLog, SymptomReport, Treatment
-from tests.journal.conftest import make_treatment
+from tests.conftest import make_treatment
 
 HUGE = "9" * 30
 MALFORMED_DAYS = [

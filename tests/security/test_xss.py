@@ -14,26 +14,12 @@ On each page: no dialog fires, ``window.__xss`` stays undefined, no element carr
 
 from dataclasses import dataclass
 from datetime import timedelta
-from decimal import Decimal
-from io import StringIO
 
 import pytest
-from django.conf import settings
-from django.core.management import call_command
-from django.test import Client
-from django.utils import timezone
 
-from journal.models import (
-    AccessEvent,
-    CareShare,
-    DayLog,
-    Profile,
-    SymptomReport,
-    Treatment,
-    hash_token,
-)
+from journal.models import AccessEvent, CareShare, Profile, SymptomReport, hash_token
 from library.models import Drug, Entry, Source, Symptom
-from tests.conftest import make_user
+from tests.conftest import make_day, make_share, make_treatment, make_user, session_cookie
 from tests.security.payloads import PAYLOADS
 
 pytestmark = pytest.mark.e2e
@@ -135,20 +121,18 @@ def build_journal(name: str, *, hostile: bool) -> World:
     profile.last_visit_on = days[0]  # the report covers every day
     profile.save()
     for i, day in enumerate(days):
-        period = Treatment.objects.create(
-            patient=patient,
-            drug=imatinib,
-            dose_mg=Decimal("400"),
+        period = make_treatment(
+            patient,
+            imatinib,
             starts_on=day,
             ends_on=None if i == N - 1 else day,
             maker=value("treatment maker", i),
             reason="first" if i == 0 else "doctor",
         )
-        log = DayLog.objects.create(
-            patient=patient,
-            date=day,
+        log = make_day(
+            patient,
+            day,
             treatment=period,
-            dose_taken="all",
             # Alerts here and there, and today: they show the care team's phone number.
             systolic=172 if i % 7 == 0 or i == N - 1 else 128,
             diastolic=104 if i % 7 == 0 or i == N - 1 else 80,
@@ -159,28 +143,18 @@ def build_journal(name: str, *, hostile: bool) -> World:
             day=log, symptom=fatigue, grade=3, interference=2, note=value("symptom note", i)
         )
 
-    now = timezone.now()
     shares = []
     for i in range(N):
         caregiver = make_user(f"{name}-carer-{i}", first_name=value("caregiver name", i))
         shares.append(
-            CareShare.objects.create(
-                patient=patient,
-                caregiver=caregiver,
-                invitee_name=value("invitation name", i),
-                invitee_email=caregiver.email,
-                can_see_notes=True,
-                token_hash=hash_token(CareShare.new_token()),
-                expires_at=now + timedelta(days=7),
-                accepted_at=now,
+            make_share(
+                patient, caregiver, invitee_name=value("invitation name", i), can_see_notes=True
             )
         )
-        CareShare.objects.create(
-            patient=patient,
+        make_share(
+            patient,
             invitee_name=value("invitation name", i),
             invitee_email=f"{name}-invitee-{i}@example.org",
-            token_hash=hash_token(CareShare.new_token()),
-            expires_at=now + timedelta(days=7),
         )
     AccessEvent.objects.bulk_create(
         AccessEvent(
@@ -194,12 +168,11 @@ def build_journal(name: str, *, hostile: bool) -> World:
         for share in shares[:50]
     )
     token = CareShare.new_token()
-    CareShare.objects.create(
-        patient=patient,
+    make_share(
+        patient,
         invitee_name="Accepting",
         invitee_email=f"{name}-accepting@example.org",
         token_hash=hash_token(token),
-        expires_at=now + timedelta(days=7),
     )
     return World(patient, shares[0].caregiver, shares[0], token, days)
 
@@ -262,13 +235,6 @@ def pages(world: World) -> list[tuple[str, str]]:
     return [("patient", path) for path in patient] + [("caregiver", path) for path in caregiver]
 
 
-def session_cookie(user, live_server) -> dict:
-    client = Client()
-    client.force_login(user)
-    value = client.cookies[settings.SESSION_COOKIE_NAME].value
-    return {"name": settings.SESSION_COOKIE_NAME, "value": value, "url": live_server.url}
-
-
 def visit_all(browser, live_server, world: World) -> list[dict]:
     """Load every page of ``world`` in Chromium, CSP bypassed; what each page holds."""
     results = []
@@ -299,8 +265,7 @@ def visit_all(browser, live_server, world: World) -> list[dict]:
     return results
 
 
-def test_xss_corpus_is_shown_as_text_everywhere(browser, live_server, transactional_db, capsys):
-    call_command("load_library", stdout=StringIO())
+def test_xss_corpus_is_shown_as_text_everywhere(browser, live_server, library, capsys):
     write_library_entries(hostile=False)
     clean = build_journal("clean", hostile=False)
     baseline = {
