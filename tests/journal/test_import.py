@@ -8,6 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from journal.export_import.services import ImportResult
 from journal.models import DayLog, Profile, SymptomReport, Treatment
 from tests.conftest import make_day, make_treatment, make_user
 
@@ -427,3 +428,20 @@ def test_two_years_import_in_one_go_with_bounded_queries(
         SymptomReport.objects.for_patient(newcomer).count()
         == SymptomReport.objects.for_patient(patient).count()
     )
+
+
+@pytest.mark.parametrize(
+    ("result", "summary"),
+    [
+        (
+            ImportResult(treatments=1, days=3, reports=12, settings=False),
+            "Imported 3 days with 12 symptom grades and 1 treatment period.",
+        ),
+        (
+            ImportResult(treatments=0, days=1, reports=1, settings=True),
+            "Imported 1 day with 1 symptom grade and 0 treatment periods, and your settings.",
+        ),
+    ],
+)
+def test_the_import_summary_counts_in_words(result, summary):
+    assert result.summary == summary
