@@ -17,6 +17,7 @@ no admin on purpose: health data is never shown to staff (``tests/security/test_
 
 from journal.models.daylog import (
     BP_ALERT,
+    BP_CRISIS,
     BP_HIGH,
     DIASTOLIC_RANGE,
     EARLIEST_DATE,
@@ -60,6 +61,7 @@ from journal.models.treatment import (
 
 __all__ = [
     "BP_ALERT",
+    "BP_CRISIS",
     "BP_HIGH",
     "GRADE_COLOURS",
     "DEFAULT_TRACKED_SYMPTOMS",

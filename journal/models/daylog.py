@@ -25,11 +25,21 @@ EARLIEST_DATE = date(1900, 1, 1)
 
 
 @dataclass(frozen=True)
+class Source:
+    """Where a threshold comes from, as a curator can open and check it."""
+
+    name: str
+    url: str
+    read_on: date
+
+
+@dataclass(frozen=True)
 class BloodPressureLevel:
     """A blood-pressure threshold, reached when either number is at or above its own."""
 
     systolic: int
     diastolic: int
+    source: Source
 
     def __str__(self):
         return f"{self.systolic}/{self.diastolic}"
@@ -42,11 +52,31 @@ class BloodPressureLevel:
         return Q(systolic__gte=self.systolic) | Q(diastolic__gte=self.diastolic)
 
 
-# The app's two blood-pressure levels, used by every page, chart and report that says either:
-# at or above BP_ALERT the patient is asked to call their care team that day; at or above
-# BP_HIGH a reading is high (charted and listed in the clinic report), not yet urgent.
-BP_ALERT = BloodPressureLevel(systolic=160, diastolic=100)
-BP_HIGH = BloodPressureLevel(systolic=140, diastolic=90)
+CTCAE_HYPERTENSION = Source(
+    name="NCI CTCAE v5.0 (27 Nov 2017), hypertension grades, as listed by eviQ",
+    url="https://www.eviq.org.au/dose-mod-gradings/standard-ctcae/hypertension",
+    read_on=date(2026, 12, 1),
+)
+
+# The app's blood-pressure levels, used by every page, chart and report that says any of them.
+# BP_HIGH is CTCAE grade 2 (140-159 / 90-99): high, charted and listed in the clinic report.
+# BP_ALERT is CTCAE grade 3 (160 / 100 or more): the patient is asked to call their care team
+# that day. BP_CRISIS is the American Heart Association's hypertensive crisis (180 / 120 or
+# more): measure again, and get urgent help (an emergency call with warning signs).
+BP_HIGH = BloodPressureLevel(systolic=140, diastolic=90, source=CTCAE_HYPERTENSION)
+BP_ALERT = BloodPressureLevel(systolic=160, diastolic=100, source=CTCAE_HYPERTENSION)
+BP_CRISIS = BloodPressureLevel(
+    systolic=180,
+    diastolic=120,
+    source=Source(
+        name="American Heart Association, “Hypertensive crisis: when you should call 911 "
+        "for high blood pressure”",
+        url="https://www.heart.org/en/health-topics/high-blood-pressure/"
+        "understanding-blood-pressure-readings/"
+        "hypertensive-crisis-when-you-should-call-911-for-high-blood-pressure",
+        read_on=date(2026, 12, 1),
+    ),
+)
 
 
 class Grade(models.IntegerChoices):
@@ -325,6 +355,11 @@ class DayLog(models.Model):
     @property
     def bp_alert(self) -> bool:
         return BP_ALERT.reached_by(self.systolic, self.diastolic)
+
+    @property
+    def bp_crisis(self) -> bool:
+        """Blood pressure at the crisis level: the urgent notice, not only "call today"."""
+        return BP_CRISIS.reached_by(self.systolic, self.diastolic)
 
     def alert_symptoms(self) -> list[Symptom]:
         """Symptoms graded at or above their alert grade that day.

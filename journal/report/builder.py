@@ -11,6 +11,7 @@ from journal.access import JournalContext
 from journal.filter_links import since_links
 from journal.models import (
     BP_ALERT,
+    BP_CRISIS,
     DayLog,
     Grade,
     SymptomReport,
@@ -139,7 +140,7 @@ def report_context(journal: JournalContext, start: date, end: date) -> dict:
         "symptom_alerts": [report for report in notable if report.needs_alert],
         # Readings to call about are among the high ones (BP_ALERT is above BP_HIGH).
         "bp_alerts": [
-            reading
+            {**reading, "crisis": BP_CRISIS.reached_by(reading["systolic"], reading["diastolic"])}
             for reading in bp_high
             if BP_ALERT.reached_by(reading["systolic"], reading["diastolic"])
         ],

@@ -3,7 +3,7 @@
 from django import template
 from django.utils.html import format_html
 
-from journal.models import BP_ALERT, BP_HIGH, Grade, display_name
+from journal.models import BP_ALERT, BP_CRISIS, BP_HIGH, Grade, display_name
 from library.formatting import format_number
 
 register = template.Library()
@@ -15,7 +15,16 @@ register.filter("display_name", display_name)
 @register.simple_tag
 def bp_level(name: str) -> str:
     """``{% bp_level "alert" %}`` is "160/100", ``{% bp_level "high" %}`` "140/90"."""
-    return str({"alert": BP_ALERT, "high": BP_HIGH}[name])
+    return str(BP_LEVELS[name])
+
+
+BP_LEVELS = {"crisis": BP_CRISIS, "alert": BP_ALERT, "high": BP_HIGH}
+
+
+@register.inclusion_tag("journal/includes/source_note.html")
+def bp_source(name: str):
+    """The source of a blood-pressure level, as a short cited line."""
+    return {"source": BP_LEVELS[name].source}
 
 
 @register.filter

@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from django.db.models import Min
 from django.utils.dateformat import format as format_date
 
-from journal.models import BP_ALERT, BP_HIGH, DayLog, Grade, SymptomReport, Treatment
+from journal.models import BP_ALERT, BP_CRISIS, BP_HIGH, DayLog, Grade, SymptomReport, Treatment
 from library.formatting import format_mg
 from library.models import Symptom
 
@@ -39,10 +39,14 @@ RANGES = {
 DEFAULT_RANGE = "90"
 
 # Reference lines on the blood-pressure chart, one per number of each level; ``kind`` tells
-# trends.js how to draw it ("alert" in red, "high" in amber).
+# trends.js how to draw it ("high" in amber, the others in red).
 BP_REFERENCES = [
     {"value": value, "label": f"{value} {words}", "kind": kind}
-    for level, words, kind in ((BP_HIGH, "high", "high"), (BP_ALERT, "call your team", "alert"))
+    for level, words, kind in (
+        (BP_HIGH, "high", "high"),
+        (BP_ALERT, "call your team", "alert"),
+        (BP_CRISIS, "urgent help", "crisis"),
+    )
     for value in (level.systolic, level.diastolic)
 ]
 

@@ -247,7 +247,7 @@
         ),
       ],
       {
-        scales: { x: timeAxis(), y: { suggestedMin: 60, suggestedMax: 170 } },
+        scales: { x: timeAxis(), y: { suggestedMin: 60, suggestedMax: 190 } },
         plugins: {
           tooltip: timeTooltip(),
           journalAnnotations: {
@@ -257,7 +257,7 @@
               return {
                 value: line.value,
                 label: line.label,
-                colour: line.kind === "alert" ? "#b02a37" : "#9a5b00",
+                colour: line.kind === "high" ? "#9a5b00" : "#b02a37",
               };
             }),
           },
