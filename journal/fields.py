@@ -21,7 +21,8 @@ def validate_journal_date(value):
         raise forms.ValidationError(f"Give a date from {EARLIEST_DATE.year} on.")
 
 
-def _in_range(value, low, high, message):
+def in_range(value, low, high, message):
+    """``value`` if it is empty or between ``low`` and ``high``; else the form error."""
     if value is not None and not low <= value <= high:
         raise forms.ValidationError(message)
     return value

@@ -6,6 +6,7 @@ of ``{% load library %}``), so "37.5 mg", "71.2 kg" and "4 weeks on, 2 weeks off
 everywhere, on SQLite and on PostgreSQL (which hand back decimals with different precision).
 """
 
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 
@@ -60,3 +61,8 @@ def schedule_label(days_on: int | None, days_off: int | None) -> str:
 def dose_label(drug_name: str, dose_mg, intakes_per_day: int) -> str:
     """ "Sunitinib 50 mg once daily": the drug's name with a capital, as on the packet."""
     return f"{drug_name.capitalize()} {format_mg(dose_mg)} mg {intakes_label(intakes_per_day)}"
+
+
+def short_date(day: date) -> str:
+    """ "3 Mar 2025": a date in a sentence or a table cell."""
+    return f"{day.day} {day:%b %Y}"

@@ -3,7 +3,7 @@
 from django import forms
 
 from gistjournal.forms import TextLimitsMixin, limit_text_without_cutting
-from journal.fields import DateInput, _in_range
+from journal.fields import DateInput, in_range
 from journal.models import (
     DIASTOLIC_RANGE,
     NOTE_MAX_LENGTH,
@@ -95,7 +95,7 @@ class DayLogForm(TextLimitsMixin, forms.Form):
 
     def clean_systolic(self):
         low, high = SYSTOLIC_RANGE
-        return _in_range(
+        return in_range(
             self.cleaned_data["systolic"],
             low,
             high,
@@ -104,7 +104,7 @@ class DayLogForm(TextLimitsMixin, forms.Form):
 
     def clean_diastolic(self):
         low, high = DIASTOLIC_RANGE
-        return _in_range(
+        return in_range(
             self.cleaned_data["diastolic"],
             low,
             high,
@@ -113,7 +113,7 @@ class DayLogForm(TextLimitsMixin, forms.Form):
 
     def clean_weight_kg(self):
         low, high = WEIGHT_RANGE_KG
-        return _in_range(
+        return in_range(
             self.cleaned_data["weight_kg"],
             low,
             high,

@@ -4,7 +4,6 @@ from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils.dateformat import format as format_date
 
 from journal.models import (
     ChangeReason,
@@ -13,10 +12,7 @@ from journal.models import (
     Regimen,
     Treatment,
 )
-
-
-def _day(day: date) -> str:
-    return format_date(day, "j M Y")
+from library.formatting import short_date
 
 
 def _refuse_overlap(*, patient, starts_on: date, ends_on: date | None, exclude=None) -> None:
@@ -29,11 +25,11 @@ def _refuse_overlap(*, patient, starts_on: date, ends_on: date | None, exclude=N
         clash = clash.exclude(pk=exclude.pk)
     clash = clash.first()
     if clash is not None:
-        until = _day(clash.ends_on) if clash.ends_on else "now"
+        until = short_date(clash.ends_on) if clash.ends_on else "now"
         raise ValidationError(
             {
                 "starts_on": f"This overlaps your {clash.short_label} period "
-                f"({_day(clash.starts_on)} to {until}). Periods cannot overlap."
+                f"({short_date(clash.starts_on)} to {until}). Periods cannot overlap."
             }
         )
 
@@ -79,7 +75,7 @@ def treatment_change(*, patient, regimen: Regimen, starts_on: date, reason: str)
         raise ValidationError(
             {
                 "starts_on": "The new treatment must start after the current one "
-                f"(which started on {_day(current.starts_on)})."
+                f"(which started on {short_date(current.starts_on)})."
             }
         )
     current.ends_on = starts_on - timedelta(days=1)
@@ -92,7 +88,7 @@ def treatment_stop(*, treatment: Treatment, ends_on: date) -> Treatment:
     """End an open period on ``ends_on`` (the last day taken); later days lose their link."""
     if ends_on < treatment.starts_on:
         raise ValidationError(
-            {"ends_on": f"It cannot end before it started ({_day(treatment.starts_on)})."}
+            {"ends_on": f"It cannot end before it started ({short_date(treatment.starts_on)})."}
         )
     treatment.ends_on = ends_on
     treatment.save(update_fields=["ends_on"])

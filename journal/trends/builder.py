@@ -12,7 +12,7 @@ from django.db.models import Min
 from django.utils.dateformat import format as format_date
 
 from journal.models import BP_ALERT, BP_CRISIS, BP_HIGH, DayLog, Grade, SymptomReport, Treatment
-from library.formatting import format_mg
+from library.formatting import format_mg, short_date
 from library.models import Symptom
 
 # Beyond this many days a chart shows each week's worst grade, and beyond three years each
@@ -54,10 +54,6 @@ BP_REFERENCES = [
 def percent(part: int, whole: int) -> int:
     """Rounded half up, as people round (Python's round() rounds 0.5 to even)."""
     return (200 * part + whole) // (2 * whole) if whole else 0
-
-
-def _day(day: date) -> str:
-    return format_date(day, "j M Y")
 
 
 class DayLabels(dict):
@@ -261,7 +257,7 @@ def _summary(periods: list[PeriodRow], symptoms: list[Symptom]) -> str:
     ]
     # The same dose twice (back up after a break) needs its dates to tell the two apart.
     labels = [
-        f"{label} (from {_day(p.treatment.starts_on)})" if labels.count(label) > 1 else label
+        f"{label} (from {short_date(p.treatment.starts_on)})" if labels.count(label) > 1 else label
         for label, p in zip(labels, with_data, strict=True)
     ]
     parts = [
