@@ -39,6 +39,12 @@ class TextLimitsMixin:
 
 
 class SignupForm(TextLimitsMixin, UserCreationForm):
+    first_name = forms.CharField(
+        label="Your name",
+        max_length=150,
+        help_text="As your care team and the people you invite know you: it heads your "
+        "clinic report and is what they see.",
+    )
     email = forms.EmailField(
         label="Email",
         help_text="Used only to reset your password and for invitations you send.",
@@ -46,7 +52,13 @@ class SignupForm(TextLimitsMixin, UserCreationForm):
 
     class Meta(UserCreationForm.Meta):
         model = get_user_model()
-        fields = ("username", "email")
+        fields = ("first_name", "username", "email")
+        help_texts = {
+            "username": "You log in with it. Letters, numbers and @ . + - _ only, no spaces."
+        }
+
+    def clean_first_name(self) -> str:
+        return " ".join(self.cleaned_data["first_name"].split())
 
 
 class LoginForm(TextLimitsMixin, AuthenticationForm):

@@ -6,6 +6,7 @@ from django.core import mail
 from django.urls import reverse
 
 from tests.conftest import PASSWORD
+from tests.pages import visible_text
 
 NEW_PASSWORD = "another-long-Password-77"
 
@@ -28,7 +29,13 @@ def sign_up(client, *, email="new@example.org", password=NEW_PASSWORD):
     """Post the sign-up form for ``newpatient``: a valid one unless told otherwise."""
     return client.post(
         reverse("signup"),
-        {"username": "newpatient", "email": email, "password1": password, "password2": password},
+        {
+            "first_name": "Nia Patel",
+            "username": "newpatient",
+            "email": email,
+            "password1": password,
+            "password2": password,
+        },
     )
 
 
@@ -39,6 +46,21 @@ def test_sign_up_creates_account_and_logs_in(client, db):
     user = get_user_model().objects.get(username="newpatient")
     assert user.email == "new@example.org"
     assert client.get(reverse("journal:dashboard")).wsgi_request.user == user
+    # The name given is the one the report and caregivers read, not the account name.
+    assert "Clinic report: Nia Patel" in visible_text(
+        client.get(reverse("journal:report")).content
+    )
+
+
+def test_sign_up_asks_for_a_name_in_plain_words(client, db):
+    text = visible_text(client.get(reverse("signup")).content)
+    assert "Your name" in text
+    assert "You log in with it. Letters, numbers and @ . + - _ only, no spaces." in text
+    assert "150 characters or fewer" not in text
+
+    response = client.post(reverse("signup"), {"username": "noname", "email": "n@example.org"})
+    assert "Your name" in visible_text(response.content)
+    assert not get_user_model().objects.filter(username="noname").exists()
 
 
 @pytest.mark.parametrize(
@@ -64,7 +86,7 @@ def test_sign_up_is_refused_with_the_reason_and_keeps_what_was_typed(
 
 def test_every_sign_up_input_has_a_label(client, db):
     html = client.get(reverse("signup")).content.decode()
-    for field in ("id_username", "id_email", "id_password1", "id_password2"):
+    for field in ("id_first_name", "id_username", "id_email", "id_password1", "id_password2"):
         assert f'for="{field}"' in html
 
 

@@ -35,6 +35,7 @@ def log_in(page, url, username):
 
 def sign_up(page, username, email, password=PASSWORD):
     """Fill in and send the sign-up form the page shows, as a person does."""
+    page.get_by_label("Your name").fill(username.capitalize())
     page.get_by_label("Username").fill(username)
     page.get_by_label("Email").fill(email)
     page.get_by_label(re.compile(r"^\s*Password\*?\s*$")).fill(password)

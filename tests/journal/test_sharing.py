@@ -164,6 +164,7 @@ def test_signing_up_from_the_link_comes_back_to_accept(client, patient):
     response = client.post(
         f"{reverse('signup')}?next={url}",
         {
+            "first_name": "Sam",
             "username": "sam",
             "email": "sam@example.org",
             "password1": PASSWORD,
@@ -185,6 +186,7 @@ def test_signup_ignores_a_next_pointing_elsewhere(client, db):
     response = client.post(
         f"{reverse('signup')}?next=https://evil.example.com/",
         {
+            "first_name": "Sam",
             "username": "sam",
             "email": "sam@example.org",
             "password1": PASSWORD,

@@ -125,6 +125,26 @@ def test_start_from_a_preset(patient_client, patient, sunitinib, today):
     assert treatment.starts_on == today and treatment.ends_on is None
 
 
+def test_after_starting_a_treatment_the_next_step_is_logging_today(
+    patient_client, sunitinib, today
+):
+    preset = RegimenPreset.objects.get(drug=sunitinib, days_on=28)
+    data = manual(sunitinib, today, preset=preset.pk, drug="", dose_mg="", schedule="")
+    response = patient_client.post(NEW, data, follow=True)
+
+    text = visible_text(response.content)
+    assert "Saved: Sunitinib 50 mg once daily, 4 weeks on, 2 weeks off." in text
+    assert (
+        f'<a class="btn btn-primary btn-lg" href="{reverse("journal:today")}">Log today</a>'
+        in (response.content.decode())
+    )
+
+
+def test_a_new_patient_records_a_treatment_in_one_tap_from_the_dashboard(patient_client, library):
+    page = patient_client.get(reverse("journal:dashboard")).content.decode()
+    assert f'<a href="{NEW}">Record a treatment</a>' in page
+
+
 def test_start_by_hand_with_a_cycle_and_a_maker(patient_client, patient, sunitinib, today):
     data = manual(
         sunitinib,
