@@ -1,4 +1,5 @@
-"""The day log (one page, one form, everything about one day), the history of days, and the journal's front page."""
+"""The day log (one page, one form, everything about one day), the history of days, and the
+journal's front page (today, the current treatment, the last two weeks)."""
 
 from datetime import date, timedelta
 
@@ -118,7 +119,7 @@ DAYS_PER_PAGE = 30
 PRESET_RANGES = [("All dates", None), ("Last 30 days", 30), ("Last 90 days", 90)]
 
 
-def filter_links(journal, cleaned: dict) -> dict:
+def _history_filter_links(journal, cleaned: dict) -> dict:
     """The symptom and date filters as links, for a caregiver's page (one query)."""
     today = journal.profile.today()
     symptom, start, end = cleaned.get("symptom"), cleaned.get("start"), cleaned.get("end")
@@ -165,7 +166,7 @@ def history(request, journal):
         "is_filtered": is_valid and any(form.cleaned_data.values()),
     }
     if journal.is_caregiver:
-        ctx.update(filter_links(journal, form.cleaned_data if is_valid else {}))
+        ctx.update(_history_filter_links(journal, form.cleaned_data if is_valid else {}))
     return render(request, "journal/history.html", ctx)
 
 
