@@ -1,8 +1,8 @@
 """How the app writes numbers, doses and schedules for people: one definition of each.
 
 Every page, export and message that shows a dose, a weight, a percentage or an on/off schedule
-goes through these functions (templates through the ``mg``, ``number`` and ``percent`` filters
-of ``{% load library %}``), so "37.5 mg", "71.2 kg" and "4 weeks on, 2 weeks off" read the same
+goes through these functions (templates through the ``mg`` and ``number`` filters of
+``{% load library %}``), so "37.5 mg", "71.2 kg" and "4 weeks on, 2 weeks off" read the same
 everywhere, on SQLite and on PostgreSQL (which hand back decimals with different precision).
 """
 
@@ -66,3 +66,8 @@ def dose_label(drug_name: str, dose_mg, intakes_per_day: int) -> str:
 def short_date(day: date) -> str:
     """ "3 Mar 2025": a date in a sentence or a table cell."""
     return f"{day.day} {day:%b %Y}"
+
+
+def percent(part: int, whole: int) -> int:
+    """Rounded half up, as people round (Python's round() rounds 0.5 to even)."""
+    return (200 * part + whole) // (2 * whole) if whole else 0

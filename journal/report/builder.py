@@ -17,7 +17,7 @@ from journal.models import (
     SymptomReport,
     Treatment,
 )
-from journal.trends.builder import percent
+from library.formatting import percent
 from library.models import Symptom
 
 DEFAULT_WEEKS = 6

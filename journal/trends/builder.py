@@ -12,7 +12,7 @@ from django.db.models import Min
 from django.utils.dateformat import format as format_date
 
 from journal.models import BP_ALERT, BP_CRISIS, BP_HIGH, DayLog, Grade, SymptomReport, Treatment
-from library.formatting import format_mg, short_date
+from library.formatting import format_mg, percent, short_date
 from library.models import Symptom
 
 # Beyond this many days a chart shows each week's worst grade, and beyond three years each
@@ -49,11 +49,6 @@ BP_REFERENCES = [
     )
     for value in (level.systolic, level.diastolic)
 ]
-
-
-def percent(part: int, whole: int) -> int:
-    """Rounded half up, as people round (Python's round() rounds 0.5 to even)."""
-    return (200 * part + whole) // (2 * whole) if whole else 0
 
 
 class DayLabels(dict):

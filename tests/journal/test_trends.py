@@ -11,7 +11,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from journal.models import DayLog, Profile, SymptomReport, Treatment
-from journal.trends.builder import bucket_for, build_trends, change_label, off_periods, percent
+from journal.trends.builder import bucket_for, build_trends, change_label, off_periods
+from library.formatting import percent
 from tests.conftest import (
     HFS_AT_37_5,
     HFS_AT_50,
