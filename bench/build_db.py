@@ -1,6 +1,6 @@
 """The benchmark's journal: one heavy patient, their caregiver, and a crowd of others.
 
-- the heavy patient: five years of days, all twelve library symptoms tracked, sixteen
+- the heavy patient: five years of days, every library symptom tracked, sixteen
   treatment periods (fifteen changes, a three-week break, on/off schedules), blood pressure
   most days, weight weekly, a note now and then;
 - a caregiver with an accepted share of that journal (notes visible);

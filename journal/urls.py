@@ -6,6 +6,7 @@ from journal.account import views as account
 from journal.converters import IsoDateConverter
 from journal.daylog import views as daylog
 from journal.export_import import views as export_import
+from journal.helpful import views as helpful
 from journal.report import views as report
 from journal.sharing import views as sharing
 from journal.treatments import views as treatments
@@ -33,6 +34,8 @@ urlpatterns = [
     path("import/", export_import.import_upload, name="import"),
     path("import/preview/", export_import.import_preview, name="import_preview"),
     path("import/confirm/", export_import.import_confirm, name="import_confirm"),
+    path("helped/<slug:slug>/", helpful.helpful, name="helpful"),
     path("settings/", account.settings_page, name="settings"),
+    path("settings/when-to-call/", account.thresholds, name="thresholds"),
     path("account/delete/", account.delete_account, name="account_delete"),
 ]

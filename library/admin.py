@@ -3,26 +3,81 @@ from django.db import models
 from django.db.models import Count, Prefetch
 
 from library.forms import EntryAdminForm
-from library.models import Drug, Entry, EntryStatus, RegimenPreset, Source, Symptom
+from library.models import (
+    AlertRule,
+    Drug,
+    Entry,
+    EntryStatus,
+    GlossaryTerm,
+    RegimenPreset,
+    Source,
+    Symptom,
+    WarningSign,
+)
+
+
+# Stacked, not tabular: a tabular row's inputs have only column headings, no labels.
+class AlertRuleInline(admin.StackedInline):
+    model = AlertRule
+    extra = 0
+    fields = ["slug", "drug", "care_team_grade", "source", "basis"]
+    autocomplete_fields = ["drug", "source"]
 
 
 @admin.register(Symptom)
 class SymptomAdmin(admin.ModelAdmin):
-    list_display = ["name", "body_area", "ctcae_term", "alert_grade", "order", "is_active"]
-    list_filter = ["body_area", "alert_grade", "is_active"]
+    list_display = ["name", "body_area", "ctcae_term", "ctcae_grade_4", "order", "is_active"]
+    list_filter = ["body_area", "ctcae_grade_4", "is_active"]
     search_fields = ["name", "aliases", "ctcae_term"]
     prepopulated_fields = {"slug": ["name"]}
+    inlines = [AlertRuleInline]
     fieldsets = [
         (None, {"fields": ["name", "slug", "aliases", "body_area", "description"]}),
         (
             "Grades (CTCAE v5, in plain words)",
-            {"fields": ["ctcae_term", "grade_1", "grade_2", "grade_3", "grade_4", "alert_grade"]},
+            {
+                "fields": [
+                    "ctcae_term",
+                    "ctcae_grade_4",
+                    "grade_1",
+                    "grade_2",
+                    "grade_3",
+                    "grade_4",
+                ]
+            },
         ),
         ("Display", {"fields": ["order", "is_active"]}),
     ]
 
 
-# Stacked, not tabular: a tabular row's inputs have only column headings, no labels.
+@admin.register(AlertRule)
+class AlertRuleAdmin(admin.ModelAdmin):
+    list_display = ["symptom", "drug", "care_team_grade", "source"]
+    list_filter = ["drug", "care_team_grade"]
+    list_select_related = ["symptom", "drug", "source"]
+    search_fields = ["symptom__name", "drug__name", "basis"]
+    autocomplete_fields = ["symptom", "drug", "source"]
+
+
+@admin.register(WarningSign)
+class WarningSignAdmin(admin.ModelAdmin):
+    list_display = ["text", "drug", "source", "order"]
+    list_filter = ["drug"]
+    list_select_related = ["drug", "source"]
+    search_fields = ["text", "drug__name"]
+    autocomplete_fields = ["drug", "source"]
+    prepopulated_fields = {"slug": ["text"]}
+
+
+@admin.register(GlossaryTerm)
+class GlossaryTermAdmin(admin.ModelAdmin):
+    list_display = ["term", "aliases", "source"]
+    list_select_related = ["source"]
+    search_fields = ["term", "aliases", "definition"]
+    autocomplete_fields = ["source"]
+    prepopulated_fields = {"slug": ["term"]}
+
+
 class RegimenPresetInline(admin.StackedInline):
     model = RegimenPreset
     extra = 0
@@ -31,10 +86,18 @@ class RegimenPresetInline(admin.StackedInline):
 
 @admin.register(Drug)
 class DrugAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "brand_names", "line_of_treatment", "regimen_count", "order"]
+    list_display = [
+        "__str__",
+        "brand_names",
+        "approved_for_gist",
+        "line_of_treatment",
+        "regimen_count",
+        "order",
+    ]
+    list_filter = ["approved_for_gist"]
     search_fields = ["name", "brand_names"]
     prepopulated_fields = {"slug": ["name"]}
-    autocomplete_fields = ["common_side_effects"]
+    autocomplete_fields = ["common_side_effects", "source"]
     inlines = [RegimenPresetInline]
 
     def get_queryset(self, request):

@@ -16,5 +16,8 @@ class LibraryConfig(AppConfig):
     verbose_name = "Library"
 
     def ready(self):
+        # Connects the glossary's cache to changes of its terms.
+        from library import glossary  # noqa: F401
+
         # Permissions are created by the auth app's post_migrate handler; run after it.
         post_migrate.connect(_ensure_curators_group, sender=self)

@@ -58,9 +58,14 @@ def schedule_label(days_on: int | None, days_off: int | None) -> str:
     return f"{period_label(days_on)} on, {period_label(days_off)} off"
 
 
+def drug_title(drug_name: str) -> str:
+    """ "Sunitinib": a capital first, the rest as written (a typed "Gleevec XR" stays so)."""
+    return drug_name[:1].upper() + drug_name[1:]
+
+
 def dose_label(drug_name: str, dose_mg, intakes_per_day: int) -> str:
     """ "Sunitinib 50 mg once daily": the drug's name with a capital, as on the packet."""
-    return f"{drug_name.capitalize()} {format_mg(dose_mg)} mg {intakes_label(intakes_per_day)}"
+    return f"{drug_title(drug_name)} {format_mg(dose_mg)} mg {intakes_label(intakes_per_day)}"
 
 
 def short_date(day: date) -> str:

@@ -40,6 +40,7 @@ class EntryAdminForm(forms.ModelForm):
             "title",
             "slug",
             "kind",
+            "studied_in",
             "status",
             "source",
             "symptoms",

@@ -9,12 +9,15 @@ import hashlib
 import json
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 from decimal import Decimal
+from enum import IntEnum
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Case, Q, Value, When, prefetch_related_objects
+from django.db.models import Case, Count, Q, Value, When, prefetch_related_objects
 from django.urls import reverse
 
 from library.formatting import dose_label, schedule_label
@@ -67,6 +70,12 @@ class SymptomQuerySet(models.QuerySet):
         )
 
 
+# CTCAE grade 4: "life-threatening consequences; urgent intervention indicated".
+URGENT_GRADE = 4
+# The source of the grades and of that definition, cited wherever the urgent level is.
+CTCAE_SOURCE_SLUG = "ctcae-v5"
+
+
 class Symptom(LoadedContent):
     LOADED_FIELDS = (
         "name",
@@ -78,7 +87,7 @@ class Symptom(LoadedContent):
         "grade_2",
         "grade_3",
         "grade_4",
-        "alert_grade",
+        "ctcae_grade_4",
         "order",
         "is_active",
     )
@@ -95,10 +104,12 @@ class Symptom(LoadedContent):
     grade_2 = models.TextField("grade 2 (moderate)")
     grade_3 = models.TextField("grade 3 (severe)")
     grade_4 = models.TextField("grade 4 (very severe)")
-    alert_grade = models.PositiveSmallIntegerField(
-        default=3,
-        validators=[MinValueValidator(1), MaxValueValidator(4)],
-        help_text='From this grade the journal says "contact your care team today".',
+    ctcae_grade_4 = models.BooleanField(
+        "CTCAE v5 defines a grade 4",
+        default=False,
+        help_text="CTCAE's grade 4 is life-threatening, with urgent intervention indicated: "
+        'reporting it says "Get urgent help now". Without one, "very severe" is only the '
+        "patient's word for worse than severe.",
     )
     order = models.PositiveSmallIntegerField(default=0)
     is_active = models.BooleanField(default=True)
@@ -108,10 +119,6 @@ class Symptom(LoadedContent):
     class Meta:
         ordering = ["order", "name"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(alert_grade__gte=1) & Q(alert_grade__lte=4),
-                name="library_symptom_alert_grade_1_to_4",
-            ),
             models.CheckConstraint(
                 condition=Q(body_area__in=BodyArea.values),
                 name="library_symptom_body_area_valid",
@@ -139,12 +146,18 @@ class Symptom(LoadedContent):
     def grade_meanings(self) -> list[tuple[int, str]]:
         return [(grade, self.grade_meaning(grade)) for grade in (1, 2, 3, 4)]
 
-    @property
-    def alert_meaning(self) -> str:
-        return self.grade_meaning(self.alert_grade)
+    def alert_rule(self, drug=None) -> "AlertRule | None":
+        """The drug's own rule for this symptom, else the rule for every drug (from the
+        prefetched ``alert_rules`` when the caller fetched them)."""
+        rules = list(self.alert_rules.all())
+        own = [rule for rule in rules if drug is not None and rule.drug_id == drug.pk]
+        general = [rule for rule in rules if rule.drug_id is None]
+        return (own or general or [None])[0]
 
-    def needs_alert(self, grade: int | None) -> bool:
-        return grade is not None and grade >= self.alert_grade
+    @property
+    def urgent_grade(self) -> int | None:
+        """The grade that means "Get urgent help now": CTCAE's grade 4, where it has one."""
+        return URGENT_GRADE if self.ctcae_grade_4 else None
 
 
 class Drug(LoadedContent):
@@ -154,7 +167,9 @@ class Drug(LoadedContent):
         "how_it_works",
         "place_in_treatment",
         "line_of_treatment",
+        "approved_for_gist",
         "order",
+        "source",
         "common_side_effects",
     )
 
@@ -165,6 +180,20 @@ class Drug(LoadedContent):
     place_in_treatment = models.TextField(blank=True)
     line_of_treatment = models.PositiveSmallIntegerField(
         default=1, help_text="Usual line in GIST treatment; used for ordering."
+    )
+    approved_for_gist = models.BooleanField(
+        "approved for GIST",
+        default=True,
+        help_text="Off-label drugs are approved for other cancers and used for GIST by choice "
+        "of the doctor.",
+    )
+    source = models.ForeignKey(
+        "Source",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Where the doses, uses and side effects above come from: usually the label.",
     )
     common_side_effects = models.ManyToManyField(Symptom, blank=True, related_name="drugs")
     order = models.PositiveSmallIntegerField(default=0)
@@ -186,8 +215,9 @@ class Drug(LoadedContent):
         return reverse("library:drug", kwargs={"slug": self.slug})
 
     def loaded_content(self) -> dict:
-        """Queries the side effects unless they were prefetched."""
+        """Queries the source and side effects unless they were fetched with the drug."""
         content = super().loaded_content()
+        content["source"] = self.source.slug if self.source_id else None
         content["common_side_effects"] = sorted(s.slug for s in self.common_side_effects.all())
         return content
 
@@ -255,11 +285,13 @@ class RegimenPreset(models.Model):
 
 
 class SourceKind(models.TextChoices):
-    FORUM = "forum", "Patient forum"
-    NEWS = "news", "News report"
+    LABEL = "label", "Drug label"
     GUIDELINE = "guideline", "Guideline or government"
+    PATIENT_INFO = "patient_info", "Patient information from a cancer charity or hospital"
     TRIAL = "trial", "Clinical trial record"
     RESEARCH = "research", "Research abstracts"
+    NEWS = "news", "News report"
+    FORUM = "forum", "Patient forum"
 
 
 class Source(LoadedContent):
@@ -314,9 +346,25 @@ class Source(LoadedContent):
         return content
 
 
+# Votes are shown as a count only once this many patients on the drug have voted on the
+# entry: fewer would say more about a handful of people than about the tip.
+HELPFUL_COUNT_FLOOR = 5
+
+
+@dataclass(frozen=True)
+class HelpfulCount:
+    helpful: int
+    voters: int
+
+    @property
+    def is_shown(self) -> bool:
+        return self.voters >= HELPFUL_COUNT_FLOOR
+
+
 class EntryKind(models.TextChoices):
     GUIDANCE = "guidance", "Clinical guidance"
     TIP = "tip", "Patient tip"
+    RESEARCH = "research", "Research summary"
 
 
 class EntryStatus(models.TextChoices):
@@ -358,12 +406,18 @@ class EntryQuerySet(models.QuerySet):
 class Entry(LoadedContent):
     """One fact or tip, in our own words, with the source it comes from."""
 
-    LOADED_FIELDS = ("title", "body", "kind", "status", "reviewed_on", "source")
+    LOADED_FIELDS = ("title", "body", "kind", "studied_in", "status", "reviewed_on", "source")
 
     title = models.CharField(max_length=200)
     slug = models.SlugField(max_length=100, unique=True)
     body = models.TextField(help_text="In our own words: facts carry over with the citation.")
     kind = models.CharField(max_length=16, choices=EntryKind, default=EntryKind.GUIDANCE)
+    studied_in = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text='For research about people with another illness, which: "liver cancer". '
+        "Shown with the entry so nobody takes it as advice for GIST.",
+    )
     # Nullable so a draft can be written before its source is chosen; publishing needs one.
     source = models.ForeignKey(
         Source, on_delete=models.PROTECT, null=True, blank=True, related_name="entries"
@@ -376,6 +430,10 @@ class Entry(LoadedContent):
     reviewed_on = models.DateField("last reviewed by us", null=True, blank=True)
 
     objects = EntryQuerySet.as_manager()
+
+    # Until ``with_votes`` gives the entry its own: no votes counted, none by the reader.
+    helpful = HelpfulCount(helpful=0, voters=0)
+    my_vote: bool | None = None
 
     class Meta:
         verbose_name_plural = "entries"
@@ -410,6 +468,14 @@ class Entry(LoadedContent):
     def is_tip(self) -> bool:
         return self.kind == EntryKind.TIP
 
+    @property
+    def is_research(self) -> bool:
+        return self.kind == EntryKind.RESEARCH
+
+    def is_about(self, drug) -> bool:
+        """Whether the entry names this drug (its drugs are prefetched by every caller)."""
+        return any(d.pk == drug.pk for d in self.drugs.all())
+
     def loaded_content(self) -> dict:
         """Queries source, symptoms and drugs unless they were fetched with the entry."""
         content = super().loaded_content()
@@ -435,62 +501,323 @@ class Entry(LoadedContent):
         return errors
 
 
-def entries_by_symptom(
-    symptoms: Iterable, drug=None, limit: int | None = 3
-) -> dict[int, list[Entry]]:
-    """Published entries for many symptoms at once, clinical guidance first, in one query.
+class Relevance(IntEnum):
+    """The order of entries beside a symptom, for a patient on a given drug."""
 
-    ``symptoms`` may hold Symptom objects or ids; every one gets a key, possibly with an empty
-    list. With ``drug``, entries about another drug are left out (entries about no drug stay).
-    Each entry comes with its source and its drugs (two queries in all), so a page can say
-    which drug an entry is about.
-    """
-    ids = [getattr(symptom, "pk", symptom) for symptom in symptoms]
-    result: dict[int, list[Entry]] = {symptom_id: [] for symptom_id in ids}
-    if not ids:
-        return result
-    entries = Entry.objects.published()
-    if drug is not None:
-        entries = entries.for_drug(drug)
-    links = (
-        Entry.symptoms.through.objects.filter(symptom_id__in=ids, entry__in=entries.values("pk"))
-        .select_related("entry__source")
-        .alias(
-            kind_rank=Case(When(entry__kind=EntryKind.GUIDANCE, then=Value(0)), default=Value(1))
-        )
-        .order_by("symptom_id", "kind_rank", "entry__title")
+    DRUG_GUIDANCE = 0  # clinical guidance about the patient's own drug
+    GENERAL_GUIDANCE = 1  # clinical guidance about no drug in particular
+    TIP = 2  # patients' experience: on the same drug, or on any drug
+    OTHER_DRUG_TIP = 3  # practical tips often carry over between drugs of one class
+    OTHER_DRUG_GUIDANCE = 4  # a label's advice may not: last of what is advice
+    RESEARCH = 5  # a study's findings, never advice
+
+    @classmethod
+    def of(cls, entry: Entry, drug) -> "Relevance":
+        """Queries the entry's drugs unless they were prefetched."""
+        names_drug = drug is not None and entry.is_about(drug)
+        general = not entry.drugs.all() or drug is None
+        if entry.is_research:
+            return cls.RESEARCH
+        if entry.is_tip:
+            return cls.TIP if names_drug or general else cls.OTHER_DRUG_TIP
+        if names_drug:
+            return cls.DRUG_GUIDANCE
+        return cls.GENERAL_GUIDANCE if general else cls.OTHER_DRUG_GUIDANCE
+
+
+@dataclass(eq=False)
+class EntrySection:
+    """Entries of one relevance on a library page, under a heading that says what they are."""
+
+    heading: str
+    intro: str
+    entries: list
+
+
+def relevance_sections(entries: Iterable[Entry], drug) -> list[EntrySection]:
+    """Entries in ``by_relevance`` order, grouped under headings; empty groups left out."""
+    drug_name = str(drug) if drug is not None else ""
+    tips = EntrySection(
+        "Patient tips",
+        "What other patients found helped them. Personal experience, not medical advice.",
+        [],
     )
-    grouped: dict[int, list[Entry]] = defaultdict(list)
-    for link in links:
-        grouped[link.symptom_id].append(link.entry)
-    prefetch_related_objects([e for group in grouped.values() for e in group], "drugs")
-    for symptom_id, symptom_entries in grouped.items():
-        result[symptom_id] = symptom_entries[:limit] if limit is not None else symptom_entries
-    return result
+    sections = {
+        Relevance.DRUG_GUIDANCE: EntrySection(
+            f"Clinical guidance for {drug_name}",
+            "From the drug's label, guidelines and cancer charities, each with its source.",
+            [],
+        ),
+        Relevance.GENERAL_GUIDANCE: EntrySection(
+            "Clinical guidance" if drug is None else "Clinical guidance for any drug",
+            "From labels, guidelines and cancer charities, each with its source.",
+            [],
+        ),
+        Relevance.TIP: tips,
+        Relevance.OTHER_DRUG_TIP: tips,
+        Relevance.OTHER_DRUG_GUIDANCE: EntrySection(
+            "Clinical guidance about other drugs",
+            "Written for another drug: ask your team whether it applies to yours.",
+            [],
+        ),
+        Relevance.RESEARCH: EntrySection(
+            "Research summaries",
+            "What studies found in groups of people. Not advice, and not a forecast for you; "
+            "some studies were in other cancers.",
+            [],
+        ),
+    }
+    for entry in by_relevance(entries, drug):
+        sections[Relevance.of(entry, drug)].entries.append(entry)
+    in_order = [sections[relevance] for relevance in sorted(sections)]
+    return [section for section in dict.fromkeys(in_order) if section.entries]
+
+
+def by_relevance(entries: Iterable[Entry], drug) -> list[Entry]:
+    """Entries in the order a patient on ``drug`` reads them: their drug's guidance, general
+    guidance, tips (those most patients on the drug found helpful first), then research.
+    Within a rank, entries given votes by ``with_votes`` are ordered by them."""
+    return sorted(
+        entries,
+        key=lambda entry: (
+            Relevance.of(entry, drug),
+            -entry.helpful.helpful,
+            entry.title,
+        ),
+    )
+
+
+def with_votes(entries: list[Entry], *, drug, reader=None) -> list[Entry]:
+    """Give each entry ``helpful`` (how patients on ``drug`` voted, a ``HelpfulCount``) and ``my_vote`` (the reader's own: True, False or None). Two queries at most."""
+    counts = HelpfulVote.objects.counts_on(drug) if drug is not None else {}
+    mine = {}
+    if reader is not None and reader.is_authenticated:
+        mine = dict(
+            HelpfulVote.objects.filter(
+                patient=reader, entry__in=[entry.pk for entry in entries]
+            ).values_list("entry_id", "helpful")
+        )
+    for entry in entries:
+        entry.helpful = counts.get(entry.pk, Entry.helpful)
+        entry.my_vote = mine.get(entry.pk)
+    return entries
 
 
 # How many entries sit beside one symptom on the day log.
 GUIDANCE_PER_SYMPTOM = 3
 
 
-def guidance_for(symptoms, drug) -> dict[int, list[Entry]]:
-    """The library's entries beside each symptom: first those for the current drug (or for
-    no drug in particular), topped up with entries about other drugs, patient tips first.
+def guidance_for(symptoms: Iterable, drug, reader=None) -> dict[int, list[Entry]]:
+    """What helps, beside each symptom on the day log: published guidance and tips in order
+    of relevance (``by_relevance``), at most ``GUIDANCE_PER_SYMPTOM`` each, with votes
+    (``with_votes``). Research stays on the symptom's page: it describes what happened to
+    groups of people, it is not advice.
 
-    Practical tips (insoles, creams) carry over between drugs of one class; trial figures
-    for another drug do not, so they come last. Two queries for all the symptoms.
+    ``symptoms`` may hold Symptom objects or ids; every one gets a key, possibly with an empty
+    list. Five queries at most for all the symptoms, whatever their number.
     """
-    if drug is None:
-        return entries_by_symptom(symptoms, limit=GUIDANCE_PER_SYMPTOM)
-    own = entries_by_symptom(symptoms, drug=drug, limit=GUIDANCE_PER_SYMPTOM)
-    if all(len(entries) >= GUIDANCE_PER_SYMPTOM for entries in own.values()):
-        return own
-    every = entries_by_symptom(symptoms, limit=None)
-    guidance = {}
-    for symptom_id, entries in own.items():
-        others = sorted(
-            (entry for entry in every[symptom_id] if entry not in entries),
-            key=lambda entry: not entry.is_tip,
+    ids = [getattr(symptom, "pk", symptom) for symptom in symptoms]
+    result: dict[int, list[Entry]] = {symptom_id: [] for symptom_id in ids}
+    if not ids:
+        return result
+    links = Entry.symptoms.through.objects.filter(
+        symptom_id__in=ids,
+        entry__in=Entry.objects.published().exclude(kind=EntryKind.RESEARCH).values("pk"),
+    ).select_related("entry__source")
+    grouped: dict[int, list[Entry]] = defaultdict(list)
+    for link in links:
+        grouped[link.symptom_id].append(link.entry)
+    every = [entry for group in grouped.values() for entry in group]
+    prefetch_related_objects(every, "drugs")
+    with_votes(every, drug=drug, reader=reader)
+    for symptom_id, entries in grouped.items():
+        result[symptom_id] = by_relevance(entries, drug)[:GUIDANCE_PER_SYMPTOM]
+    return result
+
+
+class AlertRule(LoadedContent):
+    """From which grade of a symptom the journal says "Contact your care team today".
+
+    One rule per symptom applies to every drug; a drug's own rule replaces it where that
+    drug's label or a guideline sets a different point. Each rule says where it comes from.
+    """
+
+    LOADED_FIELDS = ("symptom", "drug", "care_team_grade", "source", "basis")
+
+    slug = models.SlugField(max_length=100, unique=True)
+    symptom = models.ForeignKey(Symptom, on_delete=models.CASCADE, related_name="alert_rules")
+    drug = models.ForeignKey(
+        Drug,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="alert_rules",
+        help_text="Empty: the rule for every drug without a rule of its own.",
+    )
+    care_team_grade = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(4)],
+        help_text='From this grade the journal says "Contact your care team today".',
+    )
+    source = models.ForeignKey(
+        Source,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="alert_rules",
+        help_text="Empty when no source sets this point: then say why in the basis.",
+    )
+    basis = models.TextField(
+        help_text="What the source says, in plain words; without a source, that this is the "
+        "app's cautious default, and why."
+    )
+
+    class Meta:
+        ordering = ["symptom__order", "drug__order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["symptom"],
+                condition=Q(drug__isnull=True),
+                name="library_alertrule_one_general_per_symptom",
+            ),
+            models.UniqueConstraint(
+                fields=["symptom", "drug"], name="library_alertrule_one_per_symptom_and_drug"
+            ),
+            models.CheckConstraint(
+                condition=Q(care_team_grade__gte=1, care_team_grade__lte=4),
+                name="library_alertrule_grade_1_to_4",
+            ),
+        ]
+
+    def __str__(self):
+        who = f"on {self.drug}" if self.drug_id else "on any drug"
+        return f"{self.symptom} {who}: call from grade {self.care_team_grade}"
+
+    def loaded_content(self) -> dict:
+        """Queries symptom, drug and source unless they were fetched with the rule."""
+        content = super().loaded_content()
+        content["symptom"] = self.symptom.slug
+        content["drug"] = self.drug.slug if self.drug_id else None
+        content["source"] = self.source.slug if self.source_id else None
+        return content
+
+    @property
+    def is_app_default(self) -> bool:
+        return self.source_id is None
+
+
+class WarningSignQuerySet(models.QuerySet):
+    def for_drugs(self, drugs: Iterable):
+        """Signs in the labels of these drugs, and signs that apply to every drug."""
+        return self.filter(Q(drug__in=list(drugs)) | Q(drug=None))
+
+
+class WarningSign(LoadedContent):
+    """A sign that needs urgent help, from a drug's label: the day log's warning-signs check."""
+
+    LOADED_FIELDS = ("drug", "text", "source", "order")
+
+    slug = models.SlugField(max_length=100, unique=True)
+    drug = models.ForeignKey(
+        Drug,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="warning_signs",
+        help_text="Empty: a sign for every drug.",
+    )
+    text = models.CharField(max_length=200, help_text="Short plain words a patient ticks.")
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="warning_signs")
+    order = models.PositiveSmallIntegerField(default=0)
+
+    objects = WarningSignQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["drug__order", "order", "text"]
+
+    def __str__(self):
+        return self.text
+
+    def loaded_content(self) -> dict:
+        content = super().loaded_content()
+        content["drug"] = self.drug.slug if self.drug_id else None
+        content["source"] = self.source.slug
+        return content
+
+
+class GlossaryTerm(LoadedContent):
+    """A word the library uses, explained: linked wherever it appears in entries."""
+
+    LOADED_FIELDS = ("term", "aliases", "definition", "source")
+
+    slug = models.SlugField(max_length=100, unique=True)
+    term = models.CharField(max_length=100)
+    aliases = models.CharField(
+        max_length=300, blank=True, help_text="Other forms to link, separated by commas."
+    )
+    definition = models.TextField()
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="glossary_terms")
+
+    class Meta:
+        ordering = ["term"]
+
+    def __str__(self):
+        return self.term
+
+    def get_absolute_url(self):
+        return reverse("library:glossary") + f"#term-{self.slug}"
+
+    @property
+    def forms(self) -> list[str]:
+        """The term and its other forms, longest first (so "first-line" wins over "line")."""
+        forms = [self.term, *(alias.strip() for alias in self.aliases.split(","))]
+        return sorted({form for form in forms if form}, key=len, reverse=True)
+
+    def loaded_content(self) -> dict:
+        content = super().loaded_content()
+        content["source"] = self.source.slug
+        return content
+
+
+class HelpfulVoteQuerySet(models.QuerySet):
+    def counts_on(self, drug) -> dict[int, "HelpfulCount"]:
+        """Per entry, how patients on ``drug`` voted (one query): what ordering and the
+        "found this helpful" line are built from."""
+        rows = (
+            self.filter(drug=drug)
+            .values("entry_id")
+            .annotate(helpful=Count("pk", filter=Q(helpful=True)), voters=Count("pk"))
         )
-        guidance[symptom_id] = (entries + others)[:GUIDANCE_PER_SYMPTOM]
-    return guidance
+        return {
+            row["entry_id"]: HelpfulCount(helpful=row["helpful"], voters=row["voters"])
+            for row in rows
+        }
+
+
+class HelpfulVote(models.Model):
+    """A patient's "this helped me" (or not) on an entry: one per patient and entry.
+
+    ``drug`` is the patient's drug when they voted, so that tips are ordered by what helped
+    patients on the reader's drug. Never shown to caregivers; deleted with the account.
+    """
+
+    patient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="helpful_votes"
+    )
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="votes")
+    drug = models.ForeignKey(
+        Drug, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    helpful = models.BooleanField()
+    voted_at = models.DateTimeField(auto_now=True)
+
+    objects = HelpfulVoteQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["patient", "entry"], name="library_helpfulvote_one_per_patient"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.entry}: {'helped' if self.helpful else 'did not help'}"

@@ -8,4 +8,5 @@ urlpatterns = [
     path("symptoms/<slug:slug>/", views.symptom_detail, name="symptom"),
     path("drugs/<slug:slug>/", views.drug_detail, name="drug"),
     path("sources/", views.sources, name="sources"),
+    path("glossary/", views.glossary, name="glossary"),
 ]

@@ -8,7 +8,19 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
 from library.forms import DrugFilterForm, LibrarySearchForm
-from library.models import BodyArea, Drug, Entry, Source, Symptom
+from library.models import (
+    CTCAE_SOURCE_SLUG,
+    AlertRule,
+    BodyArea,
+    Drug,
+    Entry,
+    GlossaryTerm,
+    Source,
+    Symptom,
+    by_relevance,
+    relevance_sections,
+    with_votes,
+)
 
 
 def _published_entries():
@@ -48,17 +60,28 @@ def index(request):
 @login_not_required
 @require_safe
 def symptom_detail(request, slug):
-    symptom = get_object_or_404(Symptom.objects.active(), slug=slug)
+    symptom = get_object_or_404(
+        Symptom.objects.active().prefetch_related(
+            Prefetch("alert_rules", queryset=AlertRule.objects.select_related("drug", "source"))
+        ),
+        slug=slug,
+    )
     drugs = list(Drug.objects.all())
     form = DrugFilterForm(request.GET or None, drugs=drugs)
     drug = form.cleaned_data["drug"] if form.is_valid() else None
-    entries = list(_published_entries().for_symptom(symptom, drug=drug).guidance_first())
+    entries = with_votes(
+        list(_published_entries().filter(symptoms=symptom)), drug=drug, reader=request.user
+    )
+    rule = symptom.alert_rule(drug)
     ctx = {
         "symptom": symptom,
         "form": form,
         "drug": drug,
-        "guidance": [entry for entry in entries if not entry.is_tip],
-        "tips": [entry for entry in entries if entry.is_tip],
+        "rule": rule,
+        "drug_rules": [r for r in symptom.alert_rules.all() if r.drug_id is not None],
+        "ctcae": Source.objects.filter(slug=CTCAE_SOURCE_SLUG).first(),
+        "sections": relevance_sections(entries, drug),
+        "can_vote": request.user.is_authenticated,
         # Drugs that list this symptom among their common side effects.
         "symptom_drugs": symptom.drugs.all(),
     }
@@ -69,23 +92,37 @@ def symptom_detail(request, slug):
 @require_safe
 def drug_detail(request, slug):
     drug = get_object_or_404(
-        Drug.objects.prefetch_related(
-            "regimens", Prefetch("common_side_effects", queryset=Symptom.objects.active())
+        Drug.objects.select_related("source").prefetch_related(
+            "regimens",
+            Prefetch("common_side_effects", queryset=Symptom.objects.active()),
+            "warning_signs__source",
         ),
         slug=slug,
     )
-    entries = list(
-        _published_entries()
-        .filter(drugs=drug)
-        .prefetch_related(Prefetch("symptoms", queryset=Symptom.objects.active()))
-        .guidance_first()
+    entries = with_votes(
+        list(
+            _published_entries()
+            .filter(drugs=drug)
+            .prefetch_related(Prefetch("symptoms", queryset=Symptom.objects.active()))
+        ),
+        drug=drug,
+        reader=request.user,
     )
+    how_to_take = [e for e in entries if not e.symptoms.all() and not e.is_research]
     ctx = {
         "drug": drug,
-        "guidance": [entry for entry in entries if not entry.is_tip],
-        "tips": [entry for entry in entries if entry.is_tip],
+        "how_to_take": by_relevance(how_to_take, drug),
+        "sections": relevance_sections([e for e in entries if e not in how_to_take], drug),
+        "can_vote": request.user.is_authenticated,
     }
     return render(request, "library/drug_detail.html", ctx)
+
+
+@login_not_required
+@require_safe
+def glossary(request):
+    terms = GlossaryTerm.objects.select_related("source")
+    return render(request, "library/glossary.html", {"terms": terms})
 
 
 @login_not_required

@@ -20,6 +20,7 @@ import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.cache import cache
 from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
@@ -33,7 +34,20 @@ from journal.models import (
     Treatment,
     hash_token,
 )
-from library.models import Drug, Entry, EntryKind, EntryStatus, Source, Symptom
+from library.curators import ensure_curators_group
+from library.glossary import CACHE_KEY as GLOSSARY_CACHE_KEY
+from library.models import (
+    AlertRule,
+    Drug,
+    Entry,
+    EntryKind,
+    EntryStatus,
+    GlossaryTerm,
+    RegimenPreset,
+    Source,
+    Symptom,
+    WarningSign,
+)
 from tests import template_guard
 
 PASSWORD = "a-long-test-password-42"
@@ -118,14 +132,49 @@ def load_library(**options) -> str:
     return out.getvalue()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """No test sees what another left in the cache (the glossary's words, for one)."""
+    yield
+    cache.clear()
+
+
+# The library's tables in the order their rows can be inserted, then the many-to-many links.
+LIBRARY_TABLES = (
+    Symptom,
+    Source,
+    Drug,
+    RegimenPreset,
+    Entry,
+    AlertRule,
+    WarningSign,
+    GlossaryTerm,
+    Drug.common_side_effects.through,
+    Entry.symptoms.through,
+    Entry.drugs.through,
+)
+_library_rows: list[tuple[type, list[dict]]] = []
+
+
 @pytest.fixture
 def library(db):
-    """The library content that ships with the code (symptoms, drugs, presets, entries).
+    """The library content that ships with the code (symptoms, drugs, presets, entries, …).
+
+    The first test to ask runs the loader; later ones insert the rows it wrote, as they were
+    (ids included), which is what the loader would write again and many times faster. The
+    loader's own tests (``tests/library/test_loader.py``) run it every time.
 
     In a test that also asks for ``live_server`` or ``transactional_db`` (the browser tests),
     pytest-django makes ``db`` that transactional database, so this one fixture serves both.
     """
-    load_library()
+    if not _library_rows:
+        load_library()
+        _library_rows.extend((model, list(model.objects.values())) for model in LIBRARY_TABLES)
+    else:
+        ensure_curators_group()
+        for model, rows in _library_rows:
+            model.objects.bulk_create([model(**row) for row in rows])
+    cache.delete(GLOSSARY_CACHE_KEY)
 
 
 @pytest.fixture
@@ -154,14 +203,30 @@ def imatinib(library):
     return Drug.objects.get(slug="imatinib")
 
 
-def make_symptom(slug="test-symptom", **kwargs):
+def make_symptom(slug="test-symptom", *, alert_grade=3, **kwargs):
+    """A symptom, with its alert rule for every drug (contact the care team from
+    ``alert_grade``; None for a symptom without any rule)."""
     kwargs.setdefault("name", slug.replace("-", " ").capitalize())
     kwargs.setdefault("body_area", "skin")
     kwargs.setdefault("description", "A test symptom.")
     kwargs.setdefault("ctcae_term", "Test term")
     for grade in (1, 2, 3, 4):
         kwargs.setdefault(f"grade_{grade}", f"Grade {grade} meaning.")
-    return Symptom.objects.create(slug=slug, **kwargs)
+    symptom = Symptom.objects.create(slug=slug, **kwargs)
+    if alert_grade is not None:
+        make_alert_rule(symptom, alert_grade)
+    return symptom
+
+
+def make_alert_rule(symptom, care_team_grade, *, drug=None, source=None, basis=""):
+    return AlertRule.objects.create(
+        slug=f"{symptom.slug}-{drug.slug if drug else 'any-drug'}",
+        symptom=symptom,
+        drug=drug,
+        care_team_grade=care_team_grade,
+        source=source,
+        basis=basis or "The app's cautious default, for this test.",
+    )
 
 
 def make_drug(slug="testinib", **kwargs):

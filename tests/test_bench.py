@@ -9,6 +9,7 @@ from django.core.management import call_command
 from bench.build_db import build
 from bench.run import MAX_QUERIES, PAGES, count_queries
 from journal.models import CareShare, DayLog, SymptomReport, Treatment
+from library.models import Symptom
 
 TODAY = date(2026, 3, 2)
 
@@ -23,8 +24,9 @@ def test_builder_makes_a_heavy_patient_a_caregiver_and_others(journal):
     heavy = DayLog.objects.filter(patient__username=journal.heavy_username)
     assert heavy.latest("date").date == TODAY
     assert heavy.earliest("date").date > date(2025, 12, 1)
-    # Every logged day of the heavy patient has all twelve symptoms.
-    assert SymptomReport.objects.filter(day__in=heavy).count() == 12 * heavy.count()
+    # Every logged day of the heavy patient has every library symptom.
+    every = Symptom.objects.active().count()
+    assert SymptomReport.objects.filter(day__in=heavy).count() == every * heavy.count()
     share = CareShare.objects.active().get(pk=journal.share_id)
     assert share.caregiver.username == journal.caregiver_username
     assert Treatment.objects.filter(patient__username__startswith="bench-patient-").count() == 3

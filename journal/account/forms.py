@@ -6,9 +6,15 @@ import zoneinfo
 from django import forms
 
 from gistjournal.forms import TextLimitsMixin
+from journal.emergency_numbers import country_choices
 from journal.fields import DateInput, validate_journal_date
 from journal.models import (
+    AlertRules,
+    CareTeamThreshold,
+    Grade,
     Profile,
+    SymptomReport,
+    Treatment,
 )
 from library.models import Symptom
 
@@ -31,6 +37,12 @@ class SettingsForm(TextLimitsMixin, forms.ModelForm):
         error_messages={"required": "Choose at least one symptom to track."},
     )
 
+    country = forms.ChoiceField(
+        label="Country you live in",
+        required=False,
+        help_text="It gives the emergency number shown when you need urgent help. Not listed? "
+        "Type your emergency number below.",
+    )
     last_visit_on = forms.DateField(
         label="Date of your last clinic visit",
         required=False,
@@ -41,7 +53,22 @@ class SettingsForm(TextLimitsMixin, forms.ModelForm):
 
     class Meta:
         model = Profile
-        fields = ["time_zone", "tracked_symptoms", "care_team_phone", "last_visit_on"]
+        fields = [
+            "time_zone",
+            "tracked_symptoms",
+            "care_team_phone",
+            "country",
+            "emergency_number",
+            "last_visit_on",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        guessed = self.instance.emergency_call()
+        self.fields["country"].choices = [
+            ("", f"Not chosen{f' (we use {guessed.number})' if guessed else ''}"),
+            *country_choices(),
+        ]
 
     def clean_last_visit_on(self):
         visit = self.cleaned_data["last_visit_on"]
@@ -56,6 +83,103 @@ class SettingsForm(TextLimitsMixin, forms.ModelForm):
                 "Give a phone number with at least 6 digits, e.g. +44 20 7946 0000."
             )
         return phone
+
+    def clean_emergency_number(self):
+        number = self.cleaned_data["emergency_number"].strip()
+        if number and (not PHONE_CHARACTERS.match(number) or not any(c.isdigit() for c in number)):
+            raise forms.ValidationError("Give the number to dial, in digits, e.g. 112.")
+        return number
+
+
+class CareTeamThresholdsForm(TextLimitsMixin, forms.Form):
+    """For each symptom, the grade from which the patient's own care team asked to be
+    called, or the library's rule; with what the team said.
+
+    Fields ``call_from_<slug>`` and ``note_<slug>``. ``library_grade(symptom)`` is the grade
+    the library's rule gives for the patient's current drug.
+    """
+
+    def __init__(self, *args, symptoms, thresholds, library_grade, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.symptoms = list(symptoms)
+        for symptom in self.symptoms:
+            own = thresholds.get(symptom.pk)
+            standard = Grade(library_grade(symptom))
+            self.fields[f"call_from_{symptom.slug}"] = forms.TypedChoiceField(
+                label=symptom.name,
+                choices=[
+                    ("", f"As the library says: from {standard.label.lower()}"),
+                    *((g.value, f"From {g.label.lower()}") for g in Grade if g != Grade.NONE),
+                ],
+                coerce=int,
+                empty_value=None,
+                required=False,
+                initial=own.care_team_grade if own else None,
+                widget=forms.Select(attrs={"class": "form-select"}),
+            )
+            self.fields[f"note_{symptom.slug}"] = forms.CharField(
+                label=f"What your team said about {symptom.name.lower()} (optional)",
+                max_length=200,
+                required=False,
+                initial=own.note if own else "",
+                widget=forms.TextInput(attrs={"class": "form-control"}),
+            )
+
+    @classmethod
+    def for_patient(cls, data, *, patient) -> "CareTeamThresholdsForm":
+        """For the symptoms the patient tracks and any with a threshold of their own; the
+        library's grade is the one for the drug they take today."""
+        profile = Profile.objects.for_user(patient)
+        own = {
+            threshold.symptom_id: threshold
+            for threshold in CareTeamThreshold.objects.filter(patient=patient).select_related(
+                "symptom"
+            )
+        }
+        tracked = profile.symptoms_shown(SymptomReport.objects.none())
+        symptoms = tracked + [t.symptom for t in own.values() if t.symptom not in tracked]
+        rules = AlertRules.for_patient(patient)
+        treatment = Treatment.objects.in_force(patient, profile.today())
+        drug_id = treatment.drug_id if treatment else None
+        return cls(
+            data,
+            symptoms=symptoms,
+            thresholds=own,
+            library_grade=lambda symptom: rules.library_threshold(symptom.pk, drug_id).grade,
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        for symptom in self.symptoms:
+            if cleaned.get(f"note_{symptom.slug}") and not cleaned.get(
+                f"call_from_{symptom.slug}"
+            ):
+                self.add_error(
+                    f"call_from_{symptom.slug}",
+                    "Choose from which level your team asked you to call, or clear the note.",
+                )
+        return cleaned
+
+    def rows(self) -> list[dict]:
+        return [
+            {
+                "symptom": symptom,
+                "call_from": self[f"call_from_{symptom.slug}"],
+                "note": self[f"note_{symptom.slug}"],
+            }
+            for symptom in self.symptoms
+        ]
+
+    def choices(self) -> dict:
+        """Per symptom: (grade, note), or None for the library's rule."""
+        return {
+            symptom: (
+                (grade, self.cleaned_data[f"note_{symptom.slug}"])
+                if (grade := self.cleaned_data[f"call_from_{symptom.slug}"])
+                else None
+            )
+            for symptom in self.symptoms
+        }
 
 
 class AccountDeleteForm(forms.Form):

@@ -5,6 +5,7 @@ from django.db import transaction
 from journal.models import (
     AccessEvent,
     CareShare,
+    CareTeamThreshold,
     DayLog,
     SymptomReport,
     Treatment,
@@ -35,3 +36,19 @@ def account_delete(*, user) -> dict[str, int]:
     summary = account_summary(user)
     user.delete()
     return summary
+
+
+@transaction.atomic
+def care_team_thresholds_save(*, patient, choices: dict) -> None:
+    """Record the patient's own thresholds; a symptom set back to the library's rule loses
+    its own. ``choices``: symptom -> (grade, note) or None."""
+    for symptom, choice in choices.items():
+        if choice is None:
+            CareTeamThreshold.objects.filter(patient=patient, symptom=symptom).delete()
+        else:
+            grade, note = choice
+            CareTeamThreshold.objects.update_or_create(
+                patient=patient,
+                symptom=symptom,
+                defaults={"care_team_grade": grade, "note": note},
+            )

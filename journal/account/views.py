@@ -8,8 +8,8 @@ from django.views.decorators.http import (
     require_http_methods,
 )
 
-from journal.account.forms import AccountDeleteForm, SettingsForm
-from journal.account.services import account_delete, account_summary
+from journal.account.forms import AccountDeleteForm, CareTeamThresholdsForm, SettingsForm
+from journal.account.services import account_delete, account_summary, care_team_thresholds_save
 from journal.models import (
     Profile,
 )
@@ -25,6 +25,18 @@ def settings_page(request):
         messages.success(request, "Settings saved.")
         return redirect("journal:settings")
     return render(request, "journal/settings.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def thresholds(request):
+    """When the patient's own care team asked to be called, per symptom."""
+    form = CareTeamThresholdsForm.for_patient(request.POST or None, patient=request.user)
+    if request.method == "POST" and form.is_valid():
+        care_team_thresholds_save(patient=request.user, choices=form.choices())
+        messages.success(request, "Saved: your day log and clinic report use these now.")
+        return redirect("journal:thresholds")
+    return render(request, "journal/thresholds.html", {"form": form})
 
 
 @login_required

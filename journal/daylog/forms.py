@@ -10,19 +10,29 @@ from journal.models import (
     SYMPTOM_NOTE_MAX_LENGTH,
     SYSTOLIC_RANGE,
     WEIGHT_RANGE_KG,
+    Alarm,
     DoseTaken,
     Grade,
     Interference,
     ReportInput,
 )
-from library.models import Symptom
+from library.models import Symptom, WarningSign
+
+# What the day log says beside a grade that raises a notice, and on a ticked warning sign.
+ALARM_WORDS = {
+    Alarm.CARE_TEAM: "Contact your care team.",
+    Alarm.URGENT: "Get urgent help.",
+}
 
 
 class DayLogForm(TextLimitsMixin, forms.Form):
-    """One day: the dose, blood pressure, weight, a note, and a grade for each symptom.
+    """One day: the dose, blood pressure, weight, a note, a grade for each symptom, and the
+    warning signs of the day's drug.
 
     The per-symptom fields are added for the symptoms given (the tracked ones, plus any
     already reported that day): ``grade_<slug>``, ``interference_<slug>``, ``note_<slug>``.
+    ``alarm_of(symptom, grade)`` says which notice a grade raises (``AlertRules.alarm`` for
+    the patient and the day's drug).
     """
 
     dose_taken = forms.ChoiceField(
@@ -61,9 +71,19 @@ class DayLogForm(TextLimitsMixin, forms.Form):
         help_text="Flag this day to talk about at your next clinic visit.",
     )
 
-    def __init__(self, *args, symptoms, **kwargs):
+    warning_signs = forms.ModelMultipleChoiceField(
+        label="Warning signs today",
+        queryset=WarningSign.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Tick any you have: each one means getting urgent help.",
+    )
+
+    def __init__(self, *args, symptoms, warning_signs, alarm_of, **kwargs):
         super().__init__(*args, **kwargs)
         self.symptoms = list(symptoms)
+        self.alarm_of = alarm_of
+        self.fields["warning_signs"].queryset = warning_signs
         for symptom in self.symptoms:
             name = symptom.name.lower()
             self.fields[f"grade_{symptom.slug}"] = forms.TypedChoiceField(
@@ -146,7 +166,8 @@ class DayLogForm(TextLimitsMixin, forms.Form):
                     "meaning": "" if value == 0 else symptom.grade_meaning(value),
                     "id": f"{grade.auto_id}_{value}",
                     "checked": chosen == str(value),
-                    "is_alert": symptom.needs_alert(value),
+                    "alarm": ALARM_WORDS.get(alarm := self.alarm_of(symptom, value), ""),
+                    "urgent": alarm == Alarm.URGENT,
                     "style": Grade(value).colour,
                 }
                 for value, label in Grade.choices
@@ -189,13 +210,13 @@ class DayLogForm(TextLimitsMixin, forms.Form):
         ]
 
     @classmethod
-    def for_day(cls, day, *, log, previous, symptoms, treatment) -> "DayLogForm":
+    def for_day(cls, day, *, log, previous, treatment, **form_kwargs) -> "DayLogForm":
         """The unbound form for ``day``: the saved log if any, else "None" everywhere (a
         good day is one tap on Save); ``previous`` copies another day's answers in."""
         if log is not None:
             initial = cls.initial_from(log)
         else:
-            initial = {f"grade_{symptom.slug}": Grade.NONE for symptom in symptoms}
+            initial = {f"grade_{symptom.slug}": Grade.NONE for symptom in form_kwargs["symptoms"]}
         if previous is not None:
             initial.update(cls.initial_from(previous, with_day_values=False))
         if log is None or previous is not None:
@@ -204,7 +225,7 @@ class DayLogForm(TextLimitsMixin, forms.Form):
                 initial["dose_taken"] = DoseTaken.BREAK
             elif initial.get("dose_taken") == DoseTaken.BREAK:
                 initial["dose_taken"] = ""
-        return cls(initial=initial, symptoms=symptoms)
+        return cls(initial=initial, **form_kwargs)
 
     @staticmethod
     def initial_from(log, *, with_day_values: bool = True) -> dict:
@@ -221,6 +242,7 @@ class DayLogForm(TextLimitsMixin, forms.Form):
         if with_day_values:
             for name in ("systolic", "diastolic", "weight_kg", "note", "for_doctor"):
                 initial[name] = getattr(log, name)
+            initial["warning_signs"] = list(log.warning_signs.all())
         return initial
 
 

@@ -14,6 +14,7 @@ from journal.models import (
     SymptomReport,
     Treatment,
 )
+from library.models import WarningSign
 
 
 @transaction.atomic
@@ -29,10 +30,12 @@ def daylog_save(
     note: str = "",
     for_doctor: bool = False,
     reports: list[ReportInput] = (),
+    warning_signs: list[WarningSign] | None = None,
 ) -> DayLog:
     """Create or update the day's log and its symptom reports, all or nothing.
 
-    Saving the same day again updates it. A fixed handful of queries whatever the number of
+    Saving the same day again updates it; ``warning_signs`` replaces the day's ticked signs
+    (None leaves them as they are). A fixed handful of queries whatever the number of
     symptoms: the reports are written in one upsert.
     """
     if day > today:
@@ -70,4 +73,6 @@ def daylog_save(
         unique_fields=["day", "symptom"],
         update_fields=["grade", "interference", "note"],
     )
+    if warning_signs is not None:
+        log.warning_signs.set(warning_signs)
     return log

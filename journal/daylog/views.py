@@ -15,17 +15,17 @@ from django.views.decorators.http import (
 )
 
 from journal.access import journal_page
+from journal.daylog.builder import DayPage
 from journal.daylog.forms import DayLogForm, HistoryFilterForm
 from journal.daylog.services import daylog_save
 from journal.filter_links import since_links, symptom_links
 from journal.models import (
-    EARLIEST_DATE,
+    AlertRules,
     DayLog,
     Profile,
     SymptomReport,
     Treatment,
 )
-from library.models import guidance_for
 
 
 @require_GET
@@ -40,16 +40,15 @@ def day(request, day: date):
     profile = Profile.objects.for_user(request.user)
     if day > profile.today():
         raise Http404("That day has not happened yet.")
-    symptoms = profile.symptoms_shown(
-        SymptomReport.objects.for_patient(request.user).filter(day__date=day)
-    )
+    patient = request.user
+    page = DayPage.build(profile, day)
     form = None
     if request.method == "POST":
-        form = DayLogForm(request.POST, symptoms=symptoms)
-        if _saved(form, patient=request.user, day=day, today=profile.today()):
+        form = DayLogForm(request.POST, **page.form_kwargs)
+        if _saved(form, patient=patient, day=day, today=profile.today()):
             messages.success(request, f"Saved {day:%A} {day.day} {day:%B}.")
             return redirect("journal:day", day.isoformat())
-    return render(request, "journal/day.html", _day_page(request, profile, day, symptoms, form))
+    return render(request, "journal/day.html", page.context(request, form))
 
 
 def _saved(form, *, patient, day: date, today: date) -> bool:
@@ -62,54 +61,13 @@ def _saved(form, *, patient, day: date, today: date) -> bool:
             day=day,
             today=today,
             reports=form.report_inputs(),
+            warning_signs=form.cleaned_data["warning_signs"],
             **form.day_values(),
         )
     except ValidationError as error:
         form.add_error(None, error)
         return False
     return True
-
-
-def _day_page(request, profile, day: date, symptoms, form) -> dict:
-    """The day log page: the bound form after a refused save, else the day as it stands."""
-    patient, today = profile.user, profile.today()
-    treatment = Treatment.objects.for_patient(patient).on(day).select_related("drug").first()
-    log = DayLog.objects.for_patient(patient).filter(date=day).with_reports().first()
-    previous_date = (
-        DayLog.objects.for_patient(patient).before(day).values_list("date", flat=True).first()
-    )
-    if form is None:
-        previous = None
-        if request.GET.get("copy") == "previous" and previous_date is not None:
-            previous = (
-                DayLog.objects.for_patient(patient).filter(date=previous_date).with_reports().get()
-            )
-            messages.info(
-                request,
-                f"Filled in from {previous_date:%A} {previous_date.day} {previous_date:%B}. "
-                "Check it and save.",
-            )
-        form = DayLogForm.for_day(
-            day, log=log, previous=previous, symptoms=symptoms, treatment=treatment
-        )
-    return {
-        "day": day,
-        "today": today,
-        "log": log,
-        "form": form,
-        "rows": form.symptom_rows(),
-        "treatment": treatment,
-        "cycle": treatment.cycle_day(day) if treatment else None,
-        "is_off_day": treatment is not None and not treatment.is_on_day(day),
-        "entries": guidance_for(symptoms, treatment.drug if treatment else None),
-        "previous_date": previous_date,
-        "previous_is_yesterday": previous_date == day - timedelta(days=1),
-        "day_before": day - timedelta(days=1) if day > EARLIEST_DATE else None,
-        "day_after": day + timedelta(days=1) if day < today else None,
-        "alert_symptoms": log.alert_symptoms() if log is not None else [],
-        "bp_alert": log is not None and log.bp_alert,
-        "care_team_phone": profile.care_team_phone,
-    }
 
 
 DAYS_PER_PAGE = 30
@@ -158,6 +116,9 @@ def history(request, journal):
         if symptom is not None:
             logs = logs.having_symptom(symptom)
     page = Paginator(logs, DAYS_PER_PAGE).get_page(request.GET.get("page"))
+    rules = AlertRules.for_patient(journal.patient)
+    for log in page:
+        log.alarms = rules.of_day(log)
     ctx = {
         "journal": journal,
         "form": form,
@@ -183,6 +144,7 @@ def dashboard(request, journal):
         DayLog.objects.for_patient(patient).between(days[0], today).with_reports().order_by("date")
     )
     treatment = Treatment.objects.for_patient(patient).on(today).select_related("drug").first()
+    rules = AlertRules.for_patient(patient)
     ctx = {
         "journal": journal,
         "patient_name": journal.patient_name,
@@ -195,12 +157,9 @@ def dashboard(request, journal):
         "cycle": treatment.cycle_day(today) if treatment else None,
         "days": days,
         "strip": _grade_strip(profile, logs, days),
-        "alerts": [
-            {"log": log, "symptoms": log.alert_symptoms(), "bp": log.bp_alert}
-            for log in reversed(logs)
-            if log.has_alert
-        ],
+        "alerts": [alarms for alarms in map(rules.of_day, reversed(logs)) if alarms],
         "care_team_phone": profile.care_team_phone,
+        "emergency": profile.emergency_call(),
         "logged_this_month": DayLog.objects.for_patient(patient)
         .between(today.replace(day=1), today)
         .count(),

@@ -28,7 +28,7 @@ from journal.models import (
     Treatment,
     display_name,
 )
-from library.formatting import format_mg
+from library.formatting import drug_title, format_mg
 
 # --- CSV -------------------------------------------------------------------------------------
 
@@ -101,7 +101,7 @@ def csv_rows(patient) -> Iterator[str]:
         else:
             position = treatment.cycle_day(day)  # None: continuous, every day is "on"
             treatment_cells = [
-                treatment.drug.name,
+                treatment.drug_name,
                 treatment.dose_mg,
                 treatment.intakes_per_day,
                 treatment.schedule_label,
@@ -126,7 +126,9 @@ def _decimal(value: Decimal | None) -> str | None:
 
 def treatment_document(treatment: Treatment) -> dict:
     return {
-        "drug": treatment.drug.slug,
+        # A drug the library does not list has no slug: "other_drug" names it instead.
+        "drug": treatment.drug.slug if treatment.drug_id else None,
+        "other_drug": treatment.other_drug,
         "dose_mg": _decimal(treatment.dose_mg),
         "intakes_per_day": treatment.intakes_per_day,
         "days_on": treatment.days_on,
@@ -247,7 +249,7 @@ def _medication_statement(treatment: Treatment, *, subject: str) -> dict:
         "status": "active" if treatment.ends_on is None else "completed",
         # Text only: no RxNorm codes, which we could not vouch for without a terminology
         # service; a receiving system matches the generic name.
-        "medicationCodeableConcept": {"text": treatment.drug.name.capitalize()},
+        "medicationCodeableConcept": {"text": drug_title(treatment.drug_name)},
         "subject": {"reference": subject},
         "effectivePeriod": {"start": _iso(treatment.starts_on)},
         "dosage": [
@@ -279,15 +281,21 @@ def _medication_statement(treatment: Treatment, *, subject: str) -> dict:
     return resource
 
 
+PATIENT_REPORTED = (
+    "Patient-reported severity (0 none, 1 mild, 2 moderate, 3 severe, 4 very severe)"
+)
+
+
 def _symptom_observation(row: dict, *, subject: str, medication: str | None) -> dict:
     resource = {
         "resourceType": "Observation",
         "status": "final",
         "category": _category("survey", "Survey"),
         # The CTCAE term is given as display only: its codes are MedDRA's, which are licensed.
+        # The value is the patient's own 0-4 ("very severe" is theirs, not CTCAE's grade 4).
         "code": {
-            "coding": [{"display": f"CTCAE v5: {row['ctcae_term']}"}],
-            "text": row["symptom_name"],
+            "coding": [{"display": f"{PATIENT_REPORTED}, CTCAE v5 term: {row['ctcae_term']}"}],
+            "text": f"{row['symptom_name']}: {PATIENT_REPORTED.lower()}",
         },
         "subject": {"reference": subject},
         "effectiveDateTime": _iso(row["on"]),

@@ -31,6 +31,7 @@ from journal.daylog.forms import DayLogForm
 from journal.export_import.formats import CSV_COLUMNS, FORMULA_PREFIXES, JSON_FORMAT, JSON_VERSION
 from journal.models import (
     EARLIEST_DATE,
+    Alarm,
     DayLog,
     DoseTaken,
     Grade,
@@ -40,8 +41,8 @@ from journal.models import (
     Treatment,
 )
 from journal.treatments.forms import Schedule, TreatmentForm
-from library.formatting import format_mg
-from library.models import Drug, Symptom
+from library.formatting import drug_title, format_mg
+from library.models import Drug, Symptom, WarningSign
 
 DAY_FIELDS = ("dose_taken", "systolic", "diastolic", "weight_kg", "note", "for_doctor")
 
@@ -206,7 +207,13 @@ class _Importer:
             form_data[f"grade_{symptom.slug}"] = grade
             form_data[f"interference_{symptom.slug}"] = interference
             form_data[f"note_{symptom.slug}"] = note or ""
-        form = DayLogForm(form_data, symptoms=[report[0] for report in reports])
+        form = DayLogForm(
+            form_data,
+            symptoms=[report[0] for report in reports],
+            warning_signs=WarningSign.objects.none(),
+            # An import raises no notice: the days are past, and the patient reads them later.
+            alarm_of=lambda symptom, grade: Alarm.NONE,
+        )
         if not form.is_valid():
             by_slug = {symptom.slug: symptom for symptom, *_ in reports}
             for name, errors in form.errors.items():
@@ -324,14 +331,19 @@ class _JsonImport(_Importer):
         starts_on = _date(item.get("starts_on"))
         if starts_on:
             where = f"Treatment starting {starts_on.isoformat()}"
-        drug = Drug.objects.filter(slug=str(item.get("drug", ""))).first()
-        if drug is None:
+        other_drug = item.get("other_drug") or ""
+        if not isinstance(other_drug, str):
+            self.problem(where, "“other_drug” must be a name.")
+            return
+        drug = Drug.objects.filter(slug=str(item.get("drug") or "")).first()
+        if drug is None and not other_drug:
             self.problem(where, f"unknown drug {_plain(item.get('drug', ''))}.")
             return
         cycled = item.get("days_on") is not None or item.get("days_off") is not None
         form = TreatmentForm(
             {
-                "drug": drug.pk,
+                "drug": drug.pk if drug else "",
+                "other_drug": other_drug,
                 "dose_mg": item.get("dose_mg"),
                 "intakes_per_day": item.get("intakes_per_day"),
                 "schedule": Schedule.CYCLE if cycled else Schedule.CONTINUOUS,
@@ -352,7 +364,9 @@ class _JsonImport(_Importer):
             return
         values = form.treatment_values()
         values["ends_on"] = form.cleaned_data["ends_on"]
-        since = f"{drug.name.capitalize()} {format_mg(values['regimen'].dose_mg)} mg from "
+        regimen = values["regimen"]
+        name = drug_title(regimen.drug.name if regimen.drug else regimen.other_drug)
+        since = f"{name} {format_mg(regimen.dose_mg)} mg from "
         since += values["starts_on"].isoformat()
         if any(t.starts_on == values["starts_on"] for t in self.existing_treatments):
             self.preview.skipped_treatments.append(since)

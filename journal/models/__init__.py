@@ -4,6 +4,8 @@
   ``display_name``;
 - ``treatment``: treatment periods and where a date falls in an on/off cycle;
 - ``daylog``: day logs and symptom reports, grades, the blood-pressure thresholds;
+- ``alerts``: when a day calls for the care team or for urgent help, and the patient's own
+  care-team thresholds;
 - ``sharing``: shares with caregivers and the record of their views;
 - ``sql``: date arithmetic in SQL for the querysets.
 
@@ -15,6 +17,12 @@ removing one; ``by_*``/``*_by`` group into summary rows. The journal has
 no admin on purpose: health data is never shown to staff (``tests/security/test_admin.py``).
 """
 
+from journal.models.alerts import (
+    Alarm,
+    AlertRules,
+    CareTeamThreshold,
+    DayAlarms,
+)
 from journal.models.daylog import (
     BP_ALERT,
     BP_CRISIS,
@@ -76,6 +84,10 @@ __all__ = [
     "SYSTOLIC_RANGE",
     "WEIGHT_RANGE_KG",
     "AccessEvent",
+    "Alarm",
+    "AlertRules",
+    "CareTeamThreshold",
+    "DayAlarms",
     "CareShare",
     "ChangeReason",
     "CycleDay",

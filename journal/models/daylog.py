@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from journal.models.sql import BUCKET_START, DaysBetween, WeekStart, dates_between
 from journal.models.treatment import Treatment
-from library.models import Symptom
+from library.models import Symptom, WarningSign
 
 SYSTOLIC_RANGE = (60, 260)
 DIASTOLIC_RANGE = (30, 160)
@@ -80,7 +80,13 @@ BP_CRISIS = BloodPressureLevel(
 
 
 class Grade(models.IntegerChoices):
-    """PRO-CTCAE wording of the CTCAE grades, in words a tired person understands."""
+    """How bad a symptom was, as the patient reports it, in PRO-CTCAE's words.
+
+    1 to 3 follow the CTCAE grades' meanings (each symptom words them in the library). "Very
+    severe" is the patient's own word for worse than severe: it is CTCAE grade 4
+    (life-threatening) only for symptoms whose CTCAE term has one (``ctcae_grade_4``), and
+    pages and files call it a patient-reported level, never a CTCAE grade.
+    """
 
     NONE = 0, "None"
     MILD = 1, "Mild"
@@ -196,9 +202,11 @@ class DayLogQuerySet(models.QuerySet):
         return self.select_related("treatment__drug")
 
     def with_reports(self):
-        """Each day's reports with their symptoms, in one extra query for the whole page."""
+        """Each day's reports with their symptoms, and the warning signs ticked, in two extra
+        queries for the whole page."""
         return self.prefetch_related(
-            models.Prefetch("reports", queryset=SymptomReport.objects.select_related("symptom"))
+            models.Prefetch("reports", queryset=SymptomReport.objects.select_related("symptom")),
+            "warning_signs",
         )
 
     def with_worst_grade(self):
@@ -309,6 +317,8 @@ class DayLog(models.Model):
     )
     note = models.TextField("note for the day", max_length=NOTE_MAX_LENGTH, blank=True)
     for_doctor = models.BooleanField("for my doctor", default=False)
+    # Signs from the drug's label ticked that day; any one of them means urgent help.
+    warning_signs = models.ManyToManyField(WarningSign, blank=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -360,18 +370,6 @@ class DayLog(models.Model):
     def bp_crisis(self) -> bool:
         """Blood pressure at the crisis level: the urgent notice, not only "call today"."""
         return BP_CRISIS.reached_by(self.systolic, self.diastolic)
-
-    def alert_symptoms(self) -> list[Symptom]:
-        """Symptoms graded at or above their alert grade that day.
-
-        Queries the reports unless they were prefetched (``DayLog.objects.with_reports()``).
-        """
-        return [report.symptom for report in self.reports.all() if report.needs_alert]
-
-    @property
-    def has_alert(self) -> bool:
-        """Queries the reports unless they were prefetched."""
-        return self.bp_alert or bool(self.alert_symptoms())
 
 
 class SymptomReportQuerySet(models.QuerySet):
@@ -435,11 +433,6 @@ class SymptomReportQuerySet(models.QuerySet):
             .order_by("treatment_id", "symptom_id", "cycle_day")
         )
 
-    def severe_or_alert(self):
-        """Reports graded severe or worse, or at their symptom's "contact your care team"
-        grade (``SymptomReport.needs_alert``, here in SQL)."""
-        return self.filter(Q(grade__gte=Grade.SEVERE) | Q(grade__gte=F("symptom__alert_grade")))
-
 
 class SymptomReport(models.Model):
     """How bad one symptom was on one day (0–4), and how much it got in the way."""
@@ -472,11 +465,6 @@ class SymptomReport(models.Model):
 
     def __str__(self):
         return f"{self.symptom}: {self.get_grade_display()}"
-
-    @property
-    def needs_alert(self) -> bool:
-        """No hidden query when ``symptom`` is select_related."""
-        return self.grade >= self.symptom.alert_grade
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from journal.emergency_numbers import EmergencyNumber, emergency_number
 from library.models import Symptom
 
 DEFAULT_TRACKED_SYMPTOMS = [
@@ -42,6 +43,18 @@ class Profile(models.Model):
         max_length=40,
         blank=True,
         help_text="Shown with every “contact your care team” notice.",
+    )
+    country = models.CharField(
+        max_length=2,
+        blank=True,
+        help_text="Where you live (ISO 3166 code): it gives the emergency number shown.",
+    )
+    emergency_number = models.CharField(
+        "emergency number",
+        max_length=20,
+        blank=True,
+        help_text="Only if it differs from your country's: shown with every "
+        "“get urgent help now” notice.",
     )
     tracked_symptoms = models.ManyToManyField(Symptom, blank=True, related_name="+")
     last_visit_on = models.DateField(
@@ -95,6 +108,12 @@ class Profile(models.Model):
                 Q(pk__in=self.tracked_symptoms.filter(is_active=True).values("pk"))
                 | Q(pk__in=reports.values("symptom_id"))
             ).order_by("order", "name")
+        )
+
+    def emergency_call(self) -> EmergencyNumber | None:
+        """The number the urgent notice gives: see ``journal.emergency_numbers``."""
+        return emergency_number(
+            own=self.emergency_number, country_code=self.country, time_zone=self.time_zone
         )
 
     def today(self) -> date:

@@ -9,7 +9,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 
-from library.formatting import dose_label, format_mg, schedule_label
+from library.formatting import dose_label, drug_title, format_mg, schedule_label
 from library.models import Drug
 
 # Plausibility limits. They refuse typing slips (an extra zero), not unusual prescriptions:
@@ -55,12 +55,13 @@ class Regimen:
     """What a treatment period is of: the drug, the dose, how often, the on/off schedule and
     the maker. One definition of these fields, for the services, the form and the import."""
 
-    drug: Drug
+    drug: Drug | None
     dose_mg: Decimal
     intakes_per_day: int = 1
     days_on: int | None = None
     days_off: int | None = None
     maker: str = ""
+    other_drug: str = ""  # a drug the library does not list, named by the patient
 
     @classmethod
     def of(cls, treatment: "Treatment") -> "Regimen":
@@ -106,7 +107,20 @@ class Treatment(models.Model):
     patient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="treatments"
     )
-    drug = models.ForeignKey(Drug, on_delete=models.PROTECT, related_name="+")
+    drug = models.ForeignKey(
+        Drug,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Empty for a drug the library does not list: “another drug” names it.",
+    )
+    other_drug = models.CharField(
+        "another drug",
+        max_length=100,
+        blank=True,
+        help_text="Its name, as on the pack, when it is not in the list.",
+    )
     dose_mg = models.DecimalField(
         "dose (mg each time)",
         max_digits=7,
@@ -169,6 +183,11 @@ class Treatment(models.Model):
             models.CheckConstraint(
                 condition=Q(reason__in=ChangeReason.values), name="journal_treatment_reason_valid"
             ),
+            models.CheckConstraint(
+                condition=Q(drug__isnull=False, other_drug="")
+                | (Q(drug__isnull=True) & ~Q(other_drug="")),
+                name="journal_treatment_library_drug_or_another",
+            ),
             models.UniqueConstraint(
                 fields=["patient"],
                 condition=Q(ends_on__isnull=True),
@@ -192,14 +211,25 @@ class Treatment(models.Model):
         return None if self.is_continuous else self.days_on + self.days_off
 
     @property
+    def drug_name(self) -> str:
+        """The library drug's name, or the one the patient typed (queries unless the drug
+        was fetched with the period)."""
+        return self.drug.name if self.drug_id else self.other_drug
+
+    @property
+    def drug_key(self) -> int | str:
+        """Tells two periods' drugs apart, library drug or not."""
+        return self.drug_id or self.other_drug.casefold()
+
+    @property
     def dose_label(self) -> str:
         """ "Sunitinib 50 mg once daily" """
-        return dose_label(self.drug.name, self.dose_mg, self.intakes_per_day)
+        return dose_label(self.drug_name, self.dose_mg, self.intakes_per_day)
 
     @property
     def short_label(self) -> str:
         """ "Sunitinib 50 mg" for chart markers and tables."""
-        return f"{self.drug.name.capitalize()} {format_mg(self.dose_mg)} mg"
+        return f"{drug_title(self.drug_name)} {format_mg(self.dose_mg)} mg"
 
     @property
     def schedule_label(self) -> str:

@@ -12,6 +12,8 @@ from journal.filter_links import since_links
 from journal.models import (
     BP_ALERT,
     BP_CRISIS,
+    AlertRules,
+    CareTeamThreshold,
     DayLog,
     Grade,
     SymptomReport,
@@ -105,12 +107,18 @@ def report_context(journal: JournalContext, start: date, end: date) -> dict:
         treatment.changed_in_range = start <= treatment.starts_on <= end
         treatment.adherence = by_treatment.get(treatment.pk)
 
-    # Severe reports and "contact your care team" ones, in one query.
+    # Severe reports and "contact your care team" ones, in one query; each given its alarm
+    # and the threshold it was judged by (the patient's own, the drug's or the general one).
+    rules = AlertRules.for_patient(patient)
     notable = list(
-        reports.severe_or_alert()
+        reports.filter(grade__gte=min(Grade.SEVERE, rules.lowest_care_team_grade()))
         .select_related("symptom", "day")
         .order_by("day__date", "symptom__order", "symptom__name")
     )
+    for report in notable:
+        drug_id = rules.drug_on(report.day)
+        report.alarm = rules.alarm(report.symptom_id, report.grade, drug_id)
+        report.threshold = rules.threshold(report.symptom_id, drug_id)
     severe_days: dict[date, dict] = {}
     for report in notable:
         if report.grade >= Grade.SEVERE:
@@ -137,7 +145,15 @@ def report_context(journal: JournalContext, start: date, end: date) -> dict:
             if journal.can_see_notes
             else None
         ),
-        "symptom_alerts": [report for report in notable if report.needs_alert],
+        "symptom_alerts": [report for report in notable if report.alarm],
+        "warning_signs": list(
+            DayLog.warning_signs.through.objects.filter(daylog__in=days)
+            .select_related("daylog", "warningsign__drug")
+            .order_by("daylog__date", "warningsign__order")
+        ),
+        "own_thresholds": list(
+            CareTeamThreshold.objects.filter(patient=patient).select_related("symptom")
+        ),
         # Readings to call about are among the high ones (BP_ALERT is above BP_HIGH).
         "bp_alerts": [
             {**reading, "crisis": BP_CRISIS.reached_by(reading["systolic"], reading["diastolic"])}

@@ -48,6 +48,12 @@ class TreatmentForm(TextLimitsMixin, forms.Form):
     drug = forms.ModelChoiceField(
         label="Drug", queryset=Drug.objects.all(), required=False, empty_label="Choose a drug"
     )
+    other_drug = forms.CharField(
+        label="Or another drug, not in the list",
+        required=False,
+        max_length=100,
+        help_text="Its name as on the pack, for example a drug you take in a trial.",
+    )
     # No max_digits: an absurd dose gets the plain message of clean_dose_mg, not a digit count.
     dose_mg = forms.DecimalField(
         label="Dose (mg each time)",
@@ -130,6 +136,19 @@ class TreatmentForm(TextLimitsMixin, forms.Form):
             raise forms.ValidationError("The end date cannot be in the future.")
         return ends_on
 
+    def _clean_drug(self, cleaned):
+        """A drug from the list, or another one named: exactly one of the two."""
+        drug, other = cleaned.get("drug"), cleaned.get("other_drug", "").strip()
+        cleaned["other_drug"] = other
+        if drug is not None and other:
+            self.add_error(
+                "other_drug", f"You chose {drug} in the list: leave this empty, or the list."
+            )
+        elif drug is None and not other and "other_drug" not in self.errors:
+            self.add_error(
+                "drug", "Choose a common regimen above, or a drug, or name another one below."
+            )
+
     def _clean_cycle_days(self, name, cleaned):
         value = cleaned.get(name)
         if value is None:
@@ -143,13 +162,15 @@ class TreatmentForm(TextLimitsMixin, forms.Form):
         if preset is not None:
             cleaned.update(
                 drug=preset.drug,
+                other_drug="",
                 dose_mg=preset.dose_mg,
                 intakes_per_day=preset.intakes_per_day,
                 days_on=preset.days_on,
                 days_off=preset.days_off,
             )
         else:
-            for name in ("drug", "dose_mg", "intakes_per_day"):
+            self._clean_drug(cleaned)
+            for name in ("dose_mg", "intakes_per_day"):
                 if cleaned.get(name) in (None, "") and name not in self.errors:
                     self.add_error(name, "Choose a common regimen above, or fill this in.")
             if cleaned.get("schedule") == Schedule.CYCLE:

@@ -72,7 +72,7 @@ def change_label(before: Treatment | None, after: Treatment) -> str:
     """ "sunitinib 50 mg → 37.5 mg", "imatinib 400 mg → sunitinib 50 mg", "started imatinib …"."""
     if before is None:
         return f"started {after.short_label}"
-    if before.drug_id != after.drug_id:
+    if before.drug_key != after.drug_key:
         return f"{before.short_label} → {after.short_label}"
     if before.dose_mg != after.dose_mg:
         return f"{before.short_label} → {format_mg(after.dose_mg)} mg"
@@ -245,7 +245,7 @@ def _summary(periods: list[PeriodRow], symptoms: list[Symptom]) -> str:
     if best is None:
         return ""
     symptom, with_data = best
-    one_drug = len({p.treatment.drug_id for p in with_data}) == 1
+    one_drug = len({p.treatment.drug_key for p in with_data}) == 1
     labels = [
         f"{format_mg(p.treatment.dose_mg)} mg" if one_drug else p.treatment.short_label
         for p in with_data

@@ -3,20 +3,27 @@
 from django import template
 
 from library.formatting import format_mg, format_number
+from library.glossary import link_glossary_terms
 
 register = template.Library()
 
 
-@register.inclusion_tag("library/includes/symptom_guidance.html")
-def symptom_guidance(symptom, entries):
-    """A collapsed "What helps (n)" box for one symptom.
+@register.inclusion_tag("library/includes/symptom_guidance.html", takes_context=True)
+def symptom_guidance(context, symptom, entries, drug=None):
+    """A collapsed "What helps (n)" box for one symptom, for a reader on ``drug``.
 
     ``entries`` is the list for this symptom, or the whole dict returned by
-    ``library.models.entries_by_symptom`` (then this symptom's list is picked out of it).
+    ``library.models.guidance_for`` (then this symptom's list is picked out of it).
     """
     if isinstance(entries, dict):
         entries = entries.get(symptom.pk, [])
-    return {"symptom": symptom, "entries": list(entries or [])}
+    return {
+        "symptom": symptom,
+        "entries": list(entries or []),
+        "drug": drug,
+        "can_vote": context.get("can_vote", False),
+        "request": context.get("request"),
+    }
 
 
 @register.filter
@@ -38,3 +45,9 @@ def mg(dose) -> str:
 def number(value, places=1) -> str:
     """``{{ weight_kg|number }}``: 71.2000000000000 -> "71.2"; ``|number:0`` for whole numbers."""
     return format_number(value, int(places))
+
+
+@register.filter
+def glossary_links(text) -> str:
+    """``{{ entry.body|glossary_links|linebreaks }}``: escaped, with glossary words linked."""
+    return link_glossary_terms(text)

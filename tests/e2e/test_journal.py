@@ -33,6 +33,23 @@ def test_new_patient_logs_a_severe_day_and_finds_it_in_the_history(
     hand_foot = page.get_by_role("group", name="Hand-foot syndrome")
     hand_foot.get_by_text("Severe", exact=True).click()
     expect(hand_foot.get_by_role("radio", name="Severe", exact=True)).to_be_checked()
+    # The notice shows under the symptom the moment the answer is chosen, before saving.
+    live = hand_foot.locator(".alarm-live")
+    expect(live).to_be_visible()
+    expect(live).to_have_text("Contact your care team today.")
+    hand_foot.get_by_text("Mild", exact=True).click()
+    expect(live).to_be_hidden()
+    hand_foot.get_by_text("Severe", exact=True).click()
+    expect(live).to_be_visible()
+
+    # A warning sign from the sunitinib label, ticked, asks for urgent help at once.
+    signs = page.get_by_role("group", name=re.compile("Warning signs today"))
+    signs.get_by_text("Any of these?").click()
+    bleeding = signs.get_by_label("Severe bleeding from anywhere")
+    bleeding.check()
+    expect(signs.locator(".alarm-live")).to_contain_text("Get urgent help now: call 999")
+    bleeding.uncheck()
+    expect(signs.locator(".alarm-live")).to_be_hidden()
     page.get_by_role("group", name="Did you take your dose?").get_by_text("Took all of it").click()
 
     # Opened, the symptom's extra questions read as words, not template text.
@@ -45,7 +62,7 @@ def test_new_patient_logs_a_severe_day_and_finds_it_in_the_history(
     # The library's tips sit beside the symptom, folded away until asked for.
     hand_foot.get_by_text(re.compile(r"What helps")).click()
     tip = hand_foot.locator(".library-symptom-guidance").get_by_text(
-        "Gel insoles and thick socks for sore feet"
+        "Everyday care for sore hands and feet on sunitinib or regorafenib"
     )
     expect(tip).to_be_visible()
     expect(

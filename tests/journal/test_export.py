@@ -225,6 +225,7 @@ def test_json_holds_everything_the_patient_owns_in_a_versioned_shape(
     assert "fatigue" in document["profile"]["tracked_symptoms"]
     assert document["treatments"][1] == {
         "drug": "sunitinib",
+        "other_drug": "",
         "dose_mg": "37.5",
         "intakes_per_day": 1,
         "days_on": 28,
@@ -397,13 +398,21 @@ def test_fhir_observation_carries_the_grade_the_date_and_the_treatment(
     resources = check_r4_bundle(patient_client.get(FHIR_URL).json())
 
     before, during = sorted(
-        (r for r in resources.values() if r.get("code", {}).get("text") == "Diarrhoea"),
+        (
+            r
+            for r in resources.values()
+            if r.get("code", {}).get("text", "").startswith("Diarrhoea: patient-reported")
+        ),
         key=lambda r: r["effectiveDateTime"],
     )
     assert (before["effectiveDateTime"], before["valueInteger"]) == ("2025-03-01", 3)
     assert (during["effectiveDateTime"], during["valueInteger"]) == ("2025-04-07", 1)
     assert during["category"][0]["coding"][0]["code"] == "survey"
-    assert during["code"]["coding"][0]["display"] == "CTCAE v5: Diarrhea"
+    assert during["code"]["coding"][0]["display"] == (
+        "Patient-reported severity (0 none, 1 mild, 2 moderate, 3 severe, 4 very severe), "
+        "CTCAE v5 term: Diarrhea"
+    )
+    assert "grade 4" not in json.dumps(during).lower()
     medication = resources[during["partOf"][0]["reference"]]
     assert medication["medicationCodeableConcept"]["text"] == "Sunitinib"
     assert medication["status"] == "active"

@@ -134,19 +134,6 @@ def test_systolic_below_diastolic_is_refused_by_the_database(patient):
         DayLog.objects.create(patient=patient, date=START, systolic=80, diastolic=90)
 
 
-def test_day_log_names_symptoms_at_their_alert_grade(patient, symptoms):
-    hand_foot = symptoms["hand-foot-syndrome"]
-    fatigue = symptoms["fatigue"]
-    log = make_day(
-        patient,
-        START,
-        {hand_foot: hand_foot.alert_grade, fatigue: fatigue.alert_grade - 1},
-    )
-    log = DayLog.objects.with_reports().get(pk=log.pk)
-    assert log.alert_symptoms() == [hand_foot]
-    assert log.has_alert
-
-
 @pytest.mark.parametrize(
     ("systolic", "diastolic", "alert"),
     [(159, 99, False), (160, 90, True), (140, 100, True), (None, None, False)],
@@ -165,17 +152,3 @@ def test_worst_grade_and_symptom_filter(patient, symptoms):
     assert list(
         DayLog.objects.for_patient(patient).having_symptom(nausea).values_list("date", flat=True)
     ) == [START]
-
-
-def test_severe_or_alert_compares_with_each_symptoms_alert_grade(patient, symptoms):
-    hand_foot, fatigue, diarrhoea = (
-        symptoms["hand-foot-syndrome"],
-        symptoms["fatigue"],
-        symptoms["diarrhoea"],
-    )
-    assert hand_foot.alert_grade == 2 and fatigue.alert_grade == 3
-    make_day(patient, START, {hand_foot: 2, fatigue: 2, diarrhoea: 1})
-    make_day(patient, START + timedelta(days=1), {fatigue: 3})
-    notable = SymptomReport.objects.for_patient(patient).severe_or_alert().order_by("day__date")
-    assert [(report.symptom, report.grade) for report in notable] == [(hand_foot, 2), (fatigue, 3)]
-    assert all(report.needs_alert for report in notable)

@@ -132,10 +132,12 @@ def test_report_summarises_treatment_vitals_adherence_notes_and_alerts(patient_c
     ]
     assert "Blisters on both heels." in html
     assert [note["note"] for note in ctx["doctor_notes"]] == ["Could not walk far."]
+    # Moderate diarrhoea is an alert: the library's rule for it (Macmillan) is grade 2.
     assert [(r.day.date, r.symptom.slug) for r in ctx["symptom_alerts"]] == [
         (date(2025, 3, 5), "hand-foot-syndrome"),
         (date(2025, 3, 11), "hand-foot-syndrome"),
         (date(2025, 3, 11), "fatigue"),
+        (date(2025, 3, 20), "diarrhoea"),
     ]
     assert [reading["systolic"] for reading in ctx["bp_alerts"]] == [162]
     assert "Outside before." not in html and "Outside after." not in html

@@ -20,7 +20,7 @@ def stop_url(treatment):
 def manual(drug_row, starts_on, **overrides):
     data = {
         "preset": "",
-        "drug": drug_row.pk,
+        "drug": drug_row.pk if drug_row else "",
         "dose_mg": "400",
         "intakes_per_day": "1",
         "schedule": "continuous",
@@ -165,6 +165,31 @@ def test_start_by_hand_with_a_cycle_and_a_maker(patient_client, patient, sunitin
     )
 
 
+def test_another_drug_not_in_the_library_is_recorded_by_its_name(
+    patient_client, patient, library, today
+):
+    data = manual(None, today, dose_mg="100", other_drug="Bezuclastinib (trial)")
+    response = patient_client.post(NEW, data, follow=True)
+
+    treatment = Treatment.objects.get(patient=patient)
+    assert (treatment.drug, treatment.other_drug) == (None, "Bezuclastinib (trial)")
+    assert "Bezuclastinib (trial) 100 mg once daily" in visible_text(response.content)
+    # The day log carries on: the library's rule for every drug, no label's warning signs.
+    day = visible_text(patient_client.get(reverse("journal:today"), follow=True).content)
+    assert "Bezuclastinib (trial) 100 mg once daily" in day
+    assert "Warning signs today" not in day
+    exported = patient_client.get(reverse("journal:export_json")).json()
+    assert exported["treatments"][0]["drug"] is None
+    assert exported["treatments"][0]["other_drug"] == "Bezuclastinib (trial)"
+
+
+def test_a_drug_from_the_list_and_another_named_is_refused(patient_client, sunitinib, today):
+    data = manual(sunitinib, today, other_drug="Something else")
+    text = visible_text(patient_client.post(NEW, data).content)
+    assert "You chose Sunitinib in the list: leave this empty, or the list." in text
+    assert not Treatment.objects.exists()
+
+
 def test_change_ends_the_current_period_the_day_before(
     patient_client, patient, imatinib, sunitinib, today
 ):
@@ -227,7 +252,7 @@ def test_stop_in_the_future_is_refused(patient_client, patient, imatinib, today)
         ({"dose_mg": "-5"}, "dose_mg", "more than 0 mg"),
         ({"dose_mg": "100000"}, "dose_mg", "far more than any GIST dose"),
         ({"dose_mg": ""}, "dose_mg", "Choose a common regimen above, or fill this in"),
-        ({"drug": ""}, "drug", "Choose a common regimen above, or fill this in"),
+        ({"drug": ""}, "drug", "Choose a common regimen above, or a drug, or name another one"),
         ({"schedule": "cycle", "days_on": "", "days_off": "14"}, "days_on", "number of days"),
         ({"schedule": "cycle", "days_on": "28", "days_off": "0"}, "days_off", "from 1 to 90"),
         ({"dose_mg": "12.345"}, "dose_mg", "at most two decimals"),

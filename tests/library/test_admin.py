@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from library.models import Drug, Entry, EntryStatus, RegimenPreset, Source, Symptom
+from library.models import AlertRule, Drug, Entry, EntryStatus, RegimenPreset, Source, Symptom
 from tests.conftest import make_entry, make_source, make_symptom
 
 CHANGELISTS = ["symptom", "drug", "regimenpreset", "source", "entry"]
@@ -152,31 +152,29 @@ def test_source_url_is_validated(admin_client, library):
     assert not Source.objects.filter(slug="t").exists()
 
 
-def test_symptom_alert_grade_must_be_1_to_4(admin_client, library):
-    symptom = Symptom.objects.get(slug="headache")
+def test_alert_rule_grade_must_be_1_to_4(admin_client, library):
+    rule = AlertRule.objects.get(slug="headache-any-drug")
     data = {
-        field: getattr(symptom, field)
-        for field in (
-            "name",
-            "slug",
-            "aliases",
-            "body_area",
-            "description",
-            "ctcae_term",
-            "grade_1",
-            "grade_2",
-            "grade_3",
-            "grade_4",
-            "order",
-        )
+        "slug": rule.slug,
+        "symptom": rule.symptom_id,
+        "drug": "",
+        "care_team_grade": 5,
+        "source": "",
+        "basis": rule.basis,
     }
-    data.update(alert_grade=5, is_active="on")
 
-    response = admin_client.post(reverse("admin:library_symptom_change", args=[symptom.pk]), data)
+    response = admin_client.post(reverse("admin:library_alertrule_change", args=[rule.pk]), data)
 
     assert "less than or equal to 4" in response.content.decode()
-    symptom.refresh_from_db()
-    assert symptom.alert_grade == 3
+    rule.refresh_from_db()
+    assert rule.care_team_grade == 3
+
+
+def test_symptom_page_shows_its_alert_rules_inline(admin_client, library):
+    symptom = Symptom.objects.get(slug="hand-foot-syndrome")
+    html = admin_client.get(reverse("admin:library_symptom_change", args=[symptom.pk])).content
+    assert "hand-foot-syndrome-any-drug" in html.decode()
+    assert "regorafenib" in html.decode()
 
 
 def test_source_page_shows_its_entries_inline(admin_client, library):

@@ -5,7 +5,16 @@ import pytest
 from django.contrib.auth.models import Group
 
 from library.management.commands.load_library import CONTENT_DIR
-from library.models import Drug, Entry, RegimenPreset, Source, Symptom
+from library.models import (
+    AlertRule,
+    Drug,
+    Entry,
+    GlossaryTerm,
+    RegimenPreset,
+    Source,
+    Symptom,
+    WarningSign,
+)
 from tests.conftest import load_library
 
 SYMPTOM_SLUGS = {
@@ -21,12 +30,40 @@ SYMPTOM_SLUGS = {
     "joint-muscle-aches",
     "nausea",
     "swelling",
+    "muscle-cramps",
+    "hair-changes",
+    "voice-change",
+    "vomiting",
+    "taste-change",
+    "appetite-loss",
+    "watery-eyes",
+    "skin-colour-change",
 }
-DRUG_SLUGS = {"imatinib", "sunitinib", "regorafenib", "sorafenib", "ripretinib", "avapritinib"}
+DRUG_SLUGS = {
+    "imatinib",
+    "sunitinib",
+    "regorafenib",
+    "sorafenib",
+    "ripretinib",
+    "avapritinib",
+    "nilotinib",
+    "dasatinib",
+    "pazopanib",
+    "axitinib",
+}
+MODELS = (Symptom, Drug, RegimenPreset, Source, Entry, AlertRule, WarningSign, GlossaryTerm)
 
 
 def row_counts():
-    return [m.objects.count() for m in (Symptom, Drug, RegimenPreset, Source, Entry)]
+    return [m.objects.count() for m in MODELS]
+
+
+def shipped(folder: str) -> list[dict]:
+    return [row for path in (CONTENT_DIR / folder).glob("*.json") for row in read(path)]
+
+
+def read(path):
+    return json.loads(path.read_text(encoding="utf-8"))
 
 
 @pytest.fixture
@@ -38,8 +75,9 @@ def content_dir(tmp_path):
 
 
 def rewrite(content_dir, name, change):
+    """Change the rows of ``<folder>/<file>.json`` in the copy, by slug."""
     path = content_dir / f"{name}.json"
-    rows = json.loads(path.read_text())
+    rows = read(path)
     change({row["slug"]: row for row in rows})
     path.write_text(json.dumps(rows))
 
@@ -49,19 +87,19 @@ def test_loader_creates_the_whole_catalogue(db):
 
     assert set(Symptom.objects.values_list("slug", flat=True)) >= SYMPTOM_SLUGS
     assert set(Drug.objects.values_list("slug", flat=True)) == DRUG_SLUGS
-    assert Source.objects.count() == 6
-    assert Entry.objects.published().count() == Entry.objects.count() >= 20
-    assert "Symptoms: 12 created" in output
-    # Every symptom has all four grades in words and an alert grade.
+    assert Source.objects.count() == len(shipped("sources"))
+    assert Entry.objects.published().count() == Entry.objects.count() == len(shipped("entries"))
+    assert f"Symptoms: {len(SYMPTOM_SLUGS)} created" in output
+    # Every symptom has all four grades in words and a rule for every drug.
     for symptom in Symptom.objects.all():
         assert all(meaning for _, meaning in symptom.grade_meanings())
-        assert 1 <= symptom.alert_grade <= 4
+        assert symptom.alert_rule(None) is not None
 
 
 def test_loader_ships_the_regimen_presets(db):
     load_library()
     presets = {str(regimen) for regimen in RegimenPreset.objects.select_related("drug")}
-    assert presets == {
+    assert presets >= {
         "Imatinib 400 mg once daily, every day",
         "Imatinib 400 mg twice daily, every day",
         "Sunitinib 50 mg once daily, 4 weeks on, 2 weeks off",
@@ -70,6 +108,9 @@ def test_loader_ships_the_regimen_presets(db):
         "Sorafenib 400 mg twice daily, every day",
         "Ripretinib 150 mg once daily, every day",
         "Avapritinib 300 mg once daily, every day",
+        "Dasatinib 100 mg once daily, every day",
+        "Pazopanib 800 mg once daily, every day",
+        "Axitinib 5 mg twice daily, every day",
     }
 
 
@@ -80,7 +121,7 @@ def test_every_entry_has_a_source_and_something_to_apply_to(db):
 
 def test_forum_source_cites_the_news_report_it_quotes(db):
     load_library()
-    forum = Source.objects.get(kind="forum")
+    forum = Source.objects.get(slug="gist-support-wiki-sorafenib")
     assert forum.cites.publisher.startswith("Medscape")
 
 
@@ -99,7 +140,7 @@ def test_loading_twice_creates_nothing_new(db):
 
     assert row_counts() == before
     assert "0 created" in output and "0 updated" in output
-    assert "Entries: 0 created, 0 updated, 23 unchanged, 0 left alone." in output
+    assert f"Entries: 0 created, 0 updated, {len(shipped('entries'))} unchanged" in output
 
 
 def test_curator_edit_survives_a_reload(db):
@@ -108,17 +149,23 @@ def test_curator_edit_survives_a_reload(db):
     entry.body = "Curator's better wording."
     entry.save()
     symptom = Symptom.objects.get(slug="fatigue")
-    symptom.alert_grade = 2
+    symptom.description = "Curator's description."
     symptom.save()
+    rule = AlertRule.objects.get(slug="fatigue-any-drug")
+    rule.care_team_grade = 2
+    rule.save()
 
     output = load_library()
 
     entry.refresh_from_db()
     symptom.refresh_from_db()
+    rule.refresh_from_db()
     assert entry.body == "Curator's better wording."
-    assert symptom.alert_grade == 2
+    assert symptom.description == "Curator's description."
+    assert rule.care_team_grade == 2
     assert "left alone entry sore-feet-gel-insoles-thick-socks: edited by a curator" in output
     assert "left alone symptom fatigue" in output
+    assert "left alone alert rule fatigue-any-drug" in output
 
 
 def test_curator_change_to_links_survives_a_reload(db):
@@ -148,7 +195,7 @@ def test_new_release_updates_rows_nobody_edited(db, content_dir):
         rows["imatinib-dose-raised-to-800"]["body"] = "Corrected wording."
         rows["imatinib-no-treatment-holidays"]["body"] = "Shipped change."
 
-    rewrite(content_dir, "entries", change)
+    rewrite(content_dir, "entries/seeds", change)
 
     output = load_library(content_dir=content_dir)
 
@@ -157,15 +204,16 @@ def test_new_release_updates_rows_nobody_edited(db, content_dir):
     assert untouched.title == "Curator title" and untouched.body != "Shipped change."
     assert "updated entry imatinib-dose-raised-to-800" in output
     # The update is stamped: a third run sees nothing to do.
-    assert "Entries: 0 created, 0 updated, 22 unchanged, 1 left alone." in load_library(
+    unchanged = len(shipped("entries")) - 1
+    assert f"Entries: 0 created, 0 updated, {unchanged} unchanged, 1 left alone." in load_library(
         content_dir=content_dir
     )
 
 
 def test_new_release_adds_new_entries(db, content_dir):
     load_library()
-    path = content_dir / "entries.json"
-    rows = json.loads(path.read_text())
+    path = content_dir / "entries" / "seeds.json"
+    rows = read(path)
     rows.append({**rows[0], "slug": "a-new-entry", "title": "A new entry"})
     path.write_text(json.dumps(rows))
 

@@ -6,29 +6,49 @@ from django.db import IntegrityError, transaction
 from django.template import Context, Template
 
 from library.models import (
+    AlertRule,
     Entry,
     EntryKind,
     EntryStatus,
     RegimenPreset,
     Symptom,
-    entries_by_symptom,
+    guidance_for,
 )
-from tests.conftest import make_drug, make_entry, make_source, make_symptom
+from tests.conftest import make_alert_rule, make_drug, make_entry, make_source, make_symptom
 
 
 @pytest.mark.parametrize("grade", [0, 5])
-def test_alert_grade_outside_1_to_4_is_refused_by_the_database(db, grade):
+def test_alert_rule_grade_outside_1_to_4_is_refused_by_the_database(db, grade):
     symptom = make_symptom()
     with pytest.raises(IntegrityError):
-        Symptom.objects.filter(pk=symptom.pk).update(alert_grade=grade)
+        AlertRule.objects.filter(symptom=symptom).update(care_team_grade=grade)
 
 
-def test_alert_grade_outside_1_to_4_fails_validation(db):
-    symptom = make_symptom()
-    symptom.alert_grade = 5
+def test_alert_rule_grade_outside_1_to_4_fails_validation(db):
+    rule = make_symptom().alert_rules.get()
+    rule.care_team_grade = 5
     with pytest.raises(ValidationError) as error:
-        symptom.full_clean()
-    assert "alert_grade" in error.value.message_dict
+        rule.full_clean()
+    assert "care_team_grade" in error.value.message_dict
+
+
+def test_a_symptom_has_one_rule_for_every_drug_and_one_per_drug(db):
+    symptom, drug = make_symptom(), make_drug()
+    make_alert_rule(symptom, 2, drug=drug)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        AlertRule.objects.create(slug="second", symptom=symptom, care_team_grade=2, basis="x")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        AlertRule.objects.create(
+            slug="again", symptom=symptom, drug=drug, care_team_grade=1, basis="x"
+        )
+
+
+def test_symptom_alert_rule_prefers_the_drugs_own(db):
+    symptom, regorafenib, imatinib = make_symptom(), make_drug("regorafenib"), make_drug()
+    own = make_alert_rule(symptom, 2, drug=regorafenib)
+    assert symptom.alert_rule(regorafenib) == own
+    assert symptom.alert_rule(imatinib).drug is None
+    assert symptom.alert_rule(None).care_team_grade == 3
 
 
 def test_unknown_body_area_is_refused_by_the_database(db):
@@ -44,13 +64,11 @@ def test_symptom_slugs_are_unique(db):
 
 
 def test_grade_meaning_covers_0_to_4_and_nothing_else(db):
-    symptom = make_symptom(grade_2="Hurts a bit.", alert_grade=2)
+    symptom = make_symptom(grade_2="Hurts a bit.")
     assert symptom.grade_meaning(0) == "None"
     assert symptom.grade_meaning(2) == "Hurts a bit."
     assert symptom.grade_meaning(5) == ""
     assert [grade for grade, _ in symptom.grade_meanings()] == [1, 2, 3, 4]
-    assert symptom.alert_meaning == "Hurts a bit."
-    assert symptom.needs_alert(2) and not symptom.needs_alert(1) and not symptom.needs_alert(None)
 
 
 def test_symptom_aliases_split_on_commas(db):
@@ -157,39 +175,43 @@ def test_guidance_first_puts_clinical_guidance_before_tips(db):
     assert [e.kind for e in Entry.objects.guidance_first()] == [EntryKind.GUIDANCE, EntryKind.TIP]
 
 
-def test_entries_by_symptom_answers_many_symptoms_in_two_queries(db, django_assert_num_queries):
+def test_guidance_for_answers_many_symptoms_in_a_fixed_number_of_queries(
+    db, django_assert_num_queries
+):
     feet, head, quiet = make_symptom("feet"), make_symptom("head"), make_symptom("quiet")
     sunitinib, imatinib = make_drug("sunitinib"), make_drug("imatinib")
     make_entry("tip", title="A tip", kind=EntryKind.TIP, symptoms=[feet, head])
     make_entry("guide", title="Z guidance", symptoms=[feet], drugs=[sunitinib])
     make_entry("other-drug", title="Imatinib only", symptoms=[feet], drugs=[imatinib])
+    make_entry("study", title="A study", kind=EntryKind.RESEARCH, symptoms=[feet])
     make_entry("draft", symptoms=[feet], status=EntryStatus.DRAFT)
 
-    with django_assert_num_queries(2):  # the entries with their sources, then their drugs
-        found = entries_by_symptom([feet, head, quiet], drug=sunitinib)
+    # The links with entries and sources, their drugs, the votes on the drug.
+    with django_assert_num_queries(3):
+        found = guidance_for([feet, head, quiet], sunitinib)
         titles = {sid: [(e.title, e.source.title) for e in es] for sid, es in found.items()}
         drugs = {e.title: [d.slug for d in e.drugs.all()] for es in found.values() for e in es}
 
-    assert [title for title, _ in titles[feet.pk]] == ["Z guidance", "A tip"]
+    # Own drug's guidance, then tips; guidance about imatinib after them; research never.
+    assert [title for title, _ in titles[feet.pk]] == ["Z guidance", "A tip", "Imatinib only"]
     assert [title for title, _ in titles[head.pk]] == ["A tip"]
     assert titles[quiet.pk] == []
-    assert drugs == {"A tip": [], "Z guidance": ["sunitinib"]}
+    assert drugs["Z guidance"] == ["sunitinib"] and drugs["A tip"] == []
 
 
-def test_entries_by_symptom_respects_the_limit(db):
+def test_guidance_for_keeps_three_per_symptom(db):
     feet = make_symptom("feet")
     for n in range(5):
         make_entry(f"e{n}", symptoms=[feet])
-    assert len(entries_by_symptom([feet.pk])[feet.pk]) == 3
-    assert len(entries_by_symptom([feet.pk], limit=None)[feet.pk]) == 5
-    assert entries_by_symptom([]) == {}
+    assert len(guidance_for([feet.pk], None)[feet.pk]) == 3
+    assert guidance_for([], None) == {}
 
 
 def test_symptom_guidance_tag_renders_a_collapsed_box(db):
     feet = make_symptom("hand-foot-syndrome", name="Hand-foot syndrome")
     source = make_source(title="Forum page", publisher="Wiki", url="https://example.org/page")
     make_entry("gel", title="Gel pads", kind=EntryKind.TIP, source=source, symptoms=[feet])
-    entries = entries_by_symptom([feet])
+    entries = guidance_for([feet], None)
 
     html = Template("{% load library %}{% symptom_guidance symptom entries %}").render(
         Context({"symptom": feet, "entries": entries})

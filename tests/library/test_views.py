@@ -54,7 +54,7 @@ def test_search_finds_symptoms_by_alias_and_entries_by_text(client, library):
 
 def test_search_by_another_name_finds_the_symptom(client, library):
     response = client.get(reverse("library:index"), {"q": "chemo brain"})
-    assert "Cognitive fog" in response.context["matching_symptoms"][0].name
+    assert "Brain fog" in response.context["matching_symptoms"][0].name
 
 
 def test_search_never_shows_drafts(client, library):
@@ -82,22 +82,57 @@ def test_index_and_search_query_count_is_fixed(client, library, django_assert_ma
 # Symptom page ------------------------------------------------------------------------------
 
 
-def test_symptom_page_shows_grades_alert_and_both_kinds_apart(client, library):
-    response = client.get(reverse("library:symptom", args=["hand-foot-syndrome"]))
+def section_titles(html: str) -> list[tuple[str, list[str]]]:
+    """Each section heading of a library page with the entry titles under it, in order."""
+    sections = []
+    for part in html.split('<h2 id="section-')[1:]:
+        heading = part.split(">", 1)[1].split("</h2>", 1)[0]
+        titles = [t.split("</h3>", 1)[0] for t in part.split('<h3 class="h5 card-title">')[1:]]
+        sections.append((heading, titles))
+    return sections
+
+
+def test_symptom_page_shows_grades_rules_and_entries_by_relevance(client, library):
+    response = client.get(
+        reverse("library:symptom", args=["hand-foot-syndrome"]), {"drug": "sunitinib"}
+    )
 
     assert response.status_code == 200
     html = response.content.decode()
     assert "When to call your care team" in html
     assert "grade 2</strong> or worse" in html
     assert "Palmar-plantar erythrodysesthesia syndrome" in html
-    guidance_at, tips_at = html.index("Clinical guidance</h2>"), html.index("Patient tips</h2>")
-    assert "Dose reductions were common in the sorafenib GIST trial" in html[guidance_at:tips_at]
-    assert "Gel insoles and thick socks" in html[tips_at:]
-    assert all(not e.is_tip for e in response.context["guidance"])
-    assert all(e.is_tip for e in response.context["tips"])
+    sections = section_titles(html)
+    headings = [heading for heading, _ in sections]
+    assert headings == [
+        "Clinical guidance for Sunitinib",
+        "Patient tips",
+        "Clinical guidance about other drugs",
+        "Research summaries",
+    ]
+    own = dict(sections)["Clinical guidance for Sunitinib"]
+    assert "Everyday care for sore hands and feet on sunitinib or regorafenib" in own
+    assert "Gel insoles and thick socks for sore feet" in dict(sections)["Patient tips"]
+    research = dict(sections)["Research summaries"]
+    assert "Dose reductions were common in the sorafenib GIST trial" in research
     # Each entry shows its source, publisher and our review date.
     assert "GIST Support Wiki (patient community)" in html
     assert "Last reviewed by us" in html
+
+
+def test_research_in_another_cancer_is_labelled_and_never_advice(client, library):
+    html = client.get(reverse("library:symptom", args=["hand-foot-syndrome"])).content.decode()
+
+    research = dict(section_titles(html))["Research summaries"]
+    assert (
+        "Hand-foot syndrome and high blood pressure on sorafenib were linked to longer "
+        "survival (liver cancer)"
+    ) in research
+    text = visible_text(html)
+    assert "Study in liver cancer, not GIST" in text
+    assert "Not advice, and not a forecast for you" in text
+    # Research takes no "this helped me" votes and never sits beside the day log's symptom.
+    assert text.count("Did this help you?") == 0  # nobody is logged in
 
 
 def test_symptom_page_only_shows_published_entries(client, library):
@@ -123,8 +158,10 @@ def test_symptom_page_filters_by_drug(client, library):
     response = client.get(symptom.get_absolute_url(), {"drug": "imatinib"})
 
     html = response.content.decode()
-    assert "Gel insoles" not in html  # a sorafenib tip
-    assert "About every drug" in html
+    sections = dict(section_titles(html))
+    assert "About every drug" in sections["Clinical guidance for any drug"]
+    # A sorafenib tip is still there, after tips for any drug, under its drug's name.
+    assert "Gel insoles and thick socks for sore feet" in sections["Patient tips"]
     assert response.context["drug"].slug == "imatinib"
     assert '<option value="imatinib" selected>' in html
 
@@ -166,10 +203,15 @@ def test_drug_page_shows_regimens_side_effects_and_entries(client, library):
 
     assert response.status_code == 200
     html = response.content.decode()
-    assert "Second-line treatment" in html
-    assert "4 weeks on, 2 weeks off" in html and "37.5 mg" in html
+    text = visible_text(html)
+    assert "Second-line treatment" in text
+    assert "4 weeks on, 2 weeks off" in text and "37.5 mg" in text
     assert 'href="/library/symptoms/hand-foot-syndrome/?drug=sunitinib"' in html
-    assert "When resistance to the first two drugs usually appears" in html
+    assert "When resistance to the first two drugs usually appears" in text
+    # How to take it, from its label, and the label's warning signs.
+    take_at, signs_at = text.index("How to take it"), text.index("Warning signs: get urgent help")
+    assert "Sunitinib: if you miss a dose" in text[take_at:signs_at]
+    assert "Yellow eyes, dark urine, itching, or pain under the right ribs" in text[signs_at:]
 
 
 def test_drug_page_only_shows_published_entries(client, library):
@@ -184,7 +226,8 @@ def test_drug_page_only_shows_published_entries(client, library):
 
 def test_drug_page_query_count_is_fixed(client, library, django_assert_max_num_queries):
     add_more_entries()
-    with django_assert_max_num_queries(MAX_QUERIES):
+    # Two more than the other pages: the label's warning signs and their sources.
+    with django_assert_max_num_queries(MAX_QUERIES + 2):
         client.get(reverse("library:drug", args=["extratinib"]))
 
 

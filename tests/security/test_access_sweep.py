@@ -24,6 +24,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from journal.models import CareShare, DayLog, SymptomReport, Treatment
+from library.models import Entry, HelpfulVote
 from tests.conftest import make_day, make_share, make_standard_sunitinib, make_user
 
 NAME_SENTINEL = "Zqxname7731"
@@ -111,6 +112,7 @@ def cast(db, library, symptoms, sunitinib):
         "revoked_share": revoked,
         "treatment": period,
         "day": day.date,
+        "entry": Entry.objects.published().filter(kind="tip").first(),
     }
 
 
@@ -127,6 +129,8 @@ def fill(route: Route, cast, role: str) -> dict:
             kwargs[param] = own.pk
         elif param == "token":
             kwargs[param] = secrets.token_urlsafe(32)  # no such invitation
+        elif param == "slug" and route.name == "journal:helpful":
+            kwargs[param] = cast["entry"].slug  # library entries are public
         else:
             pytest.fail(f"The sweep cannot fill <{param}> of {route.name}: teach fill() about it")
     return kwargs
@@ -139,6 +143,7 @@ def victim_state(cast):
         list(SymptomReport.objects.for_patient(victim).order_by("pk").values()),
         list(Treatment.objects.for_patient(victim).order_by("pk").values()),
         list(CareShare.objects.given_by(victim).order_by("pk").values()),
+        list(HelpfulVote.objects.filter(patient=victim).order_by("pk").values()),
     )
 
 

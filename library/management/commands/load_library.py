@@ -2,6 +2,7 @@
 
 A row is created when its slug is new, updated when the shipped content changed and nobody
 edited the row since the last load, and left alone when a curator edited it (or created it).
+The folders and their keys are described in ``library/content/README.md``.
 """
 
 import json
@@ -14,14 +15,27 @@ from django.db import transaction
 from django.utils.dateparse import parse_date
 
 from library.curators import ensure_curators_group
-from library.models import Drug, Entry, RegimenPreset, Source, Symptom
+from library.models import (
+    AlertRule,
+    Drug,
+    Entry,
+    GlossaryTerm,
+    RegimenPreset,
+    Source,
+    Symptom,
+    WarningSign,
+)
 
 CONTENT_DIR = Path(__file__).resolve().parents[2] / "content"
 
 
-def read(name: str, content_dir: Path) -> list[dict]:
-    with open(content_dir / f"{name}.json", encoding="utf-8") as f:
-        return json.load(f)
+def read(folder: str, content_dir: Path) -> list[dict]:
+    """Every object in the folder's JSON files, file by file in name order."""
+    rows = []
+    for path in sorted((content_dir / folder).glob("*.json")):
+        with open(path, encoding="utf-8") as f:
+            rows.extend(json.load(f))
+    return rows
 
 
 def _date(value):
@@ -38,7 +52,7 @@ class Command(BaseCommand):
             "--content-dir",
             type=Path,
             default=CONTENT_DIR,
-            help="Directory holding symptoms.json, drugs.json, sources.json and entries.json.",
+            help="Directory holding the content folders (symptoms/, drugs/, sources/, …).",
         )
 
     @transaction.atomic
@@ -48,44 +62,35 @@ class Command(BaseCommand):
             self.stdout.write('Created the "Library curators" group.')
 
         self.counts: dict[type, Counter] = {
-            model: Counter() for model in (Symptom, Drug, RegimenPreset, Source, Entry)
+            model: Counter()
+            for model in (
+                Symptom,
+                Source,
+                Drug,
+                RegimenPreset,
+                Entry,
+                AlertRule,
+                WarningSign,
+                GlossaryTerm,
+            )
         }
 
         for row in read("symptoms", content_dir):
             self.sync(Symptom, row, fields=Symptom.LOADED_FIELDS)
         symptoms = {s.slug: s for s in Symptom.objects.all()}
 
+        sources = self.load_sources(read("sources", content_dir))
+
         for row in read("drugs", content_dir):
+            row = {**row, "source": sources[row["source"]] if row.get("source") else None}
             drug = self.sync(
                 Drug,
                 row,
                 fields=[f for f in Drug.LOADED_FIELDS if f != "common_side_effects"],
                 m2m={"common_side_effects": [symptoms[s] for s in row["common_side_effects"]]},
             )
-            for regimen in row.get("regimens", []):
-                # Regimens are only ever added: the journal's treatments may copy them.
-                _, created = RegimenPreset.objects.get_or_create(
-                    drug=drug,
-                    label=regimen["label"],
-                    defaults={
-                        "dose_mg": Decimal(regimen["dose_mg"]),
-                        "intakes_per_day": regimen["intakes_per_day"],
-                        "days_on": regimen["days_on"],
-                        "days_off": regimen["days_off"],
-                        "order": regimen.get("order", 0),
-                    },
-                )
-                self.counts[RegimenPreset]["created" if created else "unchanged"] += 1
+            self.add_regimens(drug, row.get("regimens", []))
         drugs = {d.slug: d for d in Drug.objects.all()}
-
-        for row in read("sources", content_dir):
-            row = dict(row)
-            for field in ("published_on", "reviewed_on"):
-                row[field] = _date(row.get(field))
-            cites = row.pop("cites", None)
-            row["cites"] = Source.objects.get(slug=cites) if cites else None
-            self.sync(Source, row, fields=Source.LOADED_FIELDS)
-        sources = {s.slug: s for s in Source.objects.all()}
 
         for row in read("entries", content_dir):
             row = dict(row)
@@ -101,8 +106,63 @@ class Command(BaseCommand):
                 },
             )
 
+        def related(row: dict) -> dict:
+            """Slugs of a rule, sign or term replaced by the rows they name."""
+            row = dict(row)
+            if "symptom" in row:
+                row["symptom"] = symptoms[row["symptom"]]
+            if "drug" in row:
+                row["drug"] = drugs[row["drug"]] if row["drug"] else None
+            row["source"] = sources[row["source"]] if row.get("source") else None
+            return row
+
+        for model, folder in (
+            (AlertRule, "alert_rules"),
+            (WarningSign, "warning_signs"),
+            (GlossaryTerm, "glossary"),
+        ):
+            for row in read(folder, content_dir):
+                self.sync(model, related(row), fields=model.LOADED_FIELDS)
+
         for model, counts in self.counts.items():
             self.summarise(model._meta.verbose_name_plural, counts)
+
+    def load_sources(self, rows: list[dict]) -> dict[str, Source]:
+        """Sources, then what each cites where that one was new in this load."""
+        known = {s.slug: s for s in Source.objects.all()}
+        cited_later = []
+        for row in rows:
+            row = dict(row)
+            for field in ("published_on", "reviewed_on"):
+                row[field] = _date(row.get(field))
+            cites = row.get("cites")
+            row["cites"] = known.get(cites) if cites else None
+            source = self.sync(Source, row, fields=Source.LOADED_FIELDS)
+            if cites and row["cites"] is None:
+                cited_later.append((source, cites))
+        sources = {s.slug: s for s in Source.objects.all()}
+        for source, cites in cited_later:
+            if not source.is_curator_edited:
+                source.cites = sources[cites]
+                source.save(update_fields=["cites"])
+                self.stamp(source)
+        return sources
+
+    def add_regimens(self, drug: Drug, regimens: list[dict]) -> None:
+        # Regimens are only ever added: the journal's treatments may copy them.
+        for regimen in regimens:
+            _, created = RegimenPreset.objects.get_or_create(
+                drug=drug,
+                label=regimen["label"],
+                defaults={
+                    "dose_mg": Decimal(regimen["dose_mg"]),
+                    "intakes_per_day": regimen["intakes_per_day"],
+                    "days_on": regimen["days_on"],
+                    "days_off": regimen["days_off"],
+                    "order": regimen.get("order", 0),
+                },
+            )
+            self.counts[RegimenPreset]["created" if created else "unchanged"] += 1
 
     def sync(self, model, row: dict, *, fields, m2m=None):
         """Create, update or leave alone one row, by slug; returns the row."""

@@ -1,0 +1,114 @@
+"""The day log page's parts: built once per request, for the GET and for a refused POST."""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.contrib import messages
+
+from journal.daylog.forms import DayLogForm
+from journal.models import (
+    EARLIEST_DATE,
+    AlertRules,
+    DayLog,
+    Profile,
+    SymptomReport,
+    Treatment,
+)
+from library.models import WarningSign, guidance_for
+
+
+@dataclass
+class DayPage:
+    """What the day log page is built from: the day, its treatment, its saved log, the
+    symptoms and warning signs it asks about, and the alert rules that judge the answers."""
+
+    profile: Profile
+    day: date
+    treatment: Treatment | None
+    log: DayLog | None
+    symptoms: list
+    warning_signs: object  # a WarningSign queryset
+    rules: AlertRules
+
+    @classmethod
+    def build(cls, profile, day: date) -> "DayPage":
+        patient = profile.user
+        treatment = Treatment.objects.for_patient(patient).on(day).select_related("drug").first()
+        log = DayLog.objects.for_patient(patient).filter(date=day).with_reports().first()
+        signs = WarningSign.objects.for_drugs(
+            [treatment.drug] if treatment and treatment.drug else []
+        )
+        if log is not None:
+            # A sign ticked under an earlier treatment of that day stays visible.
+            signs = signs | WarningSign.objects.filter(
+                pk__in=[s.pk for s in log.warning_signs.all()]
+            )
+        return cls(
+            profile=profile,
+            day=day,
+            treatment=treatment,
+            log=log,
+            symptoms=profile.symptoms_shown(
+                SymptomReport.objects.for_patient(patient).filter(day__date=day)
+            ),
+            warning_signs=signs.select_related("drug").distinct(),
+            rules=AlertRules.for_patient(patient),
+        )
+
+    @property
+    def drug_id(self) -> int | None:
+        return self.treatment.drug_id if self.treatment else None
+
+    @property
+    def form_kwargs(self) -> dict:
+        return {
+            "symptoms": self.symptoms,
+            "warning_signs": self.warning_signs,
+            "alarm_of": lambda symptom, grade: self.rules.alarm(symptom.pk, grade, self.drug_id),
+        }
+
+    def context(self, request, form) -> dict:
+        """The bound form after a refused save, else the day as it stands."""
+        patient, day, today = self.profile.user, self.day, self.profile.today()
+        treatment = self.treatment
+        previous_date = (
+            DayLog.objects.for_patient(patient).before(day).values_list("date", flat=True).first()
+        )
+        if form is None:
+            previous = None
+            if request.GET.get("copy") == "previous" and previous_date is not None:
+                previous = (
+                    DayLog.objects.for_patient(patient)
+                    .filter(date=previous_date)
+                    .with_reports()
+                    .get()
+                )
+                messages.info(
+                    request,
+                    f"Filled in from {previous_date:%A} {previous_date.day} {previous_date:%B}. "
+                    "Check it and save.",
+                )
+            form = DayLogForm.for_day(
+                day, log=self.log, previous=previous, treatment=treatment, **self.form_kwargs
+            )
+        drug = treatment.drug if treatment else None
+        return {
+            "day": day,
+            "today": today,
+            "log": self.log,
+            "form": form,
+            "rows": form.symptom_rows(),
+            "treatment": treatment,
+            "drug": drug,
+            "can_vote": True,
+            "cycle": treatment.cycle_day(day) if treatment else None,
+            "is_off_day": treatment is not None and not treatment.is_on_day(day),
+            "entries": guidance_for(self.symptoms, drug, reader=patient),
+            "previous_date": previous_date,
+            "previous_is_yesterday": previous_date == day - timedelta(days=1),
+            "day_before": day - timedelta(days=1) if day > EARLIEST_DATE else None,
+            "day_after": day + timedelta(days=1) if day < today else None,
+            "alarms": self.rules.of_day(self.log),
+            "care_team_phone": self.profile.care_team_phone,
+            "emergency": self.profile.emergency_call(),
+        }

@@ -1,0 +1,202 @@
+"""When a day calls for the care team, or for urgent help: the one place that decides.
+
+Two levels, each from a cited rule:
+- **Contact your care team today**: a symptom at or above its care-team grade (the
+  library's ``AlertRule`` for the patient's drug that day, else for every drug; or the
+  patient's own ``CareTeamThreshold``), or blood pressure at ``BP_ALERT``.
+- **Get urgent help now**: grade 4 of a symptom for which CTCAE defines one (life-threatening),
+  a warning sign from the drug's label ticked that day, or blood pressure at ``BP_CRISIS``.
+
+``AlertRules.for_patient(patient)`` reads every rule the patient's days need in a fixed number
+of queries; ``rules.of_day(log)`` then tells what one day calls for, without queries when the
+log came with ``DayLog.objects.with_reports()``.
+"""
+
+from dataclasses import dataclass, field
+from enum import IntEnum
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+
+from journal.models.daylog import DayLog, Grade, SymptomReport
+from journal.models.treatment import Treatment
+from library.models import AlertRule, Symptom, WarningSign
+
+# A symptom without any rule (a curator added it and no rule yet): the app's cautious point.
+FALLBACK_CARE_TEAM_GRADE = Grade.SEVERE
+
+
+class CareTeamThreshold(models.Model):
+    """The grade from which a patient's own care team asked them to call, for one symptom.
+
+    It replaces the library's rule for that symptom ("my team asked me to call at moderate
+    diarrhoea"). It never changes the urgent level, and the clinic report lists it.
+    """
+
+    patient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="care_team_thresholds"
+    )
+    symptom = models.ForeignKey(Symptom, on_delete=models.CASCADE, related_name="+")
+    care_team_grade = models.PositiveSmallIntegerField(
+        "call from",
+        choices=[(grade.value, grade.label) for grade in Grade if grade != Grade.NONE],
+        validators=[MinValueValidator(1), MaxValueValidator(4)],
+    )
+    note = models.CharField(
+        "what your team said",
+        max_length=200,
+        blank=True,
+        help_text="Optional, for example who said it and when.",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["symptom__order", "symptom__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["patient", "symptom"], name="journal_threshold_one_per_symptom"
+            ),
+            models.CheckConstraint(
+                condition=Q(care_team_grade__gte=1, care_team_grade__lte=4),
+                name="journal_threshold_grade_1_to_4",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.symptom}: call from {self.get_care_team_grade_display().lower()}"
+
+
+class Alarm(IntEnum):
+    NONE = 0
+    CARE_TEAM = 1  # "Contact your care team today"
+    URGENT = 2  # "Get urgent help now"
+
+    # For templates, which cannot name the members.
+    @property
+    def is_urgent(self) -> bool:
+        return self == Alarm.URGENT
+
+    @property
+    def is_care_team(self) -> bool:
+        return self == Alarm.CARE_TEAM
+
+
+@dataclass
+class DayAlarms:
+    """What one day calls for. ``urgent_symptoms`` and ``care_team_symptoms`` do not overlap:
+    a symptom is listed at its highest level only."""
+
+    log: DayLog
+    urgent_symptoms: list[Symptom] = field(default_factory=list)
+    care_team_symptoms: list[Symptom] = field(default_factory=list)
+    warning_signs: list[WarningSign] = field(default_factory=list)
+
+    @property
+    def bp_crisis(self) -> bool:
+        return self.log.bp_crisis
+
+    @property
+    def bp_alert(self) -> bool:
+        """At the care-team level and below the crisis one (which says it all itself)."""
+        return self.log.bp_alert and not self.log.bp_crisis
+
+    @property
+    def is_urgent(self) -> bool:
+        return bool(self.urgent_symptoms or self.warning_signs or self.bp_crisis)
+
+    @property
+    def is_care_team(self) -> bool:
+        return bool(self.care_team_symptoms or self.bp_alert)
+
+    def __bool__(self) -> bool:
+        return self.is_urgent or self.is_care_team
+
+
+@dataclass(frozen=True)
+class Threshold:
+    """Where a symptom's care-team grade comes from, for a patient on a drug: their own
+    team's threshold, the drug's rule or the rule for every drug (``rule`` is None only for a
+    symptom without any rule)."""
+
+    grade: int
+    rule: AlertRule | None = None
+    own: CareTeamThreshold | None = None
+
+
+class AlertRules:
+    """Every alert rule one patient's days can need, read once (three queries)."""
+
+    def __init__(self, *, rules, thresholds, urgent_symptom_ids, drug_of_treatment):
+        self.general = {rule.symptom_id: rule for rule in rules if rule.drug_id is None}
+        self.by_drug = {(rule.symptom_id, rule.drug_id): rule for rule in rules if rule.drug_id}
+        self.own = {threshold.symptom_id: threshold for threshold in thresholds}
+        self.urgent_symptom_ids = set(urgent_symptom_ids)
+        self.drug_of_treatment = drug_of_treatment
+
+    @classmethod
+    def for_patient(cls, patient) -> "AlertRules":
+        rules = list(AlertRule.objects.select_related("source", "drug", "symptom"))
+        return cls(
+            rules=rules,
+            thresholds=list(CareTeamThreshold.objects.filter(patient=patient)),
+            # Every symptom has a rule for every drug (the loader ships one each); one added
+            # since without a rule has no urgent grade until a curator gives it one.
+            urgent_symptom_ids=[rule.symptom_id for rule in rules if rule.symptom.ctcae_grade_4],
+            drug_of_treatment=dict(
+                Treatment.objects.for_patient(patient).values_list("pk", "drug_id")
+            ),
+        )
+
+    def threshold(self, symptom_id: int, drug_id: int | None) -> Threshold:
+        """The patient's own threshold where they recorded one, else the library's."""
+        library = self.library_threshold(symptom_id, drug_id)
+        own = self.own.get(symptom_id)
+        if own is not None:
+            return Threshold(grade=own.care_team_grade, rule=library.rule, own=own)
+        return library
+
+    def library_threshold(self, symptom_id: int, drug_id: int | None) -> Threshold:
+        """The drug's own rule, else the rule for every drug, else the fallback grade."""
+        rule = self.by_drug.get((symptom_id, drug_id)) or self.general.get(symptom_id)
+        if rule is not None:
+            return Threshold(grade=rule.care_team_grade, rule=rule)
+        return Threshold(grade=FALLBACK_CARE_TEAM_GRADE)
+
+    def alarm(self, symptom_id: int, grade: int | None, drug_id: int | None) -> Alarm:
+        if grade is None:
+            return Alarm.NONE
+        if grade >= Grade.VERY_SEVERE and symptom_id in self.urgent_symptom_ids:
+            return Alarm.URGENT
+        if grade >= self.threshold(symptom_id, drug_id).grade:
+            return Alarm.CARE_TEAM
+        return Alarm.NONE
+
+    def lowest_care_team_grade(self) -> int:
+        """No report below this grade raises anything: a filter for long date ranges."""
+        grades = [rule.care_team_grade for rule in self.general.values()]
+        grades += [rule.care_team_grade for rule in self.by_drug.values()]
+        grades += [own.care_team_grade for own in self.own.values()]
+        return min(grades, default=FALLBACK_CARE_TEAM_GRADE)
+
+    def drug_on(self, log: DayLog) -> int | None:
+        return self.drug_of_treatment.get(log.treatment_id)
+
+    def report_alarm(self, report: SymptomReport) -> Alarm:
+        return self.alarm(report.symptom_id, report.grade, self.drug_on(report.day))
+
+    def of_day(self, log: DayLog | None) -> DayAlarms | None:
+        """What the day calls for; each report is given ``alarm`` (an ``Alarm``) for the
+        page that lists them. None for a day not logged."""
+        if log is None:
+            return None
+        alarms = DayAlarms(log=log, warning_signs=list(log.warning_signs.all()))
+        drug_id = self.drug_on(log)
+        for report in log.reports.all():
+            report.alarm = self.alarm(report.symptom_id, report.grade, drug_id)
+            if report.alarm == Alarm.URGENT:
+                alarms.urgent_symptoms.append(report.symptom)
+            elif report.alarm == Alarm.CARE_TEAM:
+                alarms.care_team_symptoms.append(report.symptom)
+        return alarms
