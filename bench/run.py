@@ -49,8 +49,7 @@ PASSWORD = "bench-password-2026"  # noqa: S105 - a throwaway account in a throwa
 WRK_ARGS = ["-t2", "-c8", "-d8s", "--latency", "--timeout", "30s"]
 WORKERS = 2
 # Raised from 15 when the day log gained the alert rules, warning signs and votes (21 to
-# save a day); the
-# Speed issue's target is 12 for every page.
+# save a day); the Speed issue's target is 12 for every page.
 MAX_QUERIES = 21
 
 

@@ -82,6 +82,7 @@ def symptom_detail(request, slug):
         "ctcae": Source.objects.filter(slug=CTCAE_SOURCE_SLUG).first(),
         "sections": relevance_sections(entries, drug),
         "can_vote": request.user.is_authenticated,
+        "vote_form": "",
         # Drugs that list this symptom among their common side effects.
         "symptom_drugs": symptom.drugs.all(),
     }
@@ -114,6 +115,7 @@ def drug_detail(request, slug):
         "how_to_take": by_relevance(how_to_take, drug),
         "sections": relevance_sections([e for e in entries if e not in how_to_take], drug),
         "can_vote": request.user.is_authenticated,
+        "vote_form": "",
     }
     return render(request, "library/drug_detail.html", ctx)
 

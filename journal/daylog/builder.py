@@ -101,6 +101,8 @@ class DayPage:
             "treatment": treatment,
             "drug": drug,
             "can_vote": True,
+            # The votes' own form, outside the day log's: forms cannot nest.
+            "vote_form": "helpful-vote",
             "cycle": treatment.cycle_day(day) if treatment else None,
             "is_off_day": treatment is not None and not treatment.is_on_day(day),
             "entries": guidance_for(self.symptoms, drug, reader=patient),

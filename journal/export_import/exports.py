@@ -150,6 +150,7 @@ def day_document(log: DayLog) -> dict:
         "weight_kg": _decimal(log.weight_kg),
         "note": log.note,
         "for_doctor": log.for_doctor,
+        "warning_signs": sorted(sign.slug for sign in log.warning_signs.all()),
         "reports": [
             {
                 "symptom": report.symptom.slug,

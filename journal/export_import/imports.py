@@ -74,6 +74,7 @@ class DayPlan:
     date: date
     values: dict  # DAY_FIELDS
     reports: list[ReportInput]
+    warning_signs: list = field(default_factory=list)  # WarningSign rows ticked that day
 
 
 @dataclass
@@ -175,6 +176,7 @@ class _Importer:
         self.existing_treatments = list(
             Treatment.objects.for_patient(patient).select_related("drug")
         )
+        self.warning_signs = {sign.slug: sign for sign in WarningSign.objects.all()}
 
     def problem(self, where: str, reason: str) -> None:
         self.preview.problems.append(Problem(where, reason[:1].upper() + reason[1:]))
@@ -456,8 +458,18 @@ class _JsonImport(_Importer):
                 ok = False
                 continue
             reports.append((symptom, grade, interference, report.get("note") or ""))
+        signs = item.get("warning_signs") or []
+        if not isinstance(signs, list) or not all(isinstance(s, str) for s in signs):
+            self.problem(where, "“warning_signs” must be a list of names.")
+            return
+        for slug in signs:
+            if slug not in self.warning_signs:
+                self.problem(where, f"unknown warning sign {_plain(slug)}.")
+                ok = False
         if ok:
             self.check_day(day, data, reports, lambda name, slug: where)
+            if self.preview.days and self.preview.days[-1].date == day:
+                self.preview.days[-1].warning_signs = [self.warning_signs[s] for s in signs]
 
 
 # --- CSV -------------------------------------------------------------------------------------

@@ -101,4 +101,12 @@ def journal_import(*, patient, preview: "ImportPreview") -> ImportResult:
         for report in plan.reports
     ]
     SymptomReport.objects.bulk_create(reports, batch_size=500)
+    DayLog.warning_signs.through.objects.bulk_create(
+        [
+            DayLog.warning_signs.through(daylog_id=ids[plan.date], warningsign_id=sign.pk)
+            for plan in plans
+            for sign in plan.warning_signs
+        ],
+        batch_size=500,
+    )
     return ImportResult(new_treatments, len(plans), len(reports), applied_settings)

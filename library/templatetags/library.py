@@ -22,6 +22,7 @@ def symptom_guidance(context, symptom, entries, drug=None):
         "entries": list(entries or []),
         "drug": drug,
         "can_vote": context.get("can_vote", False),
+        "vote_form": context.get("vote_form", ""),
         "request": context.get("request"),
     }
 

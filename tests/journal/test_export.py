@@ -244,6 +244,7 @@ def test_json_holds_everything_the_patient_owns_in_a_versioned_shape(
         "weight_kg": "71.5",
         "note": "=Tired after the walk, «très» fatiguée.",
         "for_doctor": True,
+        "warning_signs": [],
         "reports": [
             {"symptom": "fatigue", "grade": 2, "interference": None, "note": ""},
             {"symptom": "diarrhoea", "grade": 3, "interference": 2, "note": "-3 times"},

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from journal.export_import.services import ImportResult
 from journal.models import DayLog, Profile, SymptomReport, Treatment
+from library.models import WarningSign
 from tests.conftest import make_day, make_treatment, make_user
 
 IMPORT = reverse("journal:import")
@@ -61,6 +62,42 @@ def test_json_round_trip_export_delete_import_gives_identical_data(client, patie
     again = client.get(reverse("journal:export_json")).json()
     assert comparable(again) == comparable(json.loads(exported))
     assert DayLog.objects.get(date=date(2025, 4, 7)).treatment.drug.slug == "sunitinib"
+
+
+def test_warning_signs_and_another_drug_survive_a_round_trip(client, patient, short_journal):
+    sign = WarningSign.objects.filter(drug__slug="sunitinib").first()
+    DayLog.objects.get(patient=patient, date=date(2025, 4, 7)).warning_signs.add(sign)
+    make_treatment(
+        patient, None, other_drug="Trialinib", starts_on=date(2024, 5, 1), ends_on=date(2024, 5, 9)
+    )
+    client.force_login(patient)
+    exported = client.get(reverse("journal:export_json")).content
+    document = json.loads(exported)
+    by_date = {day["date"]: day for day in document["days"]}
+    assert by_date["2025-04-07"]["warning_signs"] == [sign.slug]
+    assert document["treatments"][0]["other_drug"] == "Trialinib"
+    patient.delete()
+
+    client.force_login(make_user("newcomer"))
+    assert preview_of(client, exported, "gist-journal.json").can_import
+    confirm(client)
+
+    assert list(DayLog.objects.get(date=date(2025, 4, 7)).warning_signs.all()) == [sign]
+    assert Treatment.objects.get(starts_on=date(2024, 5, 1)).dose_label == (
+        "Trialinib 400 mg once daily"
+    )
+
+
+def test_an_unknown_warning_sign_is_refused_with_its_day(patient_client, library, today):
+    document = {
+        "format": "gist-journal",
+        "version": 1,
+        "days": [{"date": today.isoformat(), "warning_signs": ["no-such-sign"], "reports": []}],
+    }
+    preview = preview_of(patient_client, json.dumps(document), "gist-journal.json")
+    assert [str(problem) for problem in preview.problems] == [
+        f"Day {today.isoformat()}: Unknown warning sign “no-such-sign”."
+    ]
 
 
 def test_reimporting_the_same_file_creates_nothing_twice(patient_client, short_journal):
@@ -415,7 +452,8 @@ def test_two_years_import_in_one_go_with_bounded_queries(
     client.force_login(newcomer)
     Profile.objects.for_user(newcomer)
 
-    with django_assert_max_num_queries(25):
+    # The library's symptoms, drugs and warning signs are each read once, whatever the size.
+    with django_assert_max_num_queries(26):
         preview = preview_of(client, exported, "gist-journal.json")
     # Bulk inserts: about 6,000 reports go in some 40 statements (SQLite takes at most 999
     # parameters per statement), never one per row.

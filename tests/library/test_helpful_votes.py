@@ -143,3 +143,18 @@ def test_beside_a_symptom_the_patients_drug_comes_first_and_research_never(
     assert badges[0] == "About sunitinib"
     assert "Research summary" not in box
     assert "Dose reductions were common in the sorafenib GIST trial" not in box
+
+
+def test_votes_on_the_day_log_do_not_nest_a_form_in_the_day_log(
+    patient_client, patient, profile, sunitinib
+):
+    make_standard_sunitinib(patient, sunitinib, starts_on=profile.today() - timedelta(days=3))
+    html = patient_client.get(reverse("journal:day", args=[profile.today()])).content.decode()
+
+    start = html.index('<form method="post" novalidate class="day-log-form">')
+    day_form = html[start : html.index("</form>", start)]
+    # A nested <form> would end the day log's form early and leave "Save" outside it.
+    assert "<form" not in day_form[5:]
+    assert "Save this day" in day_form
+    assert 'form="helpful-vote"' in day_form
+    assert '<form id="helpful-vote" method="post" hidden>' in html[start + len(day_form) :]
