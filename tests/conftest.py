@@ -36,17 +36,15 @@ from journal.models import (
 )
 from library.curators import ensure_curators_group
 from library.glossary import CACHE_KEY as GLOSSARY_CACHE_KEY
+from library.management.commands.load_library import LOADED_MODELS
 from library.models import (
     AlertRule,
     Drug,
     Entry,
     EntryKind,
     EntryStatus,
-    GlossaryTerm,
-    RegimenPreset,
     Source,
     Symptom,
-    WarningSign,
 )
 from tests import template_guard
 
@@ -141,14 +139,7 @@ def _fresh_cache():
 
 # The library's tables in the order their rows can be inserted, then the many-to-many links.
 LIBRARY_TABLES = (
-    Symptom,
-    Source,
-    Drug,
-    RegimenPreset,
-    Entry,
-    AlertRule,
-    WarningSign,
-    GlossaryTerm,
+    *LOADED_MODELS,
     Drug.common_side_effects.through,
     Entry.symptoms.through,
     Entry.drugs.through,

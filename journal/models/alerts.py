@@ -128,22 +128,20 @@ class Threshold:
 class AlertRules:
     """Every alert rule one patient's days can need, read once (three queries)."""
 
-    def __init__(self, *, rules, thresholds, urgent_symptom_ids, drug_of_treatment):
+    def __init__(self, *, rules, thresholds, drug_of_treatment):
         self.general = {rule.symptom_id: rule for rule in rules if rule.drug_id is None}
         self.by_drug = {(rule.symptom_id, rule.drug_id): rule for rule in rules if rule.drug_id}
         self.own = {threshold.symptom_id: threshold for threshold in thresholds}
-        self.urgent_symptom_ids = set(urgent_symptom_ids)
+        # Every symptom has a rule for every drug (the loader ships one each): its symptom,
+        # fetched with it, says from which grade the symptom is urgent (Symptom.urgent_grade).
+        self.urgent_grades = {rule.symptom_id: rule.symptom.urgent_grade for rule in rules}
         self.drug_of_treatment = drug_of_treatment
 
     @classmethod
     def for_patient(cls, patient) -> "AlertRules":
-        rules = list(AlertRule.objects.select_related("source", "drug", "symptom"))
         return cls(
-            rules=rules,
+            rules=list(AlertRule.objects.select_related("source", "drug", "symptom")),
             thresholds=list(CareTeamThreshold.objects.filter(patient=patient)),
-            # Every symptom has a rule for every drug (the loader ships one each); one added
-            # since without a rule has no urgent grade until a curator gives it one.
-            urgent_symptom_ids=[rule.symptom_id for rule in rules if rule.symptom.ctcae_grade_4],
             drug_of_treatment=dict(
                 Treatment.objects.for_patient(patient).values_list("pk", "drug_id")
             ),
@@ -167,7 +165,8 @@ class AlertRules:
     def alarm(self, symptom_id: int, grade: int | None, drug_id: int | None) -> Alarm:
         if grade is None:
             return Alarm.NONE
-        if grade >= Grade.VERY_SEVERE and symptom_id in self.urgent_symptom_ids:
+        urgent = self.urgent_grades.get(symptom_id)
+        if urgent is not None and grade >= urgent:
             return Alarm.URGENT
         if grade >= self.threshold(symptom_id, drug_id).grade:
             return Alarm.CARE_TEAM

@@ -14,6 +14,7 @@ from library.models import (
     Symptom,
     WarningSign,
 )
+from tests.library.test_loader import SYMPTOM_SLUGS
 from tests.pages import visible_text
 
 GIST_DRUGS = ["imatinib", "sunitinib", "regorafenib", "sorafenib", "ripretinib", "avapritinib"]
@@ -72,17 +73,8 @@ def test_off_label_drugs_can_be_recorded_with_their_usual_dose(library, slug):
     assert opens(drug.source)
 
 
-def test_new_symptoms_can_be_logged(library):
-    for slug in (
-        "muscle-cramps",
-        "hair-changes",
-        "voice-change",
-        "vomiting",
-        "taste-change",
-        "appetite-loss",
-        "watery-eyes",
-        "skin-colour-change",
-    ):
+def test_every_symptom_can_be_logged_in_words(library):
+    for slug in SYMPTOM_SLUGS:
         symptom = Symptom.objects.get(slug=slug)
         assert all(meaning for _, meaning in symptom.grade_meanings()), slug
 

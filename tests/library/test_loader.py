@@ -4,16 +4,14 @@ import shutil
 import pytest
 from django.contrib.auth.models import Group
 
-from library.management.commands.load_library import CONTENT_DIR
+from library.management.commands.load_library import CONTENT_DIR, LOADED_MODELS
 from library.models import (
     AlertRule,
     Drug,
     Entry,
-    GlossaryTerm,
     RegimenPreset,
     Source,
     Symptom,
-    WarningSign,
 )
 from tests.conftest import load_library
 
@@ -51,11 +49,10 @@ DRUG_SLUGS = {
     "pazopanib",
     "axitinib",
 }
-MODELS = (Symptom, Drug, RegimenPreset, Source, Entry, AlertRule, WarningSign, GlossaryTerm)
 
 
 def row_counts():
-    return [m.objects.count() for m in MODELS]
+    return [m.objects.count() for m in LOADED_MODELS]
 
 
 def shipped(folder: str) -> list[dict]:

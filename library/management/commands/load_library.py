@@ -27,6 +27,8 @@ from library.models import (
 )
 
 CONTENT_DIR = Path(__file__).resolve().parents[2] / "content"
+# What the loader writes, in the order it writes it (a row's related rows come first).
+LOADED_MODELS = (Symptom, Source, Drug, RegimenPreset, Entry, AlertRule, WarningSign, GlossaryTerm)
 
 
 def read(folder: str, content_dir: Path) -> list[dict]:
@@ -61,19 +63,7 @@ class Command(BaseCommand):
         if ensure_curators_group():
             self.stdout.write('Created the "Library curators" group.')
 
-        self.counts: dict[type, Counter] = {
-            model: Counter()
-            for model in (
-                Symptom,
-                Source,
-                Drug,
-                RegimenPreset,
-                Entry,
-                AlertRule,
-                WarningSign,
-                GlossaryTerm,
-            )
-        }
+        self.counts: dict[type, Counter] = {model: Counter() for model in LOADED_MODELS}
 
         for row in read("symptoms", content_dir):
             self.sync(Symptom, row, fields=Symptom.LOADED_FIELDS)
