@@ -20,7 +20,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
-from journal.models.daylog import DayLog, Grade, SymptomReport
+from journal.models.daylog import DayLog, Grade
 from journal.models.treatment import Treatment
 from library.models import AlertRule, Symptom, WarningSign
 
@@ -181,9 +181,6 @@ class AlertRules:
 
     def drug_on(self, log: DayLog) -> int | None:
         return self.drug_of_treatment.get(log.treatment_id)
-
-    def report_alarm(self, report: SymptomReport) -> Alarm:
-        return self.alarm(report.symptom_id, report.grade, self.drug_on(report.day))
 
     def of_day(self, log: DayLog | None) -> DayAlarms | None:
         """What the day calls for; each report is given ``alarm`` (an ``Alarm``) for the
