@@ -65,6 +65,7 @@ class LoginForm(TextLimitsMixin, AuthenticationForm):
     remember_me = forms.BooleanField(
         label="Keep me signed in on this device",
         required=False,
-        help_text="For 14 days. Leave it unticked on a shared computer: you are then signed "
-        "out when the browser closes, or after 12 hours.",
+        help_text="You stay signed in while you use the journal at least once a month. On a "
+        "shared computer or phone leave it unticked: you are then signed out when the browser "
+        "closes, or after 12 hours.",
     )

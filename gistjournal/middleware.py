@@ -1,7 +1,31 @@
 import logging
 
 from django.conf import settings
+from django.utils import timezone
 from django.utils.cache import patch_cache_control
+
+# In the session of a person who asked to stay signed in: the day it was last renewed.
+REMEMBERED_ON = "remembered_on"
+
+
+def remember_session(session) -> None:
+    """Keep this session for REMEMBER_ME_AGE from today (saved with the response)."""
+    session[REMEMBERED_ON] = timezone.localdate().isoformat()
+    session.set_expiry(settings.REMEMBER_ME_AGE)
+
+
+class KeepRememberedSessionMiddleware:
+    """A "keep me signed in" session lasts REMEMBER_ME_AGE from its last day of use, not from
+    the log-in: renewed on the first request of each day (one session write a day at most)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        renewed_on = request.session.get(REMEMBERED_ON)
+        if renewed_on is not None and renewed_on != timezone.localdate().isoformat():
+            remember_session(request.session)
+        return self.get_response(request)
 
 
 def client_ip(request) -> str | None:

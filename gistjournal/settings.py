@@ -87,6 +87,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "gistjournal.middleware.KeepRememberedSessionMiddleware",
     # Deny by default: every view needs a signed-in user unless marked @login_not_required
     # (the landing page, accounts, the public library, the health check, invitation links).
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
@@ -158,10 +159,11 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 
 # A session ends when the browser closes or after 12 hours; "keep me signed in on this device"
-# at log-in extends it to REMEMBER_ME_AGE (see gistjournal.views.LoginView).
+# at log-in makes it last REMEMBER_ME_AGE from the last day it was used (see
+# gistjournal.views.LoginView and gistjournal.middleware.KeepRememberedSessionMiddleware).
 SESSION_COOKIE_AGE = 12 * 60 * 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
-REMEMBER_ME_AGE = 14 * 24 * 60 * 60
+REMEMBER_ME_AGE = 30 * 24 * 60 * 60
 
 # Login throttling (django-axes): 5 failures for one username, or from one address, lock
 # further attempts for 15 minutes. The client address is REMOTE_ADDR unless we are told how

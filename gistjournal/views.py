@@ -12,6 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from gistjournal.forms import LoginForm, SignupForm
+from gistjournal.middleware import remember_session
 from journal.models import CareShare, DayLog, Treatment
 
 
@@ -69,6 +70,8 @@ class LoginView(auth_views.LoginView):
         # 0 = until the browser closes (and at most SESSION_COOKIE_AGE on the server).
         remember = form.cleaned_data["remember_me"]
         self.request.session.set_expiry(settings.REMEMBER_ME_AGE if remember else 0)
+        if remember:
+            remember_session(self.request.session)
         return response
 
 

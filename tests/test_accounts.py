@@ -1,10 +1,15 @@
 """Sign up, log in, log out, password change and reset; the landing page."""
 
+from datetime import timedelta
+
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.sessions.models import Session
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
+from gistjournal.middleware import REMEMBERED_ON
 from tests.conftest import PASSWORD
 from tests.pages import visible_text
 
@@ -157,10 +162,33 @@ def test_session_ends_with_the_browser_by_default(client, patient):
     assert client.session.get_expiry_age() == 12 * 60 * 60
 
 
-def test_keep_me_signed_in_lasts_fourteen_days(client, patient):
+def test_keep_me_signed_in_lasts_thirty_days_from_the_last_day_of_use(client, patient):
+    text = visible_text(client.get(reverse("login")).content)
+    assert "On a shared computer or phone leave it unticked" in text
     client.post(reverse("login"), {"username": "pat", "password": PASSWORD, "remember_me": "on"})
     assert not client.session.get_expire_at_browser_close()
-    assert client.session.get_expiry_age() == 14 * 24 * 60 * 60
+    assert client.session.get_expiry_age() == 30 * 24 * 60 * 60
+
+    # As if signed in 29 days ago: renewed then, one day left.
+    session = client.session
+    session[REMEMBERED_ON] = (timezone.localdate() - timedelta(days=29)).isoformat()
+    session.save()
+    Session.objects.update(expire_date=timezone.now() + timedelta(days=1))
+
+    # Opening the journal today starts the month again from today.
+    assert client.get(reverse("journal:dashboard")).status_code == 200
+    renewed = Session.objects.get().expire_date
+    assert renewed > timezone.now() + timedelta(days=29)
+    # Later the same day nothing is written again.
+    client.get(reverse("journal:dashboard"))
+    assert Session.objects.get().expire_date == renewed
+
+
+def test_a_session_not_kept_is_never_renewed(client, patient):
+    client.post(reverse("login"), {"username": "pat", "password": PASSWORD})
+    expires = Session.objects.get().expire_date
+    client.get(reverse("journal:dashboard"))
+    assert Session.objects.get().expire_date == expires
 
 
 def test_login_cycles_the_session_key(client, patient):
