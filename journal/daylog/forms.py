@@ -3,7 +3,7 @@
 from django import forms
 
 from gistjournal.forms import TextLimitsMixin, limit_text_without_cutting
-from journal.fields import DateInput, in_range
+from journal.fields import DateInput, in_range, validate_journal_date
 from journal.models import (
     DIASTOLIC_RANGE,
     NOTE_MAX_LENGTH,
@@ -244,6 +244,28 @@ class DayLogForm(TextLimitsMixin, forms.Form):
                 initial[name] = getattr(log, name)
             initial["warning_signs"] = list(log.warning_signs.all())
         return initial
+
+
+class GoToDayForm(forms.Form):
+    """History's "go to a day": any past date, to log or change it."""
+
+    go = forms.DateField(
+        label="Go to a day",
+        widget=DateInput,
+        validators=[validate_journal_date],
+        help_text="To log a day you missed, or change one.",
+        error_messages={"required": "Choose a date.", "invalid": "Enter a date, e.g. 2025-03-14."},
+    )
+
+    def __init__(self, *args, today, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today
+
+    def clean_go(self):
+        day = self.cleaned_data["go"]
+        if day > self.today:
+            raise forms.ValidationError("That day has not happened yet: choose today or before.")
+        return day
 
 
 class HistoryFilterForm(forms.Form):

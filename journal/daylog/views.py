@@ -16,7 +16,7 @@ from django.views.decorators.http import (
 
 from journal.access import journal_page
 from journal.daylog.builder import DayPage
-from journal.daylog.forms import DayLogForm, HistoryFilterForm
+from journal.daylog.forms import DayLogForm, GoToDayForm, HistoryFilterForm
 from journal.daylog.services import daylog_save
 from journal.filter_links import since_links, symptom_links
 from journal.models import (
@@ -100,6 +100,12 @@ def _history_filter_links(journal, cleaned: dict) -> dict:
 
 @journal_page("history")
 def history(request, journal):
+    go = None
+    if not journal.is_caregiver:
+        data = request.GET if "go" in request.GET else None
+        go = GoToDayForm(data, today=journal.profile.today())
+        if go.is_bound and go.is_valid():
+            return redirect("journal:day", go.cleaned_data["go"].isoformat())
     form = HistoryFilterForm(request.GET or None)
     logs = (
         DayLog.objects.for_patient(journal.patient)
@@ -122,6 +128,7 @@ def history(request, journal):
     ctx = {
         "journal": journal,
         "form": form,
+        "go": go,
         "symptom": symptom,
         "page": page,
         "is_filtered": is_valid and any(form.cleaned_data.values()),
@@ -132,6 +139,7 @@ def history(request, journal):
 
 
 STRIP_DAYS = 14
+FILL_IN_DAYS = 30
 
 
 @journal_page("dashboard")
@@ -160,6 +168,10 @@ def dashboard(request, journal):
         "alerts": [alarms for alarms in map(rules.of_day, reversed(logs)) if alarms],
         "care_team_phone": profile.care_team_phone,
         "emergency": profile.emergency_call(),
+        # Days of the last month to fill in, newest first: one tap each, not one a day back.
+        "not_logged": DayLog.objects.for_patient(patient).dates_not_logged(
+            today - timedelta(days=FILL_IN_DAYS), today - timedelta(days=1)
+        ),
         "logged_this_month": DayLog.objects.for_patient(patient)
         .between(today.replace(day=1), today)
         .count(),

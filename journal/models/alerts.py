@@ -113,6 +113,21 @@ class DayAlarms:
     def __bool__(self) -> bool:
         return self.is_urgent or self.is_care_team
 
+    def summary(self) -> list[tuple[str, bool]]:
+        """What the day raised, in words, each with whether it meant urgent help: for a
+        one-line list ("Diarrhoea severe; blood pressure 182/95"). Reports as ``of_day`` left
+        them (each with its ``alarm``)."""
+        parts = [
+            (f"{report.symptom.name} {report.get_grade_display().lower()}", report.alarm.is_urgent)
+            for report in self.log.reports.all()
+            if report.alarm
+        ]
+        parts += [(f"warning sign: {sign.text}", True) for sign in self.warning_signs]
+        if self.log.bp_alert:
+            reading = f"blood pressure {self.log.systolic}/{self.log.diastolic}"
+            parts.append((reading, self.bp_crisis))
+        return parts
+
 
 @dataclass(frozen=True)
 class Threshold:

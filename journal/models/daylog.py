@@ -1,7 +1,7 @@
 """The day log: one record per patient and day, with a report per symptom graded that day."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -197,6 +197,12 @@ class DayLogQuerySet(models.QuerySet):
 
     def before(self, day: date):
         return self.filter(date__lt=day).order_by("-date")
+
+    def dates_not_logged(self, start: date, end: date) -> list[date]:
+        """The days from ``start`` to ``end`` without a log, newest first (one query)."""
+        logged = set(self.between(start, end).values_list("date", flat=True))
+        every_day = (end - timedelta(days=back) for back in range((end - start).days + 1))
+        return [day for day in every_day if day not in logged]
 
     def with_treatment(self):
         return self.select_related("treatment__drug")

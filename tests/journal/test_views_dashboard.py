@@ -1,3 +1,4 @@
+import re
 from datetime import timedelta
 
 from django.urls import reverse
@@ -135,14 +136,49 @@ def test_owner_post_is_refused(patient_client, library):
 def test_dashboard_query_count_is_fixed(
     patient_client, long_journal, django_assert_max_num_queries
 ):
-    # Including the alert rules, the patient's own thresholds and their treatments.
-    with django_assert_max_num_queries(13):
+    # Including the alert rules, the patient's own thresholds and their treatments, and the
+    # days of the last month not logged.
+    with django_assert_max_num_queries(14):
         assert patient_client.get(DASHBOARD).status_code == 200
 
 
 def test_shared_dashboard_query_count_is_fixed(
     caregiver_client, share, long_journal, django_assert_max_num_queries
 ):
-    # Including the alert rules, the patient's own thresholds and their treatments.
-    with django_assert_max_num_queries(15):
+    # As the patient's page, and the share and the record of the caregiver's view.
+    with django_assert_max_num_queries(16):
         assert caregiver_client.get(care_dashboard(share)).status_code == 200
+
+
+def test_days_not_logged_in_the_last_month_are_one_tap_each(patient_client, patient, today):
+    make_day(patient, today - timedelta(days=1))
+    make_day(patient, today - timedelta(days=3))
+
+    html = patient_client.get(DASHBOARD).content.decode()
+    fill_in = html[
+        html.index("Days to fill in") : html.index("</nav>", html.index("Days to fill in"))
+    ]
+
+    links = re.findall(r'href="/journal/day/([0-9-]+)/"', fill_in)
+    assert links[:2] == [
+        (today - timedelta(days=2)).isoformat(),
+        (today - timedelta(days=4)).isoformat(),
+    ]
+    assert len(links) == 28  # 30 days before today, two of them logged
+
+
+def test_an_alert_links_to_its_day_and_says_the_grade(patient_client, patient, symptoms, today):
+    day = make_day(patient, today - timedelta(days=2), {symptoms["diarrhoea"]: Grade.SEVERE})
+    html = patient_client.get(DASHBOARD).content.decode()
+    alerts = html[html.index("Recent alerts") : html.index("treatment-heading")]
+    assert f'href="{day.get_absolute_url()}"' in alerts
+    assert "Diarrhoea severe" in visible_text(alerts)
+
+
+def test_a_caregiver_sees_how_many_days_are_missing_without_links(
+    caregiver_client, share, patient, today
+):
+    make_day(patient, today - timedelta(days=1))
+    text = visible_text(caregiver_client.get(care_dashboard(share)).content)
+    assert "29 of the last 30 days are not logged." in text
+    assert "Days to fill in" not in text

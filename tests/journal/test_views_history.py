@@ -212,3 +212,33 @@ def test_owner_filters_with_the_form_not_links(patient_client, days):
     response = patient_client.get(HISTORY)
     assert "symptom_links" not in response.context
     assert 'name="symptom"' in response.content.decode()
+
+
+# --- Going to any day ------------------------------------------------------------------------
+
+
+def test_a_patient_goes_to_any_past_day_from_the_history(patient_client, profile, today):
+    page = visible_text(patient_client.get(HISTORY).content)
+    assert "Go to a day" in page and "To log a day you missed, or change one." in page
+
+    response = patient_client.get(HISTORY, {"go": (today - timedelta(days=40)).isoformat()})
+
+    assert response.status_code == 302
+    assert response.url == reverse("journal:day", args=[today - timedelta(days=40)])
+
+
+def test_a_future_day_is_refused_beside_the_field_and_kept(patient_client, profile, today):
+    tomorrow = (today + timedelta(days=1)).isoformat()
+    response = patient_client.get(HISTORY, {"go": tomorrow})
+
+    assert response.status_code == 200
+    assert "That day has not happened yet: choose today or before." in visible_text(
+        response.content
+    )
+    assert f'value="{tomorrow}"' in response.content.decode()
+
+
+def test_a_caregiver_has_no_day_to_go_to(caregiver_client, share, today):
+    response = caregiver_client.get(care_history(share), {"go": today.isoformat()})
+    assert response.status_code == 200
+    assert "Go to a day" not in visible_text(response.content)
