@@ -54,7 +54,9 @@ def test_fourteen_day_strip_per_tracked_symptom(patient_client, patient, symptom
     assert grades.count(None) == 13
     # What the patient reads: the last fourteen days, today last, one grade on day -3.
     rows = {row[0]: row[1:] for row in table_rows(response.content, "strip")}
-    assert rows["Symptom"][-1] == f"{today:%a}"[:2] + f" {today.day}"
+    # Each day's heading shows "We 2" and reads, to a screen reader, "Wednesday 2 December".
+    short, full = f"{today:%a}"[:2] + f" {today.day}", f"{today:%A} {today.day} {today:%B}"
+    assert rows["Symptom"][-1] == short + full
     assert rows["Fatigue"] == ["–not logged"] * 10 + ["2 Moderate"] + ["–not logged"] * 3
 
 
