@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.contrib import messages
+from django.db.models import QuerySet
 
 from journal.daylog.forms import DayLogForm
 from journal.models import (
@@ -27,7 +28,7 @@ class DayPage:
     treatment: Treatment | None
     log: DayLog | None
     symptoms: list
-    warning_signs: object  # a WarningSign queryset
+    warning_signs: QuerySet  # of WarningSign: the current drug's, and any ticked that day
     rules: AlertRules
 
     @classmethod
