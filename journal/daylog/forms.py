@@ -192,6 +192,20 @@ class DayLogForm(TextLimitsMixin, forms.Form):
             )
         return rows
 
+    def error_links(self) -> list[dict]:
+        """Each problem with the id to move to: a radio group's first choice, else the field."""
+        links = []
+        for name, errors in self.errors.items():
+            if name == "__all__":
+                continue
+            field = self[name]
+            is_group = isinstance(
+                field.field.widget, forms.RadioSelect | forms.CheckboxSelectMultiple
+            )
+            target = f"{field.auto_id}_0" if is_group else field.auto_id
+            links.append({"target": target, "label": field.label, "message": " ".join(errors)})
+        return links
+
     def day_values(self) -> dict:
         return {
             name: self.cleaned_data[name]

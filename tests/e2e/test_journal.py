@@ -106,4 +106,7 @@ def test_a_long_note_shows_the_room_left_and_is_never_cut(page, live_server, lib
     expect(page.locator("#id_note_error")).to_contain_text(
         "This is 2099 characters long and can hold 2000. Please shorten it."
     )
+    # The summary at the top links to the field and puts the cursor in it.
+    page.locator(".error-summary").get_by_role("link", name="Note for the day").click()
+    expect(page.get_by_label("Note for the day")).to_be_focused()
     assert page.get_by_label("Note for the day").input_value().strip() == pasted.strip()

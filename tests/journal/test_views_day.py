@@ -350,6 +350,14 @@ def test_bad_input_is_refused_next_to_the_field_and_nothing_is_saved(
     assert "typed and kept" in html
     assert checked(html, "grade_nausea") == ["2"]
     assert not DayLog.objects.exists()
+    # The summary at the top links to the field, where the same message sits.
+    summary = html[
+        html.index('<ul class="error-summary') : html.index("</ul>", html.index("error-summary"))
+    ]
+    target = f"id_{field}_0" if field.startswith(("grade_", "dose_taken")) else f"id_{field}"
+    assert f'href="#{target}"' in summary
+    assert f'id="{target}"' in html
+    assert message in visible_text(summary)
 
 
 def test_day_before_the_first_treatment_can_be_logged(
