@@ -265,6 +265,9 @@ def test_the_emergency_number_follows_the_country_then_the_patients_own(patient_
 
     response = patient_client.post(settings, {**data, "emergency_number": "help"})
     assert "Give the number to dial, in digits, e.g. 112." in visible_text(response.content)
+    assert 'value="help"' in response.content.decode()
+    profile.refresh_from_db()
+    assert profile.emergency_number == "112"
 
 
 def test_a_time_zone_without_a_known_country_asks_for_the_number(patient_client, profile):
@@ -276,3 +279,21 @@ def test_a_time_zone_without_a_known_country_asks_for_the_number(patient_client,
     )
     assert "Call the emergency number where you are" in text
     assert "Set your country or emergency number in settings" in text
+
+
+def test_the_thresholds_page_costs_the_same_whatever_the_journal(
+    patient_client, patient, profile, long_journal, django_assert_max_num_queries
+):
+    patient_client.post(reverse("journal:thresholds"), {"call_from_fatigue": "2"})
+    with django_assert_max_num_queries(10):
+        assert patient_client.get(reverse("journal:thresholds")).status_code == 200
+
+
+def test_a_caregiver_sets_only_their_own_thresholds(caregiver, share, patient, profile):
+    carer = Client()
+    carer.force_login(caregiver)
+    carer.post(reverse("journal:thresholds"), {"call_from_fatigue": "1"})
+    assert not CareTeamThreshold.objects.filter(patient=patient).exists()
+    assert "Fatigue" not in visible_text(
+        carer.get(reverse("care:report", args=[share.pk])).content
+    )

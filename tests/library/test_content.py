@@ -107,3 +107,17 @@ def test_glossary_links_escape_the_rest_of_the_text(library):
     html = str(link_glossary_terms("<b>median</b> & placebo, median again"))
     assert "&lt;b&gt;" in html and "&amp;" in html
     assert html.count("glossary-link") == 2  # "median" linked once, "placebo" once
+
+
+def test_the_glossary_page_costs_the_same_whatever_its_size(
+    client, library, django_assert_max_num_queries
+):
+    for n in range(20):
+        GlossaryTerm.objects.create(
+            slug=f"extra-{n}",
+            term=f"Extra word {n}",
+            definition="Plain words.",
+            source=GlossaryTerm.objects.first().source,
+        )
+    with django_assert_max_num_queries(4):  # session-free: the terms with their sources
+        assert client.get(reverse("library:glossary")).status_code == 200

@@ -23,7 +23,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from journal.models import CareShare, DayLog, SymptomReport, Treatment
+from journal.models import CareShare, CareTeamThreshold, DayLog, SymptomReport, Treatment
 from library.models import Entry, HelpfulVote
 from tests.conftest import make_day, make_share, make_standard_sunitinib, make_user
 
@@ -144,6 +144,7 @@ def victim_state(cast):
         list(Treatment.objects.for_patient(victim).order_by("pk").values()),
         list(CareShare.objects.given_by(victim).order_by("pk").values()),
         list(HelpfulVote.objects.filter(patient=victim).order_by("pk").values()),
+        list(CareTeamThreshold.objects.filter(patient=victim).order_by("pk").values()),
     )
 
 
