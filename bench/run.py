@@ -48,8 +48,10 @@ PASSWORD = "bench-password-2026"  # noqa: S105 - a throwaway account in a throwa
 # which would count it as an error rather than as a slow answer.
 WRK_ARGS = ["-t2", "-c8", "-d8s", "--latency", "--timeout", "30s"]
 WORKERS = 2
-# Raised from 15 when the day log gained the alert rules, warning signs and votes (21 to
-# save a day); the Speed issue's target is 12 for every page.
+# The target every page is reported against, and the ceiling tests/test_bench.py holds them
+# to. The ceiling rose from 15 when the day log gained the alert rules, warning signs and
+# votes (21 to save a day); the Speed issue brings both to 12.
+QUERY_TARGET = 15
 MAX_QUERIES = 21
 
 
@@ -262,7 +264,11 @@ def targets(results: dict) -> list[dict]:
     worst = max(pages.values(), key=lambda page: page["queries"])
     worst_name = next(name for name, page in pages.items() if page is worst)
     rows = [
-        ("every page ≤ 15 queries", f"{worst['queries']} ({worst_name})", worst["queries"] <= 15),
+        (
+            f"every page ≤ {QUERY_TARGET} queries",
+            f"{worst['queries']} ({worst_name})",
+            worst["queries"] <= QUERY_TARGET,
+        ),
         (
             "day log GET ≥ 35% of /healthz",
             f"{pages['day log GET']['vs_healthz']:.1%}",

@@ -376,16 +376,6 @@ class EntryQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=EntryStatus.PUBLISHED)
 
-    def for_drug(self, drug):
-        """Entries about this drug, or about no drug in particular (which apply to all)."""
-        return self.filter(Q(drugs=drug) | Q(drugs=None)).distinct()
-
-    def for_symptom(self, symptom, drug=None):
-        qs = self.filter(symptoms=symptom)
-        if drug is not None:
-            qs = qs.filter(pk__in=Entry.objects.for_drug(drug).values("pk"))
-        return qs
-
     def guidance_first(self):
         return self.alias(
             kind_rank=Case(When(kind=EntryKind.GUIDANCE, then=Value(0)), default=Value(1))
@@ -700,10 +690,6 @@ class AlertRule(LoadedContent):
         content["source"] = self.source.slug if self.source_id else None
         return content
 
-    @property
-    def is_app_default(self) -> bool:
-        return self.source_id is None
-
 
 class WarningSignQuerySet(models.QuerySet):
     def for_drugs(self, drugs: Iterable):
@@ -768,9 +754,9 @@ class GlossaryTerm(LoadedContent):
 
     @property
     def forms(self) -> list[str]:
-        """The term and its other forms, longest first (so "first-line" wins over "line")."""
+        """The term and its other forms, as written."""
         forms = [self.term, *(alias.strip() for alias in self.aliases.split(","))]
-        return sorted({form for form in forms if form}, key=len, reverse=True)
+        return [form for form in forms if form]
 
     def loaded_content(self) -> dict:
         content = super().loaded_content()

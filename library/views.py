@@ -79,7 +79,12 @@ def symptom_detail(request, slug):
         "drug": drug,
         "rule": rule,
         "drug_rules": [r for r in symptom.alert_rules.all() if r.drug_id is not None],
-        "ctcae": Source.objects.filter(slug=CTCAE_SOURCE_SLUG).first(),
+        # Cited only beside a grade 4 that CTCAE defines.
+        "ctcae": (
+            Source.objects.filter(slug=CTCAE_SOURCE_SLUG).first()
+            if symptom.ctcae_grade_4
+            else None
+        ),
         "sections": relevance_sections(entries, drug),
         "can_vote": request.user.is_authenticated,
         "vote_form": "",

@@ -367,8 +367,7 @@ class _JsonImport(_Importer):
         values = form.treatment_values()
         values["ends_on"] = form.cleaned_data["ends_on"]
         regimen = values["regimen"]
-        name = drug_title(regimen.drug.name if regimen.drug else regimen.other_drug)
-        since = f"{name} {format_mg(regimen.dose_mg)} mg from "
+        since = f"{drug_title(regimen.drug_name)} {format_mg(regimen.dose_mg)} mg from "
         since += values["starts_on"].isoformat()
         if any(t.starts_on == values["starts_on"] for t in self.existing_treatments):
             self.preview.skipped_treatments.append(since)

@@ -50,6 +50,11 @@ class CycleDay:
         return f"off day {off_day} of {self.days_off}"
 
 
+def name_of_drug(drug: Drug | None, other_drug: str) -> str:
+    """The library drug's name, or the one the patient typed for a drug it does not list."""
+    return drug.name if drug is not None else other_drug
+
+
 @dataclass(frozen=True)
 class Regimen:
     """What a treatment period is of: the drug, the dose, how often, the on/off schedule and
@@ -62,6 +67,10 @@ class Regimen:
     days_off: int | None = None
     maker: str = ""
     other_drug: str = ""  # a drug the library does not list, named by the patient
+
+    @property
+    def drug_name(self) -> str:
+        return name_of_drug(self.drug, self.other_drug)
 
     @classmethod
     def of(cls, treatment: "Treatment") -> "Regimen":
@@ -212,9 +221,8 @@ class Treatment(models.Model):
 
     @property
     def drug_name(self) -> str:
-        """The library drug's name, or the one the patient typed (queries unless the drug
-        was fetched with the period)."""
-        return self.drug.name if self.drug_id else self.other_drug
+        """Queries the drug unless it was fetched with the period."""
+        return name_of_drug(self.drug if self.drug_id else None, self.other_drug)
 
     @property
     def drug_key(self) -> int | str:

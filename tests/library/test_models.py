@@ -154,20 +154,6 @@ def test_published_leaves_out_drafts(db):
     assert list(Entry.objects.published()) == [shown]
 
 
-def test_for_symptom_with_a_drug_keeps_entries_about_no_drug(db):
-    symptom = make_symptom()
-    imatinib, sunitinib = make_drug("imatinib"), make_drug("sunitinib")
-    about_imatinib = make_entry("a", symptoms=[symptom], drugs=[imatinib])
-    make_entry("b", symptoms=[symptom], drugs=[sunitinib])
-    about_all = make_entry("c", symptoms=[symptom])
-    make_entry("d", symptoms=[make_symptom("other")], drugs=[imatinib])
-
-    found = Entry.objects.for_symptom(symptom, drug=imatinib)
-
-    assert set(found) == {about_imatinib, about_all}
-    assert Entry.objects.for_symptom(symptom).count() == 3
-
-
 def test_guidance_first_puts_clinical_guidance_before_tips(db):
     symptom = make_symptom()
     make_entry("a", title="A tip", kind=EntryKind.TIP, symptoms=[symptom])
