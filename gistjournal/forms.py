@@ -1,8 +1,13 @@
 """Forms shared by the whole site: the rule for text limits, and the account forms."""
 
 from django import forms
-from django.contrib.auth import get_user_model
-from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
+from django.contrib.auth import get_user_model, password_validation
+from django.contrib.auth.forms import (
+    AuthenticationForm,
+    PasswordChangeForm,
+    SetPasswordForm,
+    UserCreationForm,
+)
 
 TOO_LONG = (
     "This is %(show_value)d characters long and can hold %(limit_value)d. Please shorten it."
@@ -38,13 +43,54 @@ class TextLimitsMixin:
             limit_text_without_cutting(field)
 
 
-class SignupForm(TextLimitsMixin, UserCreationForm):
-    first_name = forms.CharField(
-        label="Your name",
-        max_length=150,
-        help_text="As your care team and the people you invite know you: it heads your "
-        "clinic report and is what they see.",
+NAME_HELP = (
+    "As your care team and the people you invite know you: it heads your clinic report and is "
+    "what they see."
+)
+TYPE_AGAIN_HELP = "The same password once more, so that a typo cannot lock you out."
+PASSWORDS_DIFFER = "The two passwords are not the same. Please type both again."
+NOT_THE_CURRENT_ONE = "That is not your current password. Please type it again."
+
+
+def password_rules() -> str:
+    """The rules of AUTH_PASSWORD_VALIDATORS in plain words.
+
+    Django lists each validator's own sentence ("can't be too similar to your other personal
+    information"); this reads as one short piece of advice, with the length the settings ask.
+    """
+    lengths = [
+        validator.min_length
+        for validator in password_validation.get_default_password_validators()
+        if isinstance(validator, password_validation.MinimumLengthValidator)
+    ]
+    at_least = f"At least {max(lengths)} characters. " if lengths else ""
+    return (
+        f"{at_least}A few words in a row are easy to remember and hard to guess. Not a common "
+        "password, not only numbers, and not like your name or email."
     )
+
+
+def plain_name(value: str) -> str:
+    """A name as typed, with runs of spaces made one."""
+    return " ".join(value.split())
+
+
+class PlainPasswordsMixin:
+    """Plain help and messages on the two fields that choose a new password (Django's own
+    speak of "password fields" and list its validators)."""
+
+    new_password_fields = ("password1", "password2")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        first, again = self.new_password_fields
+        self.fields[first].help_text = password_rules()
+        self.fields[again].help_text = TYPE_AGAIN_HELP
+        self.error_messages = {**self.error_messages, "password_mismatch": PASSWORDS_DIFFER}
+
+
+class SignupForm(TextLimitsMixin, PlainPasswordsMixin, UserCreationForm):
+    first_name = forms.CharField(label="Your name", max_length=150, help_text=NAME_HELP)
     email = forms.EmailField(
         label="Email",
         help_text="Used only to reset your password and for invitations you send.",
@@ -56,9 +102,15 @@ class SignupForm(TextLimitsMixin, UserCreationForm):
         help_texts = {
             "username": "You log in with it. Letters, numbers and @ . + - _ only, no spaces."
         }
+        error_messages = {
+            "username": {
+                "invalid": "Use only letters, numbers and @ . + - _ (no spaces).",
+                "unique": "That username is taken: please choose another.",
+            }
+        }
 
     def clean_first_name(self) -> str:
-        return " ".join(self.cleaned_data["first_name"].split())
+        return plain_name(self.cleaned_data["first_name"])
 
 
 class LoginForm(TextLimitsMixin, AuthenticationForm):
@@ -69,3 +121,21 @@ class LoginForm(TextLimitsMixin, AuthenticationForm):
         "shared computer or phone leave it unticked: you are then signed out when the browser "
         "closes, or after 12 hours.",
     )
+
+
+class PlainPasswordChangeForm(PlainPasswordsMixin, PasswordChangeForm):
+    new_password_fields = ("new_password1", "new_password2")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["old_password"].label = "Your current password"
+        self.error_messages = {
+            **self.error_messages,
+            "password_incorrect": NOT_THE_CURRENT_ONE,
+        }
+
+
+class PlainSetPasswordForm(PlainPasswordsMixin, SetPasswordForm):
+    """Choosing a new password from a reset link."""
+
+    new_password_fields = ("new_password1", "new_password2")

@@ -11,7 +11,12 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from gistjournal.forms import LoginForm, SignupForm
+from gistjournal.forms import (
+    LoginForm,
+    PlainPasswordChangeForm,
+    PlainSetPasswordForm,
+    SignupForm,
+)
 from gistjournal.middleware import remember_session
 from journal.models import CareShare, DayLog, Treatment
 
@@ -57,7 +62,8 @@ def signup(request):
         user = form.save()
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, "Welcome to GIST Journal. Your account is ready.")
-        return redirect(_next_url(request) or "journal:dashboard")
+        # Someone who came with an invitation goes back to it; a new patient starts their day.
+        return redirect(_next_url(request) or "journal:first_day_treatment")
     return render(request, "registration/signup.html", {"form": form})
 
 
@@ -90,6 +96,14 @@ class PasswordResetView(auth_views.PasswordResetView):
             request=self.request,
         )
         return redirect(self.get_success_url())
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    form_class = PlainPasswordChangeForm
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    form_class = PlainSetPasswordForm
 
 
 def bad_request(request, exception):

@@ -597,6 +597,25 @@ def with_votes(entries: list[Entry], *, drug, reader=None) -> list[Entry]:
 GUIDANCE_PER_SYMPTOM = 3
 
 
+def _guidance_links(ids):
+    """Links of symptoms to what the day log offers beside them: published guidance and tips."""
+    return Entry.symptoms.through.objects.filter(
+        symptom_id__in=ids,
+        entry__in=Entry.objects.published().exclude(kind=EntryKind.RESEARCH).values("pk"),
+    )
+
+
+def guidance_counts(symptoms: Iterable) -> dict[int, int]:
+    """How many entries ``guidance_for`` gives each symptom, in one query and without building
+    them: the day log says "What helps (3)" and loads the entries only when opened."""
+    ids = [getattr(symptom, "pk", symptom) for symptom in symptoms]
+    counts = dict.fromkeys(ids, 0)
+    rows = _guidance_links(ids).values("symptom_id").annotate(entries=Count("pk"))
+    for row in rows:
+        counts[row["symptom_id"]] = min(row["entries"], GUIDANCE_PER_SYMPTOM)
+    return counts
+
+
 def guidance_for(symptoms: Iterable, drug, reader=None) -> dict[int, list[Entry]]:
     """What helps, beside each symptom on the day log: published guidance and tips in order
     of relevance (``by_relevance``), at most ``GUIDANCE_PER_SYMPTOM`` each, with votes
@@ -610,10 +629,7 @@ def guidance_for(symptoms: Iterable, drug, reader=None) -> dict[int, list[Entry]
     result: dict[int, list[Entry]] = {symptom_id: [] for symptom_id in ids}
     if not ids:
         return result
-    links = Entry.symptoms.through.objects.filter(
-        symptom_id__in=ids,
-        entry__in=Entry.objects.published().exclude(kind=EntryKind.RESEARCH).values("pk"),
-    ).select_related("entry__source")
+    links = _guidance_links(ids).select_related("entry__source")
     grouped: dict[int, list[Entry]] = defaultdict(list)
     for link in links:
         grouped[link.symptom_id].append(link.entry)

@@ -1,5 +1,6 @@
 """Sign up, log in, log out, password change and reset; the landing page."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -47,7 +48,8 @@ def sign_up(client, *, email="new@example.org", password=NEW_PASSWORD):
 def test_sign_up_creates_account_and_logs_in(client, db):
     response = sign_up(client)
     assert response.status_code == 302
-    assert response.url == reverse("journal:dashboard")
+    # The first day's first step: the drug and dose.
+    assert response.url == reverse("journal:first_day_treatment")
     user = get_user_model().objects.get(username="newpatient")
     assert user.email == "new@example.org"
     assert client.get(reverse("journal:dashboard")).wsgi_request.user == user
@@ -57,11 +59,35 @@ def test_sign_up_creates_account_and_logs_in(client, db):
     )
 
 
+# What Django says to developers, on its account forms.
+DJANGO_HELP = (
+    "150 characters or fewer",
+    "Letters, digits and @/./+/-/_ only",
+    "Your password can’t be too similar to your other personal information",
+    "Your password must contain at least",
+    "Your password can’t be a commonly used password",
+    "Your password can’t be entirely numeric",
+    "Enter the same password as before, for verification",
+)
+PLAIN_PASSWORD_HELP = (
+    "At least 12 characters. A few words in a row are easy to remember and hard to guess. "
+    "Not a common password, not only numbers, and not like your name or email."
+)
+PASSWORD_AGAIN_HELP = "The same password once more, so that a typo cannot lock you out."
+
+
+def assert_plain_account_form(text):
+    for developer_words in DJANGO_HELP:
+        assert developer_words not in text
+    assert PLAIN_PASSWORD_HELP in text
+    assert PASSWORD_AGAIN_HELP in text
+
+
 def test_sign_up_asks_for_a_name_in_plain_words(client, db):
     text = visible_text(client.get(reverse("signup")).content)
     assert "Your name" in text
     assert "You log in with it. Letters, numbers and @ . + - _ only, no spaces." in text
-    assert "150 characters or fewer" not in text
+    assert_plain_account_form(text)
 
     response = client.post(reverse("signup"), {"username": "noname", "email": "n@example.org"})
     assert "Your name" in visible_text(response.content)
@@ -87,6 +113,36 @@ def test_sign_up_is_refused_with_the_reason_and_keeps_what_was_typed(
     assert reason.encode() in response.content
     assert b'value="newpatient"' in response.content
     assert not get_user_model().objects.filter(username="newpatient").exists()
+
+
+def test_sign_up_refusals_are_in_plain_words(client, patient):
+    response = client.post(
+        reverse("signup"),
+        {
+            "first_name": "Nia",
+            "username": "nia patel",
+            "email": "nia@example.org",
+            "password1": NEW_PASSWORD,
+            "password2": NEW_PASSWORD + "x",
+        },
+    )
+    text = visible_text(response.content)
+    assert "Use only letters, numbers and @ . + - _ (no spaces)." in text
+    assert "The two passwords are not the same. Please type both again." in text
+    assert "password fields" not in text
+
+    taken = client.post(
+        reverse("signup"),
+        {
+            "first_name": "Pat again",
+            "username": "PAT",  # "pat" in other capitals
+            "email": "pat2@example.org",
+            "password1": NEW_PASSWORD,
+            "password2": NEW_PASSWORD,
+        },
+    )
+    assert "That username is taken: please choose another." in visible_text(taken.content)
+    assert not get_user_model().objects.filter(email="pat2@example.org").exists()
 
 
 def test_every_sign_up_input_has_a_label(client, db):
@@ -128,6 +184,64 @@ def test_password_change(patient_client, patient):
     assert response.status_code == 302
     patient.refresh_from_db()
     assert patient.check_password(NEW_PASSWORD)
+
+
+def test_password_change_speaks_plainly(patient_client, patient):
+    text = visible_text(patient_client.get(reverse("password_change")).content)
+    assert "Your current password" in text
+    assert_plain_account_form(text)
+
+    response = patient_client.post(
+        reverse("password_change"),
+        {"old_password": "not-it", "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+    )
+    assert "That is not your current password. Please type it again." in visible_text(
+        response.content
+    )
+    patient.refresh_from_db()
+    assert patient.check_password(PASSWORD)
+
+
+def reset_link(client, patient) -> str:
+    """The path of the reset link emailed to ``patient``, as its first visit leaves it."""
+    client.post(reverse("password_reset"), {"email": patient.email})
+    path = re.search(r"https?://[^/]+(/accounts/reset/\S+)", mail.outbox[0].body).group(1)
+    return client.get(path).url  # Django swaps the token for one in the session
+
+
+def test_choosing_a_new_password_from_a_reset_link_speaks_plainly(client, patient):
+    set_password = reset_link(client, patient)
+    text = visible_text(client.get(set_password).content)
+    assert "Choose a new password" in text
+    assert_plain_account_form(text)
+
+    response = client.post(
+        set_password, {"new_password1": NEW_PASSWORD, "new_password2": "something-else-99"}
+    )
+    text = visible_text(response.content)
+    assert "The two passwords are not the same. Please type both again." in text
+    patient.refresh_from_db()
+    assert patient.check_password(PASSWORD)
+
+    response = client.post(
+        set_password, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD}
+    )
+    assert response.status_code == 302
+    patient.refresh_from_db()
+    assert patient.check_password(NEW_PASSWORD)
+
+
+def test_every_page_with_a_password_field_loads_the_show_password_button(client, patient):
+    def page(url):
+        html = client.get(url).content.decode()
+        assert 'type="password"' in html, url
+        return html
+
+    pages = [page(reverse("signup")), page(reverse("login")), page(reset_link(client, patient))]
+    client.force_login(patient)
+    pages += [page(reverse("password_change")), page(reverse("journal:account_delete"))]
+    for html in pages:
+        assert '<script src="/static/js/show-password.js" defer>' in html
 
 
 def test_password_reset_sends_email(client, patient):

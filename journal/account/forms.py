@@ -1,11 +1,12 @@
-"""The settings page, and deleting an account."""
+"""The settings page, the first day's choice of symptoms, and deleting an account."""
 
 import re
 import zoneinfo
 
 from django import forms
+from django.db import transaction
 
-from gistjournal.forms import TextLimitsMixin
+from gistjournal.forms import NAME_HELP, TextLimitsMixin, plain_name
 from journal.emergency_numbers import country_choices
 from journal.fields import DateInput, validate_journal_date
 from journal.models import (
@@ -21,7 +22,60 @@ from library.models import Symptom
 PHONE_CHARACTERS = re.compile(r"^[0-9+()\-. ]+$")
 
 
+class SymptomChoiceField(forms.ModelMultipleChoiceField):
+    """The library's symptoms as ticks; those common with ``drug`` say so beside their name."""
+
+    def __init__(self, *args, drug=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.set_drug(drug)
+
+    def set_drug(self, drug) -> None:
+        self.drug = drug
+        # One query now rather than one per symptom while the ticks render.
+        self.common = set(drug.common_side_effects.values_list("pk", flat=True)) if drug else set()
+
+    def label_from_instance(self, symptom):
+        if symptom.pk in self.common:
+            return f"{symptom.name} (common with {self.drug.name})"
+        return symptom.name
+
+
+def tracked_symptoms_field(**kwargs) -> SymptomChoiceField:
+    return SymptomChoiceField(
+        label="Symptoms you track every day",
+        queryset=Symptom.objects.active(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Symptoms you stop tracking stay in your history.",
+        error_messages={"required": "Choose at least one symptom to track."},
+        **kwargs,
+    )
+
+
+class TrackedSymptomsForm(forms.ModelForm):
+    """The first day's second step: which symptoms the day log asks about (the defaults come
+    ticked; those common with the drug just chosen say so)."""
+
+    tracked_symptoms = tracked_symptoms_field()
+
+    class Meta:
+        model = Profile
+        fields = ["tracked_symptoms"]
+
+    def __init__(self, *args, drug=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["tracked_symptoms"]
+        field.label = "Which symptoms to ask you about each day"
+        field.help_text = "You can change these any time in Settings."
+        field.set_drug(drug)
+
+
 class SettingsForm(TextLimitsMixin, forms.ModelForm):
+    name = forms.CharField(
+        label="Your name",
+        max_length=150,
+        required=False,
+        help_text=f"{NAME_HELP} Left empty, your username is shown instead.",
+    )
     time_zone = forms.ChoiceField(
         label="Time zone",
         help_text="Decides when your “today” starts and ends.",
@@ -29,13 +83,7 @@ class SettingsForm(TextLimitsMixin, forms.ModelForm):
             (name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())
         ],
     )
-    tracked_symptoms = forms.ModelMultipleChoiceField(
-        label="Symptoms you track every day",
-        queryset=Symptom.objects.active(),
-        widget=forms.CheckboxSelectMultiple,
-        help_text="Symptoms you stop tracking stay in your history.",
-        error_messages={"required": "Choose at least one symptom to track."},
-    )
+    tracked_symptoms = tracked_symptoms_field()
 
     country = forms.ChoiceField(
         label="Country you live in",
@@ -54,6 +102,7 @@ class SettingsForm(TextLimitsMixin, forms.ModelForm):
     class Meta:
         model = Profile
         fields = [
+            "name",  # on the account, not the profile: see save()
             "time_zone",
             "tracked_symptoms",
             "care_team_phone",
@@ -64,11 +113,23 @@ class SettingsForm(TextLimitsMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["name"].initial = self.instance.user.first_name
         guessed = self.instance.emergency_call()
         self.fields["country"].choices = [
             ("", f"Not chosen{f' (we use {guessed.number})' if guessed else ''}"),
             *country_choices(),
         ]
+
+    def clean_name(self) -> str:
+        return plain_name(self.cleaned_data["name"])
+
+    @transaction.atomic
+    def save(self, commit=True):
+        """The name goes on the account (as sign-up puts it), the rest on the profile."""
+        user = self.instance.user
+        user.first_name = self.cleaned_data["name"]
+        user.save(update_fields=["first_name"])
+        return super().save(commit)
 
     def clean_last_visit_on(self):
         visit = self.cleaned_data["last_visit_on"]

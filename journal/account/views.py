@@ -1,4 +1,4 @@
-"""The settings page, and deleting an account."""
+"""The settings page, the first day's choice of symptoms, and deleting an account."""
 
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -8,10 +8,16 @@ from django.views.decorators.http import (
     require_http_methods,
 )
 
-from journal.account.forms import AccountDeleteForm, CareTeamThresholdsForm, SettingsForm
+from journal.account.forms import (
+    AccountDeleteForm,
+    CareTeamThresholdsForm,
+    SettingsForm,
+    TrackedSymptomsForm,
+)
 from journal.account.services import account_delete, account_summary, care_team_thresholds_save
 from journal.models import (
     Profile,
+    Treatment,
 )
 
 
@@ -25,6 +31,21 @@ def settings_page(request):
         messages.success(request, "Settings saved.")
         return redirect("journal:settings")
     return render(request, "journal/settings.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def first_day_symptoms(request):
+    """Step 2 of the first day: which symptoms to track (the defaults ticked), then today."""
+    profile = Profile.objects.for_user(request.user)
+    treatment = Treatment.objects.select_related("drug").in_force(request.user, profile.today())
+    # Bound on any POST, even one with every box unticked (an empty POST is falsy).
+    data = request.POST if request.method == "POST" else None
+    form = TrackedSymptomsForm(data, instance=profile, drug=treatment.drug if treatment else None)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        return redirect("journal:today")
+    return render(request, "journal/first_day_symptoms.html", {"form": form})
 
 
 @require_http_methods(["GET", "POST"])

@@ -15,7 +15,7 @@ from journal.models import (
     SymptomReport,
     Treatment,
 )
-from library.models import WarningSign, guidance_for
+from library.models import WarningSign, guidance_counts
 
 
 @dataclass
@@ -93,20 +93,22 @@ class DayPage:
                 day, log=self.log, previous=previous, treatment=treatment, **self.form_kwargs
             )
         drug = treatment.drug if treatment else None
+        rows = form.symptom_rows()
+        helps = guidance_counts(self.symptoms)
+        for row in rows:
+            row["helps"] = helps[row["symptom"].pk]
         return {
             "day": day,
             "today": today,
             "log": self.log,
             "form": form,
-            "rows": form.symptom_rows(),
+            "rows": rows,
+            "rest_none": DayLogForm.REST_NONE,
+            "measure_limits": form.measure_limits,
             "treatment": treatment,
             "drug": drug,
-            "can_vote": True,
-            # The votes' own form, outside the day log's: forms cannot nest.
-            "vote_form": "helpful-vote",
             "cycle": treatment.cycle_day(day) if treatment else None,
             "is_off_day": treatment is not None and not treatment.is_on_day(day),
-            "entries": guidance_for(self.symptoms, drug, reader=patient),
             "previous_date": previous_date,
             "previous_is_yesterday": previous_date == day - timedelta(days=1),
             "day_before": day - timedelta(days=1) if day > EARLIEST_DATE else None,

@@ -42,28 +42,29 @@ class DayLogForm(TextLimitsMixin, forms.Form):
         widget=forms.RadioSelect,
     )
     systolic = forms.IntegerField(
-        label="Blood pressure, upper number",
+        label="Upper number",
         required=False,
-        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
-        help_text="Optional. The first, bigger number (e.g. 128 in 128/82).",
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "class": "form-control"}),
     )
     diastolic = forms.IntegerField(
-        label="Blood pressure, lower number",
+        label="Lower number",
         required=False,
-        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "class": "form-control"}),
     )
     weight_kg = forms.DecimalField(
         label="Weight (kg)",
         required=False,
         max_digits=5,
         decimal_places=1,
-        widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.1"}),
+        widget=forms.NumberInput(
+            attrs={"inputmode": "decimal", "step": "0.1", "class": "form-control"}
+        ),
     )
     note = forms.CharField(
         label="Note for the day",
         required=False,
         max_length=NOTE_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
     )
     for_doctor = forms.BooleanField(
         label="For my doctor",
@@ -79,6 +80,10 @@ class DayLogForm(TextLimitsMixin, forms.Form):
         help_text="Tick any you have: each one means getting urgent help.",
     )
 
+    # The name and value of the button that answers "None" for every symptom left unanswered
+    # (the page's script does it in place; without script the button saves the day so).
+    REST_NONE = ("unanswered", "none")
+
     def __init__(self, *args, symptoms, warning_signs, alarm_of, **kwargs):
         super().__init__(*args, **kwargs)
         self.symptoms = list(symptoms)
@@ -90,9 +95,10 @@ class DayLogForm(TextLimitsMixin, forms.Form):
                 label=symptom.name,
                 choices=Grade.choices,
                 coerce=int,
+                empty_value=None,  # not answered: not the same as "None"
+                required=False,
                 widget=forms.RadioSelect,
                 error_messages={
-                    "required": f"Choose how bad {name} was (None if you did not have it).",
                     "invalid_choice": "Choose one of None, Mild, Moderate, Severe, Very severe.",
                 },
             )
@@ -140,8 +146,27 @@ class DayLogForm(TextLimitsMixin, forms.Form):
             f"Weight is in kilograms, between {low} and {high}. Please check what you typed.",
         )
 
+    @property
+    def measure_limits(self) -> str:
+        """Every limit of the measurements, shown before it is hit."""
+        (sys_low, sys_high), (dia_low, dia_high) = SYSTOLIC_RANGE, DIASTOLIC_RANGE
+        kg_low, kg_high = WEIGHT_RANGE_KG
+        return (
+            f"The upper number is the first, bigger one (128 in 128/82): {sys_low} to "
+            f"{sys_high}; the lower {dia_low} to {dia_high}; weight {kg_low} to {kg_high} kg."
+        )
+
+    @property
+    def rest_is_none(self) -> bool:
+        name, value = self.REST_NONE
+        return self.is_bound and self.data.get(name) == value
+
     def clean(self):
         cleaned = super().clean()
+        if self.rest_is_none:
+            for symptom in self.symptoms:
+                if cleaned.get(f"grade_{symptom.slug}", Grade.NONE) is None:
+                    cleaned[f"grade_{symptom.slug}"] = Grade.NONE
         systolic, diastolic = cleaned.get("systolic"), cleaned.get("diastolic")
         if "systolic" in cleaned and "diastolic" in cleaned:
             if (systolic is None) != (diastolic is None):
@@ -154,7 +179,8 @@ class DayLogForm(TextLimitsMixin, forms.Form):
         return cleaned
 
     def symptom_rows(self) -> list[dict]:
-        """What the template needs per symptom: its fields and each grade's meaning."""
+        """What the template needs per symptom: its fields, each grade's meaning (the page
+        shows the chosen one), and what choosing it raises."""
         rows = []
         for symptom in self.symptoms:
             grade = self[f"grade_{symptom.slug}"]
@@ -225,12 +251,9 @@ class DayLogForm(TextLimitsMixin, forms.Form):
 
     @classmethod
     def for_day(cls, day, *, log, previous, treatment, **form_kwargs) -> "DayLogForm":
-        """The unbound form for ``day``: the saved log if any, else "None" everywhere (a
-        good day is one tap on Save); ``previous`` copies another day's answers in."""
-        if log is not None:
-            initial = cls.initial_from(log)
-        else:
-            initial = {f"grade_{symptom.slug}": Grade.NONE for symptom in form_kwargs["symptoms"]}
+        """The unbound form for ``day``: the saved log if any, else nothing answered (an
+        untouched symptom is not a "None"); ``previous`` copies another day's answers in."""
+        initial = cls.initial_from(log) if log is not None else {}
         if previous is not None:
             initial.update(cls.initial_from(previous, with_day_values=False))
         if log is None or previous is not None:

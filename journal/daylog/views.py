@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import (
     require_GET,
     require_http_methods,
@@ -26,6 +26,7 @@ from journal.models import (
     SymptomReport,
     Treatment,
 )
+from library.models import Symptom, guidance_for
 
 
 @require_GET
@@ -46,9 +47,32 @@ def day(request, day: date):
     if request.method == "POST":
         form = DayLogForm(request.POST, **page.form_kwargs)
         if _saved(form, patient=patient, day=day, today=profile.today()):
-            messages.success(request, f"Saved {day:%A} {day.day} {day:%B}.")
+            rest = " Symptoms you had not answered are saved as None." if form.rest_is_none else ""
+            messages.success(request, f"Saved {day:%A} {day.day} {day:%B}.{rest}")
             return redirect("journal:day", day.isoformat())
     return render(request, "journal/day.html", page.context(request, form))
+
+
+@require_GET
+@login_required
+def day_helps(request, day: date, slug: str):
+    """A day log's "What helps" box, loaded when the patient opens it: the entries for the
+    drug they took that day, with their own votes."""
+    profile = Profile.objects.for_user(request.user)
+    if day > profile.today():
+        raise Http404("That day has not happened yet.")
+    symptom = get_object_or_404(Symptom.objects.filter(is_active=True), slug=slug)
+    treatment = Treatment.objects.for_patient(request.user).on(day).select_related("drug").first()
+    drug = treatment.drug if treatment else None
+    ctx = {
+        "symptom": symptom,
+        "entries": guidance_for([symptom], drug, reader=request.user)[symptom.pk],
+        "drug": drug,
+        "can_vote": True,
+        # The votes' own form on the day page, outside the day log's: forms cannot nest.
+        "vote_form": "helpful-vote",
+    }
+    return render(request, "library/includes/symptom_guidance_entries.html", ctx)
 
 
 def _saved(form, *, patient, day: date, today: date) -> bool:
@@ -146,10 +170,14 @@ FILL_IN_DAYS = 30
 def dashboard(request, journal):
     patient, profile = journal.patient, journal.profile
     today = profile.today()
-    days = [today - timedelta(days=back) for back in range(STRIP_DAYS - 1, -1, -1)]
+    # Newest first: on a phone the grid opens on the days a patient remembers.
+    days = [today - timedelta(days=back) for back in range(STRIP_DAYS)]
     # Fourteen days at most, whatever the length of the journal.
     logs = list(
-        DayLog.objects.for_patient(patient).between(days[0], today).with_reports().order_by("date")
+        DayLog.objects.for_patient(patient)
+        .between(days[-1], today)
+        .with_reports()
+        .order_by("date")
     )
     treatment = Treatment.objects.for_patient(patient).on(today).select_related("drug").first()
     rules = AlertRules.for_patient(patient)
@@ -181,12 +209,20 @@ def dashboard(request, journal):
 
 
 def _grade_strip(profile, logs, days) -> list[dict]:
-    """Per tracked symptom, the grade of each of ``days`` (None: not logged)."""
+    """Per tracked symptom, a cell for each of ``days``: ``logged`` (the day was), ``grade``
+    (None on a logged day: not answered)."""
+    logged = {log.date for log in logs}
     grades = {
         (log.date, report.symptom_id): report.grade for log in logs for report in log.reports.all()
     }
     tracked = profile.tracked_symptoms.filter(is_active=True).order_by("order", "name")
     return [
-        {"symptom": symptom, "cells": [(day, grades.get((day, symptom.pk))) for day in days]}
+        {
+            "symptom": symptom,
+            "cells": [
+                {"day": day, "logged": day in logged, "grade": grades.get((day, symptom.pk))}
+                for day in days
+            ],
+        }
         for symptom in tracked
     ]

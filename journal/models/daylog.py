@@ -108,6 +108,9 @@ class Grade(models.IntegerChoices):
         return f"{self.value} {self.label.lower()}"
 
 
+# What pages and files say for a symptom asked on the day log and left unanswered.
+NOT_ANSWERED = "Not answered"
+
 GRADE_COLOURS = {
     Grade.NONE: "secondary",
     Grade.MILD: "success",
@@ -221,7 +224,12 @@ class DayLogQuerySet(models.QuerySet):
         A subquery per day rather than a join and GROUP BY: a page of 30 days then reads
         those 30 days' reports, not every report of the journal before sorting.
         """
-        worst = SymptomReport.objects.filter(day=OuterRef("pk")).order_by("-grade").values("grade")
+        worst = (
+            SymptomReport.objects.answered()
+            .filter(day=OuterRef("pk"))
+            .order_by("-grade")
+            .values("grade")
+        )
         return self.annotate(worst_grade=Subquery(worst[:1]))
 
     def having_symptom(self, symptom):
@@ -369,6 +377,18 @@ class DayLog(models.Model):
         return reverse("journal:day", args=[self.date.isoformat()])
 
     @property
+    def answers(self) -> dict[str, list]:
+        """The day's reports (prefetch them) in three groups: ``felt`` (mild or worse),
+        ``none`` and ``not_answered``, for pages that tell "none" from "not answered"."""
+        groups = {"felt": [], "none": [], "not_answered": []}
+        for report in self.reports.all():
+            if report.grade is None:
+                groups["not_answered"].append(report)
+            else:
+                groups["felt" if report.grade else "none"].append(report)
+        return groups
+
+    @property
     def bp_alert(self) -> bool:
         return BP_ALERT.reached_by(self.systolic, self.diastolic)
 
@@ -385,10 +405,16 @@ class SymptomReportQuerySet(models.QuerySet):
     def between(self, start: date | None, end: date | None):
         return dates_between(self, "day__date", start, end)
 
+    def answered(self):
+        """Reports with a grade: an unanswered symptom is a gap in every figure, never a 0."""
+        return self.filter(grade__isnull=False)
+
     def daily_grades(self):
         """Rows ``symptom_id``, ``on`` (the date), ``worst`` (the grade: one report a day)."""
-        return self.values("symptom_id", on=F("day__date"), worst=F("grade")).order_by(
-            "symptom_id", "day__date"
+        return (
+            self.answered()
+            .values("symptom_id", on=F("day__date"), worst=F("grade"))
+            .order_by("symptom_id", "day__date")
         )
 
     def worst_by(self, bucket: str):
@@ -399,7 +425,8 @@ class SymptomReportQuerySet(models.QuerySet):
         ask about.
         """
         return (
-            self.annotate(on=BUCKET_START[bucket]("day__date"))
+            self.answered()
+            .annotate(on=BUCKET_START[bucket]("day__date"))
             .values("symptom_id", "on")
             .annotate(worst=Max("grade"))
             .order_by("symptom_id", "on")
@@ -412,7 +439,8 @@ class SymptomReportQuerySet(models.QuerySet):
         share is of days the symptom was reported, not of days logged.
         """
         return (
-            self.filter(day__treatment__isnull=False)
+            self.answered()
+            .filter(day__treatment__isnull=False)
             .values("symptom_id", treatment_id=F("day__treatment_id"))
             .annotate(
                 days=Count("id"),
@@ -430,7 +458,8 @@ class SymptomReportQuerySet(models.QuerySet):
         """
         cycle_length = F("day__treatment__days_on") + F("day__treatment__days_off")
         return (
-            self.filter(day__treatment__days_on__isnull=False)
+            self.answered()
+            .filter(day__treatment__days_on__isnull=False)
             .annotate(
                 cycle_day=DaysBetween("day__date", "day__treatment__starts_on") % cycle_length + 1
             )
@@ -445,7 +474,8 @@ class SymptomReport(models.Model):
 
     day = models.ForeignKey(DayLog, on_delete=models.CASCADE, related_name="reports")
     symptom = models.ForeignKey(Symptom, on_delete=models.PROTECT, related_name="+")
-    grade = models.PositiveSmallIntegerField(choices=Grade)
+    # None: the symptom was asked on the day log and left unanswered, which is not "None" (0).
+    grade = models.PositiveSmallIntegerField(choices=Grade, null=True, blank=True)
     interference = models.PositiveSmallIntegerField(
         "how much did it get in the way?", choices=Interference, null=True, blank=True
     )
@@ -460,7 +490,8 @@ class SymptomReport(models.Model):
                 fields=["day", "symptom"], name="journal_report_one_per_symptom"
             ),
             models.CheckConstraint(
-                condition=Q(grade__gte=0, grade__lte=4), name="journal_report_grade_0_to_4"
+                condition=Q(grade__isnull=True) | Q(grade__gte=0, grade__lte=4),
+                name="journal_report_grade_0_to_4",
             ),
             models.CheckConstraint(
                 condition=Q(interference__isnull=True)
@@ -470,7 +501,11 @@ class SymptomReport(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.symptom}: {self.get_grade_display()}"
+        return f"{self.symptom}: {self.grade_word}"
+
+    @property
+    def grade_word(self) -> str:
+        return NOT_ANSWERED if self.grade is None else self.get_grade_display()
 
 
 @dataclass(frozen=True)
@@ -478,6 +513,6 @@ class ReportInput:
     """One symptom's answer on the day log, as the form and the import hand it to the save."""
 
     symptom: Symptom
-    grade: int
+    grade: int | None  # None: not answered
     interference: int | None = None
     note: str = ""

@@ -3,7 +3,7 @@
 from django import template
 from django.utils.html import format_html
 
-from journal.models import BP_ALERT, BP_CRISIS, BP_HIGH, Grade, display_name
+from journal.models import BP_ALERT, BP_CRISIS, BP_HIGH, NOT_ANSWERED, Grade, display_name
 from library.formatting import format_number
 
 register = template.Library()
@@ -32,7 +32,7 @@ def grade_word(grade) -> str:
     try:
         return Grade(int(grade)).label
     except (TypeError, ValueError):
-        return "Not recorded"
+        return NOT_ANSWERED
 
 
 @register.filter
@@ -40,7 +40,7 @@ def grade_class(grade) -> str:
     try:
         return f"text-bg-{Grade(int(grade)).colour}"
     except (TypeError, ValueError):
-        return "text-bg-light border"  # not recorded
+        return "text-bg-light border"  # not answered
 
 
 @register.inclusion_tag("journal/includes/grade_badge.html")

@@ -1,4 +1,5 @@
-"""The treatment page: the timeline of periods, start or change, stop."""
+"""The treatment page: the timeline of periods, start or change, stop; and the first day's
+first step, the same form."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -50,10 +51,9 @@ def treatment(request):
     return _render_timeline(request, today=today, periods=_timeline(request.user))
 
 
-@require_http_methods(["GET", "POST"])
-@login_required
-def treatment_new(request):
-    """Start a treatment, or change the current one (which then ends the day before)."""
+def _treatment_form_page(request, *, then: str, first_day: bool = False):
+    """Start a treatment, or change the current one (which then ends the day before); once
+    saved, go on to the URL named ``then``."""
     patient = request.user
     today = Profile.objects.for_user(patient).today()
     current = Treatment.objects.for_patient(patient).open().select_related("drug").first()
@@ -76,9 +76,23 @@ def treatment_new(request):
             form.add_error(None, error)
         else:
             messages.success(request, f"Saved: {new.dose_label}, {new.schedule_label}.")
-            return redirect("journal:treatment")
-    ctx = {"form": form, "current": current, "today": today}
+            return redirect(then)
+    ctx = {"form": form, "current": current, "today": today, "first_day": first_day}
     return render(request, "journal/treatment_form.html", ctx)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def treatment_new(request):
+    """The treatment page's form: once saved, back to the page, with Log today at the top."""
+    return _treatment_form_page(request, then="journal:treatment")
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def first_day_treatment(request):
+    """Step 1 of the first day (sign-up leads here): the drug and dose, then the symptoms."""
+    return _treatment_form_page(request, then="journal:first_day_symptoms", first_day=True)
 
 
 @require_POST

@@ -196,7 +196,7 @@ def patient_pages(c: Checker, journal):
     day = journal["logged_day"].isoformat()
     c.visit("/journal/")
     c.visit("/journal/today/")
-    page.get_by_label("Blood pressure, upper number").fill("400")
+    page.get_by_label("Upper number").fill("400")
     page.get_by_role("button", name="Save this day").click()
     c.check("/journal/today/ (errors)", alert=True)
     c.visit(f"/journal/day/{day}/", alert=True)  # the care-team notice
@@ -208,6 +208,8 @@ def patient_pages(c: Checker, journal):
     page.get_by_role("button", name="Save the change").click()
     c.check("/journal/treatment/new/ (errors)", alert=True)
     c.visit("/journal/settings/")
+    c.visit("/journal/first-day/treatment/")
+    c.visit("/journal/first-day/symptoms/")
     c.visit("/journal/trends/")
     # Every chart has its numbers in a table, for screen readers and for anyone.
     charts = page.evaluate(
@@ -388,6 +390,18 @@ def test_a_whole_day_is_logged_with_the_keyboard_alone(browser, live_server, jou
     page.keyboard.press("Enter")
     page.wait_for_url(f"**/journal/day/{journal['today'].isoformat()}/")
 
+    # The dose and blood pressure come first. Today is an off day, so "Planned break" comes
+    # chosen: arrow round to another answer.
+    dose = keys.tab_to(lambda f: f["name"] == "dose_taken")
+    assert dose["text"] == "Planned break"
+    keys.tab_to(lambda f: f["text"] == "Took some of it", limit=4, key="ArrowRight")
+    keys.tab_to(lambda f: f["name"] == "systolic")
+    page.keyboard.type("132")
+    assert keys.press("Tab")["name"] == "diastolic"
+    page.keyboard.type("84")
+    assert keys.press("Tab")["name"] == "weight_kg"
+    page.keyboard.type("70.5")
+
     # Each symptom is a radio group: Tab into it, arrows to the grade (this checks it).
     grades = {}
     for n, symptom in enumerate(symptoms):
@@ -404,7 +418,7 @@ def test_a_whole_day_is_logged_with_the_keyboard_alone(browser, live_server, jou
         grades[symptom] = grade
         if n == 0:
             # How much it got in the way, and a note: unfold, choose with arrows, type.
-            keys.tab_to(lambda f: f["tag"] == "summary")
+            keys.tab_to(lambda f: f["tag"] == "summary" and f["text"] == "Note")
             page.keyboard.press("Enter")
             keys.tab_to(lambda f, s=symptom: f["name"] == f"interference_{s.slug}")
             keys.press("ArrowDown")
@@ -412,17 +426,7 @@ def test_a_whole_day_is_logged_with_the_keyboard_alone(browser, live_server, jou
             keys.press("Tab")
             page.keyboard.type("Worse in the afternoon")
 
-    # Today is an off day, so "Planned break" comes chosen: arrow round to another answer.
-    dose = keys.tab_to(lambda f: f["name"] == "dose_taken")
-    assert dose["text"] == "Planned break"
-    keys.tab_to(lambda f: f["text"] == "Took some of it", limit=4, key="ArrowRight")
-    keys.tab_to(lambda f: f["name"] == "systolic")
-    page.keyboard.type("132")
-    assert keys.press("Tab")["name"] == "diastolic"
-    page.keyboard.type("84")
-    assert keys.press("Tab")["name"] == "weight_kg"
-    page.keyboard.type("70.5")
-    assert keys.press("Tab")["name"] == "note"
+    keys.tab_to(lambda f: f["name"] == "note")
     page.keyboard.type("Walked to the park.")
     assert keys.press("Tab")["name"] == "for_doctor"
     keys.press("Space")
@@ -528,7 +532,8 @@ def test_main_pages_reflow_at_320_px_and_200_percent_zoom(
             page.set_viewport_size({"width": 375, "height": 812})
             slug = re.sub(r"[^a-z0-9]+", "-", pattern.lower()).strip("-")
             shot = artifacts_dir / f"a11y-375-{role}-{slug or 'home'}.png"
-            page.screenshot(path=str(shot), full_page=True)
+            # A long page on a busy machine takes a while to paint whole: the shot is for people.
+            page.screenshot(path=str(shot), full_page=True, timeout=30_000)
         context.close()
     with capsys.disabled():
         print(f"\nReflow: {len(checked)} page widths checked")
@@ -537,6 +542,45 @@ def test_main_pages_reflow_at_320_px_and_200_percent_zoom(
     report = artifacts_dir / "reflow-overflow.json"
     report.write_text(json.dumps(overflowing, indent=1))
     assert overflowing == {}, f"{len(overflowing)} pages scroll sideways, listed in {report}"
+
+
+def test_the_site_follows_the_phones_dark_mode_and_stays_readable(
+    browser, live_server, journal, artifacts_dir, capsys
+):
+    """A phone set to dark gets the dark theme on every main page, with 0 axe violations
+    (contrast included) in it; a light phone keeps the light one."""
+    users = {"visitor": None, "patient": journal["patient"], "caregiver": journal["caregiver"]}
+    values = {"logged_day": journal["logged_day"].isoformat(), "share": journal["share"].pk}
+    violations, checked = {}, []
+    for role, paths in MAIN_PAGES.items():
+        context = browser.new_context(viewport={"width": 390, "height": 844}, color_scheme="dark")
+        context.set_default_timeout(5000)
+        if users[role] is not None:
+            context.add_cookies([session_cookie(users[role], live_server)])
+        page = context.new_page()
+        for pattern in paths:
+            path = pattern.format(**values)
+            assert page.goto(live_server.url + path).status == 200, path
+            assert page.evaluate("document.documentElement.dataset.bsTheme") == "dark", path
+            background = page.evaluate("getComputedStyle(document.body).backgroundColor")
+            assert background == "rgb(33, 37, 41)", (path, background)
+            checked.append(f"{role:9} {path}")
+            if found := axe_violations(page):
+                violations[f"{role} dark {path}"] = found
+        page.screenshot(path=str(artifacts_dir / f"dark-{role}.png"), timeout=30_000)
+        context.close()
+    with capsys.disabled():
+        print(f"\nDark mode: {len(checked)} pages checked with axe")
+    report = artifacts_dir / "axe-dark-violations.json"
+    report.write_text(json.dumps(violations, indent=1))
+    assert violations == {}, f"{len(violations)} dark pages with violations, listed in {report}"
+
+    light = browser.new_context(color_scheme="light")
+    page = light.new_page()
+    page.goto(live_server.url + "/")
+    assert page.evaluate("document.documentElement.dataset.bsTheme") == "light"
+    assert page.evaluate("getComputedStyle(document.body).backgroundColor") == "rgb(255, 255, 255)"
+    light.close()
 
 
 # --- Touch targets ------------------------------------------------------------------------------

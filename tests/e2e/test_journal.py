@@ -14,6 +14,9 @@ def test_new_patient_logs_a_severe_day_and_finds_it_in_the_history(
 ):
     page.goto(live_server.url + "/accounts/signup/")
     sign_up(page, "newpatient", "newpatient@example.org")
+    # Sign-up leads into the first-day steps (tests/e2e/test_first_day.py); this patient
+    # goes to their journal instead.
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="My journal").click()
     expect(page.get_by_text("You have not logged today yet.")).to_be_visible()
 
     # Start sunitinib 50 mg, four weeks on and two off, from the library's preset.
@@ -53,7 +56,7 @@ def test_new_patient_logs_a_severe_day_and_finds_it_in_the_history(
     page.get_by_role("group", name="Did you take your dose?").get_by_text("Took all of it").click()
 
     # Opened, the symptom's extra questions read as words, not template text.
-    hand_foot.get_by_text("How much it got in the way, and a note").click()
+    hand_foot.get_by_text("Note", exact=True).click()
     expect(
         hand_foot.get_by_label("How much did hand-foot syndrome get in the way?")
     ).to_be_visible()
@@ -61,7 +64,7 @@ def test_new_patient_logs_a_severe_day_and_finds_it_in_the_history(
 
     # The library's tips sit beside the symptom, folded away until asked for.
     hand_foot.get_by_text(re.compile(r"What helps")).click()
-    tip = hand_foot.locator(".library-symptom-guidance").get_by_text(
+    tip = hand_foot.locator(".what-helps-body").get_by_text(
         "Everyday care for sore hands and feet on sunitinib or regorafenib"
     )
     expect(tip).to_be_visible()

@@ -43,21 +43,28 @@ def test_current_treatment_and_cycle_day(patient_client, patient, sunitinib, tod
 
 def test_fourteen_day_strip_per_tracked_symptom(patient_client, patient, symptoms, profile, today):
     make_day(patient, today - timedelta(days=3), {symptoms["fatigue"]: Grade.MODERATE})
+    make_day(patient, today - timedelta(days=1), {symptoms["fatigue"]: None})
     make_day(patient, today - timedelta(days=20), {symptoms["fatigue"]: Grade.VERY_SEVERE})
     response = patient_client.get(DASHBOARD)
     strip = {row["symptom"].slug: row["cells"] for row in response.context["strip"]}
     assert set(strip) == set(profile.tracked_symptoms.values_list("slug", flat=True))
     assert len(strip["fatigue"]) == 14
-    grades = [grade for _, grade in strip["fatigue"]]
-    assert grades[-4] == 2
-    assert 4 not in grades
-    assert grades.count(None) == 13
-    # What the patient reads: the last fourteen days, today last, one grade on day -3.
+    # What the patient reads: the last fourteen days, today first (a phone opens on it), one
+    # grade on day -3, a day logged without answering fatigue on day -1.
     rows = {row[0]: row[1:] for row in table_rows(response.content, "strip")}
-    # Each day's heading shows "We 2" and reads, to a screen reader, "Wednesday 2 December".
-    short, full = f"{today:%a}"[:2] + f" {today.day}", f"{today:%A} {today.day} {today:%B}"
-    assert rows["Symptom"][-1] == short + full
-    assert rows["Fatigue"] == ["–not logged"] * 10 + ["2 Moderate"] + ["–not logged"] * 3
+    # Today's heading reads "Today", and to a screen reader "Wednesday 2 December"; the others
+    # show "We 2".
+    assert rows["Symptom"][0] == f"Today{today:%A} {today.day} {today:%B}"
+    last = today - timedelta(days=13)
+    assert (
+        rows["Symptom"][-1]
+        == f"{last:%a}"[:2] + f" {last.day}" + f"{last:%A} {last.day} {last:%B}"
+    )
+    assert rows["Fatigue"] == (
+        ["–not logged", "?not answered", "–not logged", "2 Moderate"] + ["–not logged"] * 10
+    )
+    # Another symptom on the day logged without it: not answered either, never "none".
+    assert rows["Nausea"][1] == "?not answered"
 
 
 def test_recent_alerts_are_listed(patient_client, patient, symptoms, today, library):

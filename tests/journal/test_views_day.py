@@ -60,7 +60,7 @@ def test_owner_sees_a_radio_group_per_tracked_symptom(patient_client, profile, t
     assert response.status_code == 200
     html = response.content.decode()
     for symptom in profile.tracked_symptoms.all():
-        assert f'<legend class="h4 mb-2">{symptom.name}</legend>' in html
+        assert f'<legend class="symptom-name">{symptom.name}</legend>' in html
     assert html.count('type="radio" class="btn-check"') >= 5 * profile.tracked_symptoms.count()
     for word in ("None", "Mild", "Moderate", "Severe", "Very severe"):
         assert f">{word}</label>" in html
@@ -71,11 +71,41 @@ def test_each_grade_shows_the_symptoms_own_meaning(patient_client, symptoms, tod
     assert symptoms["hand-foot-syndrome"].grade_3 in response.content.decode()
 
 
-def test_library_guidance_sits_beside_each_symptom(patient_client, symptoms, today):
-    response = patient_client.get(day_url(today))
-    html = response.content.decode()
-    assert "library-symptom-guidance" in html
-    assert symptoms["hand-foot-syndrome"].get_absolute_url() in html
+def test_what_helps_sits_beside_each_symptom_closed_with_its_count(
+    patient_client, symptoms, today
+):
+    """The box says how many entries it holds; the entries are not in the page until opened
+    (the page links to the symptom's library page for a browser without script)."""
+    hfs = symptoms["hand-foot-syndrome"]
+    hfs.entries.clear()
+    make_entry("a-first", title="A first tip", symptoms=[hfs])
+    make_entry("b-second", title="B second tip", symptoms=[hfs])
+    html = patient_client.get(day_url(today)).content.decode()
+    row = html[html.index('id="symptom-hand-foot-syndrome"') :]
+    row = row[: row.index("</fieldset>")]
+    assert "What helps (2)" in visible_text(row)
+    assert "A first tip" not in html
+    assert hfs.get_absolute_url() in row
+    helps_url = reverse("journal:day_helps", args=[today.isoformat(), hfs.slug])
+    assert f'data-src="{helps_url}"' in row
+    box = visible_text(patient_client.get(helps_url).content)
+    assert "A first tip" in box and "B second tip" in box
+
+
+def test_what_helps_of_a_day_to_come_or_an_unknown_symptom_is_not_found(
+    patient_client, symptoms, today
+):
+    future = reverse(
+        "journal:day_helps", args=[(today + timedelta(days=1)).isoformat(), "fatigue"]
+    )
+    assert patient_client.get(future).status_code == 404
+    unknown = reverse("journal:day_helps", args=[today.isoformat(), "no-such-symptom"])
+    assert patient_client.get(unknown).status_code == 404
+
+
+def test_what_helps_needs_a_log_in(client, symptoms, today):
+    url = reverse("journal:day_helps", args=[today.isoformat(), "fatigue"])
+    assert client.get(url).status_code == 302
 
 
 def test_guidance_about_another_drug_says_which_drug(
@@ -90,10 +120,9 @@ def test_guidance_about_another_drug_says_which_drug(
     make_entry("c-sunitinib-note", title="C sunitinib note", symptoms=[hfs], drugs=[sunitinib])
     make_treatment(patient, sunitinib, starts_on=today - timedelta(days=3))
 
-    response = patient_client.get(day_url(today))
+    response = patient_client.get(reverse("journal:day_helps", args=[today.isoformat(), hfs.slug]))
 
-    text = visible_text(response.content)
-    box = text[text.index("What helps (3)") : text.index("All about hand-foot syndrome")]
+    box = visible_text(response.content)
     assert "About sorafenib A sorafenib tip" in box
     assert "Any drug B general care" in box
     assert "About sunitinib C sunitinib note" in box
@@ -195,7 +224,8 @@ def test_same_as_yesterday_fills_the_form_from_the_previous_logged_day(
     html = response.content.decode()
     assert checked(html, "grade_fatigue") == ["3"]
     assert checked(html, "grade_nausea") == ["1"]
-    assert checked(html, "grade_headache") == ["0"]
+    # Not answered that day, so not answered here: a copy never turns a gap into "None".
+    assert checked(html, "grade_headache") == []
     assert "not copied" not in html
     assert not DayLog.objects.filter(date=today).exists()
 
@@ -321,7 +351,6 @@ def test_not_a_date_is_not_found(patient_client, library):
     ("overrides", "field", "message"),
     [
         ({"grade_fatigue": "7"}, "grade_fatigue", "Choose one of None, Mild"),
-        ({"grade_fatigue": ""}, "grade_fatigue", "Choose how bad fatigue was"),
         ({"interference_fatigue": "9"}, "interference_fatigue", "Choose one of the answers"),
         ({"systolic": "300", "diastolic": "80"}, "systolic", "between 60 and 260"),
         ({"systolic": "120", "diastolic": "20"}, "diastolic", "between 30 and 160"),
@@ -352,7 +381,7 @@ def test_bad_input_is_refused_next_to_the_field_and_nothing_is_saved(
     assert not DayLog.objects.exists()
     # The summary at the top links to the field, where the same message sits.
     summary = html[
-        html.index('<ul class="error-summary') : html.index("</ul>", html.index("error-summary"))
+        html.index('id="error-summary"') : html.index("</ul>", html.index('id="error-summary"'))
     ]
     target = f"id_{field}_0" if field.startswith(("grade_", "dose_taken")) else f"id_{field}"
     assert f'href="#{target}"' in summary

@@ -33,7 +33,7 @@ def days(patient, symptoms, imatinib, today):
         make_day(
             patient, today - timedelta(days=1), {hand_foot: Grade.NONE, fatigue: Grade.MODERATE}
         ),
-        make_day(patient, today, {fatigue: Grade.NONE}),
+        make_day(patient, today, {fatigue: Grade.NONE, hand_foot: None}),
     ]
 
 
@@ -65,6 +65,28 @@ def test_owner_sees_days_newest_first_with_the_worst_grade_in_words(patient_clie
         "(high) · 70.5 kg Hand-foot syndrome: severe (contact care team) Fatigue: mild "
         "Blisters on both heels."
     )
+
+
+def test_none_and_not_answered_read_differently(patient_client, days, today):
+    text = visible_text(patient_client.get(HISTORY).content)
+    newest = text.split(f"{today:%A} {today.day} {today:%B %Y} ", 1)[1]
+    assert newest.startswith(
+        "Worst: None Imatinib 400 mg · Took all of it None: fatigue "
+        "Not answered: hand-foot syndrome"
+    )
+    yesterday = today - timedelta(days=1)
+    card = text.split(f"{yesterday:%A} {yesterday.day} {yesterday:%B %Y} ", 1)[1]
+    assert card.startswith(
+        "Worst: Moderate Imatinib 400 mg · Took all of it Fatigue: moderate "
+        "None: hand-foot syndrome"
+    )
+
+
+def test_a_day_with_nothing_answered_says_so(patient_client, patient, symptoms, today):
+    make_day(patient, today, {symptoms["fatigue"]: None})
+    text = visible_text(patient_client.get(HISTORY).content)
+    assert "No symptom answered" in text
+    assert "Not answered: fatigue" in text
 
 
 def test_caregiver_reads_the_history_without_private_notes(caregiver_client, share, days, patient):

@@ -1,14 +1,20 @@
+import re
 from datetime import timedelta
 
+import pytest
 from django.urls import reverse
 
 from journal.models import Profile
+from tests.conftest import make_standard_sunitinib
+from tests.pages import visible_text
 
 SETTINGS = reverse("journal:settings")
+FIRST_DAY_SYMPTOMS = reverse("journal:first_day_symptoms")
 
 
 def settings_data(symptoms, **overrides):
     data = {
+        "name": "Pat",
         "time_zone": "Europe/Paris",
         "tracked_symptoms": [symptoms["fatigue"].pk, symptoms["eye-bleeding"].pk],
         "care_team_phone": "+33 1 23 45 67 89",
@@ -99,3 +105,124 @@ def test_a_clinic_visit_in_the_future_is_refused(patient_client, symptoms, profi
     assert tomorrow.isoformat() in response.content.decode()  # what was typed is kept
     profile.refresh_from_db()
     assert profile.last_visit_on is None
+
+
+# --- The name shown to others ---------------------------------------------------------------
+
+
+def test_settings_show_the_name_given_at_sign_up(patient_client, profile):
+    response = patient_client.get(SETTINGS)
+    assert response.context["form"]["name"].value() == "Pat"
+    assert "Your name" in visible_text(response.content)
+
+
+def test_a_new_name_heads_the_clinic_report(patient_client, patient, symptoms, profile):
+    response = patient_client.post(SETTINGS, settings_data(symptoms, name="  Patricia   Okafor "))
+    assert response.status_code == 302
+    patient.refresh_from_db()
+    assert patient.first_name == "Patricia Okafor"
+    report = visible_text(patient_client.get(reverse("journal:report")).content)
+    assert "Clinic report: Patricia Okafor" in report
+
+
+def test_a_name_left_empty_shows_the_username(patient_client, patient, symptoms, profile):
+    assert patient_client.post(SETTINGS, settings_data(symptoms, name="")).status_code == 302
+    report = visible_text(patient_client.get(reverse("journal:report")).content)
+    assert "Clinic report: pat" in report
+
+
+def test_a_name_is_not_saved_with_settings_refused(patient_client, patient, symptoms, profile):
+    response = patient_client.post(
+        SETTINGS, settings_data(symptoms, name="Patricia", care_team_phone="call me")
+    )
+    assert response.status_code == 200
+    assert 'value="Patricia"' in response.content.decode()  # what was typed is kept
+    patient.refresh_from_db()
+    assert patient.first_name == "Pat"
+
+
+def test_caregiver_renaming_renames_only_themselves(
+    caregiver_client, caregiver, patient, symptoms, profile
+):
+    data = settings_data(symptoms, name="Carey Jones")
+    assert caregiver_client.post(SETTINGS, data).status_code == 302
+    caregiver.refresh_from_db()
+    patient.refresh_from_db()
+    assert (caregiver.first_name, patient.first_name) == ("Carey Jones", "Pat")
+
+
+# --- The first day: which symptoms to track -------------------------------------------------
+
+
+def test_first_day_symptoms_needs_log_in(client):
+    response = client.get(FIRST_DAY_SYMPTOMS)
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+
+
+def test_first_day_symptoms_come_ticked_with_the_defaults(patient_client, profile):
+    response = patient_client.get(FIRST_DAY_SYMPTOMS)
+    text = visible_text(response.content)
+    assert "Step 2 of 3" in text
+    assert "Which symptoms to track" in text
+    assert "Next: log today" in text
+    html = response.content.decode()
+    checked = set(re.findall(r'name="tracked_symptoms" value="(\d+)"\s+id="[^"]+" checked', html))
+    assert checked == {str(pk) for pk in profile.tracked_symptoms.values_list("pk", flat=True)}
+    ticked = response.context["form"]["tracked_symptoms"].value()
+    assert {int(pk) for pk in ticked} == set(profile.tracked_symptoms.values_list("pk", flat=True))
+    assert len(ticked) == 8
+
+
+def test_first_day_symptoms_say_which_are_common_with_the_drug(
+    patient_client, patient, profile, sunitinib, today
+):
+    make_standard_sunitinib(patient, sunitinib, starts_on=today)
+    text = visible_text(patient_client.get(FIRST_DAY_SYMPTOMS).content)
+    assert "Hand-foot syndrome (common with sunitinib)" in text
+    assert "Headache (common with" not in text
+
+
+def test_first_day_symptoms_are_saved_and_lead_to_todays_log(
+    patient_client, patient, symptoms, profile
+):
+    chosen = [symptoms["fatigue"].pk, symptoms["swelling"].pk]
+    response = patient_client.post(FIRST_DAY_SYMPTOMS, {"tracked_symptoms": chosen})
+    assert response.status_code == 302
+    assert response.url == reverse("journal:today")
+    profile.refresh_from_db()
+    assert set(profile.tracked_symptoms.values_list("slug", flat=True)) == {"fatigue", "swelling"}
+
+
+def test_first_day_with_no_symptom_is_refused(patient_client, profile):
+    before = set(profile.tracked_symptoms.all())
+    response = patient_client.post(FIRST_DAY_SYMPTOMS, {})
+    assert response.status_code == 200
+    assert "Choose at least one symptom to track." in visible_text(response.content)
+    assert set(profile.tracked_symptoms.all()) == before
+
+
+def test_caregiver_first_day_sets_only_their_own(
+    caregiver_client, caregiver, patient, symptoms, profile
+):
+    before = set(profile.tracked_symptoms.all())
+    response = caregiver_client.post(
+        FIRST_DAY_SYMPTOMS, {"tracked_symptoms": [symptoms["fatigue"].pk]}
+    )
+    assert response.status_code == 302
+    assert set(Profile.objects.for_user(patient).tracked_symptoms.all()) == before
+    assert list(Profile.objects.for_user(caregiver).tracked_symptoms.all()) == [
+        symptoms["fatigue"]
+    ]
+
+
+@pytest.mark.parametrize("method", ["put", "delete"])
+def test_first_day_symptoms_refuse_other_methods(patient_client, profile, method):
+    assert getattr(patient_client, method)(FIRST_DAY_SYMPTOMS).status_code == 405
+
+
+def test_first_day_symptoms_query_count_is_fixed(
+    patient_client, long_journal, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(8):
+        assert patient_client.get(FIRST_DAY_SYMPTOMS).status_code == 200

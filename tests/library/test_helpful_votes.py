@@ -132,10 +132,9 @@ def test_beside_a_symptom_the_patients_drug_comes_first_and_research_never(
     patient_client, patient, profile, sunitinib
 ):
     make_standard_sunitinib(patient, sunitinib, starts_on=profile.today() - timedelta(days=3))
-    html = patient_client.get(reverse("journal:day", args=[profile.today()])).content.decode()
-
-    start = html.index('id="id_grade_hand-foot-syndrome_0"')
-    box = html[start : html.index("</details>", html.index("What helps (", start))]
+    box = patient_client.get(
+        reverse("journal:day_helps", args=[profile.today(), "hand-foot-syndrome"])
+    ).content.decode()
     badges = [
         part.split("</span>")[0] for part in box.split('class="badge text-bg-light border">')[1:]
     ]
@@ -156,5 +155,9 @@ def test_votes_on_the_day_log_do_not_nest_a_form_in_the_day_log(
     # A nested <form> would end the day log's form early and leave "Save" outside it.
     assert "<form" not in day_form[5:]
     assert "Save this day" in day_form
-    assert 'form="helpful-vote"' in day_form
     assert '<form id="helpful-vote" method="post" hidden>' in html[start + len(day_form) :]
+    # The votes, loaded into the day log's "What helps", submit that separate form.
+    box = patient_client.get(
+        reverse("journal:day_helps", args=[profile.today(), "hand-foot-syndrome"])
+    ).content.decode()
+    assert 'form="helpful-vote"' in box
