@@ -18,7 +18,7 @@ from gistjournal.forms import (
     SignupForm,
 )
 from gistjournal.middleware import remember_session
-from journal.models import CareShare, DayLog, Treatment
+from journal.access import JournalRoles
 
 
 @login_not_required
@@ -27,10 +27,7 @@ def home(request):
     if not request.user.is_authenticated:
         return render(request, "home.html")
     user = request.user
-    keeps_a_journal = (
-        Treatment.objects.for_patient(user).exists() or DayLog.objects.for_patient(user).exists()
-    )
-    if not keeps_a_journal and CareShare.objects.received_by(user).active().exists():
+    if JournalRoles.of(user).is_only_a_caregiver:
         return redirect("care:index")
     return redirect("journal:dashboard")
 

@@ -13,14 +13,46 @@ journal it is and whether notes may be shown.
 from dataclasses import dataclass
 from functools import wraps
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Exists
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.log import log_response
 
-from journal.models import AccessEvent, CareShare, Profile, display_name
+from journal.models import AccessEvent, CareShare, DayLog, Profile, Treatment, display_name
+
+
+@dataclass(frozen=True)
+class JournalRoles:
+    """Whether someone reads another person's journal, and whether they keep one of their own
+    (a treatment or a day logged). A caregiver who keeps none is sent to the people they care
+    for and shown only the menu they use."""
+
+    cares_for_someone: bool
+    keeps_a_journal: bool
+
+    @classmethod
+    def of(cls, user) -> "JournalRoles":
+        """In one query."""
+        row = (
+            get_user_model()
+            .objects.filter(pk=user.pk)
+            .values(
+                cares=Exists(CareShare.objects.received_by(user).active()),
+                treated=Exists(Treatment.objects.for_patient(user)),
+                logged=Exists(DayLog.objects.for_patient(user)),
+            )
+            .get()
+        )
+        return cls(cares_for_someone=row["cares"], keeps_a_journal=row["treated"] or row["logged"])
+
+    @property
+    def is_only_a_caregiver(self) -> bool:
+        return self.cares_for_someone and not self.keeps_a_journal
+
 
 SAFE_METHODS = ("GET", "HEAD")
 

@@ -1,14 +1,22 @@
 """Template context for the navigation."""
 
-from journal.models import CareShare
+from journal.access import JournalRoles
 
 
 def navigation(request):
-    """``cares_for``: whether the user reads someone's journal (shows "People I care for").
+    """``nav_role``: which journal links the menu shows: "patient" (their own journal),
+    "caregiver" (someone who only reads others' journals) or "both".
 
-    A callable, so the one query runs only when a page renders the navigation.
+    A callable, so its one query runs only when a page renders the navigation (read it once).
     """
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    return {"cares_for": lambda: CareShare.objects.received_by(user).active().exists()}
+
+    def nav_role() -> str:
+        roles = JournalRoles.of(user)
+        if not roles.cares_for_someone:
+            return "patient"
+        return "both" if roles.keeps_a_journal else "caregiver"
+
+    return {"nav_role": nav_role}

@@ -111,9 +111,16 @@ class SettingsForm(TextLimitsMixin, forms.ModelForm):
             "last_visit_on",
         ]
 
-    def __init__(self, *args, **kwargs):
+    # Someone who only follows others' journals sets only these: the rest is about a journal.
+    CAREGIVER_FIELDS = ("name", "time_zone")
+
+    def __init__(self, *args, only_caregiving=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["name"].initial = self.instance.user.first_name
+        if only_caregiving:
+            for name in set(self.fields) - set(self.CAREGIVER_FIELDS):
+                del self.fields[name]
+            return
         guessed = self.instance.emergency_call()
         self.fields["country"].choices = [
             ("", f"Not chosen{f' (we use {guessed.number})' if guessed else ''}"),

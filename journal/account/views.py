@@ -8,6 +8,7 @@ from django.views.decorators.http import (
     require_http_methods,
 )
 
+from journal.access import JournalRoles
 from journal.account.forms import (
     AccountDeleteForm,
     CareTeamThresholdsForm,
@@ -25,12 +26,15 @@ from journal.models import (
 @login_required
 def settings_page(request):
     profile = Profile.objects.for_user(request.user)
-    form = SettingsForm(request.POST or None, instance=profile)
+    only_caregiving = JournalRoles.of(request.user).is_only_a_caregiver
+    form = SettingsForm(request.POST or None, instance=profile, only_caregiving=only_caregiving)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, "Settings saved.")
         return redirect("journal:settings")
-    return render(request, "journal/settings.html", {"form": form})
+    return render(
+        request, "journal/settings.html", {"form": form, "only_caregiving": only_caregiving}
+    )
 
 
 @require_http_methods(["GET", "POST"])

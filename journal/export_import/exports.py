@@ -5,7 +5,8 @@
 - JSON: everything the patient owns, in the shape documented in ``journal/export_import/export_format.md``
   (``format: "gist-journal"``, ``version: 1``). ``journal.export_import.imports`` reads it back.
 - FHIR R4: a ``collection`` Bundle of one Patient, a MedicationStatement per treatment
-  period and an Observation per symptom grade, blood-pressure reading and weight.
+  period and an Observation per symptom report (an unanswered one with ``dataAbsentReason``
+  "asked-unknown", no value), blood-pressure reading and weight.
 
 Nothing here writes; every function takes the patient (a ``User``) and reads only their rows.
 """
@@ -18,11 +19,18 @@ from decimal import Decimal
 
 from django.db.models import F
 
-from journal.export_import.formats import CSV_COLUMNS, FORMULA_PREFIXES, JSON_FORMAT, JSON_VERSION
+from journal.export_import.formats import (
+    CSV_COLUMNS,
+    FORMULA_PREFIXES,
+    JSON_FORMAT,
+    JSON_VERSION,
+    NOT_ANSWERED_WORD,
+)
 from journal.models import (
     AccessEvent,
     CareShare,
     DayLog,
+    Grade,
     Profile,
     SymptomReport,
     Treatment,
@@ -63,6 +71,11 @@ def _cell(value) -> str:
     return neutralise_cell(str(value))
 
 
+def csv_grade_word(grade: int | None) -> str:
+    """ "moderate" for 2; "not answered" for a symptom asked and left unanswered."""
+    return NOT_ANSWERED_WORD if grade is None else Grade(grade).label.lower()
+
+
 def csv_rows(patient) -> Iterator[str]:
     """The CSV export, line by line (the first with a UTF-8 byte order mark).
 
@@ -93,8 +106,11 @@ def csv_rows(patient) -> Iterator[str]:
         )
         .order_by("date", "reports__symptom__order", "reports__symptom__name")
     )
-    # After the date and the period, the columns come out in the CSV's own order.
-    for day, treatment_id, *day_and_report_cells in rows.iterator(chunk_size=CSV_CHUNK_ROWS):
+    # After the date and the period, the columns come out in the CSV's own order, with the
+    # grade's word inserted after the grade.
+    for day, treatment_id, dose_taken, symptom, grade, *other_cells in rows.iterator(
+        chunk_size=CSV_CHUNK_ROWS
+    ):
         treatment = treatments.get(treatment_id)
         if treatment is None:
             treatment_cells = [None] * 6
@@ -108,7 +124,15 @@ def csv_rows(patient) -> Iterator[str]:
                 position.day if position else None,
                 "on" if position is None or position.is_on else "off",
             ]
-        cells = [day, *treatment_cells, *day_and_report_cells]
+        cells = [
+            day,
+            *treatment_cells,
+            dose_taken,
+            symptom,
+            grade,
+            csv_grade_word(grade) if symptom is not None else None,
+            *other_cells,
+        ]
         yield writer.writerow([_cell(value) for value in cells])
 
 
@@ -282,6 +306,18 @@ def _medication_statement(treatment: Treatment, *, subject: str) -> dict:
     return resource
 
 
+# http://hl7.org/fhir/R4/valueset-data-absent-reason.html
+ASKED_UNKNOWN = {
+    "coding": [
+        {
+            "system": "http://terminology.hl7.org/CodeSystem/data-absent-reason",
+            "code": "asked-unknown",
+            "display": "Asked But Unknown",
+        }
+    ],
+    "text": "Not answered",
+}
+
 PATIENT_REPORTED = (
     "Patient-reported severity (0 none, 1 mild, 2 moderate, 3 severe, 4 very severe)"
 )
@@ -300,8 +336,13 @@ def _symptom_observation(row: dict, *, subject: str, medication: str | None) -> 
         },
         "subject": {"reference": subject},
         "effectiveDateTime": _iso(row["on"]),
-        "valueInteger": row["grade"],
     }
+    if row["grade"] is None:
+        # Asked on the day log and left unanswered: said so, never sent as a 0 ("none").
+        # R4 obs-6: dataAbsentReason only where there is no value[x].
+        resource["dataAbsentReason"] = ASKED_UNKNOWN
+    else:
+        resource["valueInteger"] = row["grade"]
     if row["interference"] is not None:
         resource["component"] = [
             {

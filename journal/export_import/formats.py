@@ -14,6 +14,7 @@ CSV_COLUMNS = [
     "dose_taken",
     "symptom",
     "grade",
+    "grade_word",
     "interference",
     "symptom_note",
     "systolic",
@@ -26,3 +27,7 @@ CSV_COLUMNS = [
 # A spreadsheet runs a cell that starts with one of these as a formula (CSV injection);
 # tab and carriage return are on OWASP's list because some programs strip them first.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+# The grade column of a symptom asked on the day log and left unanswered is empty; its word
+# column says so, so a spreadsheet reader does not take the gap for "none".
+NOT_ANSWERED_WORD = "not answered"

@@ -15,6 +15,8 @@ periods by the treatment form, so an import accepts exactly what the pages accep
   without a symptom records only the day). Treatment columns are not read back: a period's
   start and end cannot be told from the days, so periods are recorded on the treatment page
   and each imported day is linked to the period in force that date.
+- Both: a symptom without a grade (JSON ``null``; CSV an empty grade, or "not answered") is
+  imported as asked and not answered, never as "none".
 """
 
 import csv
@@ -28,7 +30,12 @@ from django.utils import timezone
 
 from journal.account.forms import PHONE_CHARACTERS
 from journal.daylog.forms import DayLogForm
-from journal.export_import.formats import CSV_COLUMNS, FORMULA_PREFIXES, JSON_FORMAT, JSON_VERSION
+from journal.export_import.formats import (
+    FORMULA_PREFIXES,
+    JSON_FORMAT,
+    JSON_VERSION,
+    NOT_ANSWERED_WORD,
+)
 from journal.models import (
     EARLIEST_DATE,
     Alarm,
@@ -90,7 +97,17 @@ class ImportPreview:
 
     @property
     def report_count(self) -> int:
+        """Symptom answers, graded or not."""
         return sum(len(day.reports) for day in self.days)
+
+    @property
+    def unanswered_count(self) -> int:
+        """Symptoms asked and left unanswered: kept so, never counted as a grade."""
+        return sum(report.grade is None for day in self.days for report in day.reports)
+
+    @property
+    def grade_count(self) -> int:
+        return self.report_count - self.unanswered_count
 
     @property
     def has_changes(self) -> bool:
@@ -131,7 +148,12 @@ def _plain(value) -> str:
     return f"“{text[:40]}…”" if len(text) > 40 else f"“{text}”"
 
 
-_GRADE_WORDS = {label.lower(): value for value, label in Grade.choices}
+# A grade cell may hold the word instead of the number; "not answered" is the export's word
+# for a symptom asked and left unanswered (an empty cell says the same).
+_GRADE_WORDS = {
+    **{label.lower(): value for value, label in Grade.choices},
+    NOT_ANSWERED_WORD: None,
+}
 _INTERFERENCE_WORDS = {label.lower(): value for value, label in Interference.choices}
 _DOSE_WORDS = {
     **{value: value for value in DoseTaken.values},
@@ -252,25 +274,29 @@ class _JsonImport(_Importer):
     def parse(self, text: str) -> ImportPreview:
         try:
             document = json.loads(text)
-        except json.JSONDecodeError as exc:
+        except json.JSONDecodeError:
             raise ImportFileError(
-                f"This file is not valid JSON (line {exc.lineno}, column {exc.colno}): "
-                "upload the .json file of a GIST Journal export unchanged."
+                "This file is damaged or was changed, so we cannot read it. Download the "
+                "export again from your old journal and upload it without opening it first."
             ) from None
         if not isinstance(document, dict) or document.get("format") != JSON_FORMAT:
             raise ImportFileError(
-                "This JSON file is not a GIST Journal export (it has no "
-                f"“format”: “{JSON_FORMAT}”)."
+                "This file is not a GIST Journal export. Choose the file that “Download "
+                "everything” gave you, or a spreadsheet saved as CSV."
             )
         version = document.get("version")
         if version != JSON_VERSION:
             raise ImportFileError(
-                f"This export is format version {_plain(version)}; this server reads "
-                f"version {JSON_VERSION}. Export again from a server of the same version."
+                "This export was made by a different version of GIST Journal, which this "
+                "site cannot read yet. Ask the site that made it for a spreadsheet (CSV) "
+                "download instead, and import that."
             )
         for key in ("treatments", "days"):
             if not isinstance(document.get(key, []), list):
-                raise ImportFileError(f"“{key}” must be a list in a GIST Journal export.")
+                raise ImportFileError(
+                    "This export file is damaged or was changed, so we cannot read it. "
+                    "Download it again and upload it without opening it first."
+                )
 
         if isinstance(document.get("profile"), dict):
             self.parse_settings(document["profile"])
@@ -448,7 +474,9 @@ class _JsonImport(_Importer):
                 ok = False
                 continue
             symptoms_seen.add(symptom.pk)
-            grade, error = _scale(report.get("grade"), {}, f"{symptom.name} grade")
+            grade, error = None, None  # null: asked on the day log and left unanswered
+            if report.get("grade") is not None:
+                grade, error = _scale(report["grade"], {}, f"{symptom.name} grade")
             interference = report.get("interference")
             if error is None and interference is not None:
                 interference, error = _scale(interference, {}, f"{symptom.name} interference")
@@ -479,6 +507,27 @@ def _unneutralise(cell: str) -> str:
     if cell.startswith("'") and cell[1:].startswith(FORMULA_PREFIXES):
         return cell[1:]
     return cell
+
+
+def _csv_grade(grade_text: str, word_text: str) -> tuple[int | None, str | None]:
+    """The grade of a CSV row, from its number, its word, or both; ``(grade, error)``.
+
+    Both empty is "not answered" (None). The export writes both columns; someone editing
+    the file may change one and forget the other, so a disagreement is a problem, not a
+    silent choice.
+    """
+    grade, error = _scale(grade_text, _GRADE_WORDS, "grade") if grade_text else (None, None)
+    if error or not word_text:
+        return grade, error
+    word_grade, error = _scale(word_text, _GRADE_WORDS, "grade word")
+    if error:
+        return None, error
+    if grade_text and word_grade != grade:
+        return None, (
+            f"the grade {_plain(grade_text)} and the word {_plain(word_text)} disagree: "
+            "change one of them"
+        )
+    return word_grade, None
 
 
 _TRUE = {"yes", "y", "true", "1", "x"}
@@ -514,14 +563,17 @@ class _CsvImport(_Importer):
         try:
             header = [cell.strip().lower().replace(" ", "_") for cell in next(reader)]
         except (StopIteration, csv.Error):
-            raise ImportFileError("This file has no rows.") from None
+            raise ImportFileError("This file is empty.") from None
         if "date" not in header:
             raise ImportFileError(
-                "The first row must name the columns as our CSV export does: "
-                f"{', '.join(CSV_COLUMNS)}. No column is named “date”."
+                "This does not look like a journal spreadsheet: we could not find a “date” "
+                "column. Download the example file to see how one is laid out."
             )
-        if "symptom" in header and "grade" not in header:
-            raise ImportFileError("There is a “symptom” column but no “grade” column.")
+        if "symptom" in header and not {"grade", "grade_word"} & set(header):
+            raise ImportFileError(
+                "This spreadsheet has symptoms but no “grade” column for how bad they were. "
+                "Download the example file to see how one is laid out."
+            )
         if "drug" in header:
             self.preview.notes.append(
                 "Treatment columns (drug, dose, schedule) are not imported: record your "
@@ -538,8 +590,11 @@ class _CsvImport(_Importer):
                     for i, name in enumerate(header)
                 }
                 self.parse_row(number, row, days)
-        except csv.Error as exc:
-            raise ImportFileError(f"This CSV file cannot be read: {exc}.") from None
+        except csv.Error:
+            raise ImportFileError(
+                "This spreadsheet cannot be read: it may be damaged. Save it again as CSV "
+                "and upload the new file."
+            ) from None
 
         for day, found in days.items():
             if day in self.existing_dates:
@@ -598,9 +653,9 @@ class _CsvImport(_Importer):
                 continue
             found["fields"].setdefault(name, (value, number))
         symptom_name = row.get("symptom", "")
-        grade_text = row.get("grade", "")
+        grade_text, word_text = row.get("grade", ""), row.get("grade_word", "")
         if not symptom_name:
-            if grade_text or row.get("interference") or row.get("symptom_note"):
+            if grade_text or word_text or row.get("interference") or row.get("symptom_note"):
                 self.problem(where, "there is a grade or symptom note but no symptom.")
             return
         symptom = self.symptom(symptom_name)
@@ -618,10 +673,7 @@ class _CsvImport(_Importer):
                 f"{found['report_rows'][symptom.slug]}.",
             )
             return
-        if grade_text == "":
-            self.problem(where, f"{symptom.name} has no grade (0 to 4).")
-            return
-        grade, error = _scale(grade_text, _GRADE_WORDS, "grade")
+        grade, error = _csv_grade(grade_text, word_text)
         interference = None
         if error is None and row.get("interference"):
             interference, error = _scale(row["interference"], _INTERFERENCE_WORDS, "interference")

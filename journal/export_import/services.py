@@ -19,12 +19,13 @@ from journal.treatments.services import treatment_start
 class ImportResult:
     treatments: int
     days: int
-    reports: int
+    reports: int  # graded symptoms
     settings: bool
+    unanswered: int = 0  # symptoms asked and left unanswered, imported as such
 
     @property
     def summary(self) -> str:
-        """ "Imported 3 days with 12 symptom grades and 1 treatment period." """
+        """ "Imported 3 days with 12 symptom grades (2 not answered) and 1 treatment period." """
         counted = [
             (self.days, "day"),
             (self.reports, "symptom grade"),
@@ -33,8 +34,9 @@ class ImportResult:
         days, reports, treatments = (
             f"{count} {word}{'' if count == 1 else 's'}" for count, word in counted
         )
+        unanswered = f" ({self.unanswered} not answered)" if self.unanswered else ""
         settings = ", and your settings" if self.settings else ""
-        return f"Imported {days} with {reports} and {treatments}{settings}."
+        return f"Imported {days} with {reports}{unanswered} and {treatments}{settings}."
 
 
 @transaction.atomic
@@ -109,4 +111,7 @@ def journal_import(*, patient, preview: "ImportPreview") -> ImportResult:
         ],
         batch_size=500,
     )
-    return ImportResult(new_treatments, len(plans), len(reports), applied_settings)
+    unanswered = sum(report.grade is None for report in reports)
+    return ImportResult(
+        new_treatments, len(plans), len(reports) - unanswered, applied_settings, unanswered
+    )

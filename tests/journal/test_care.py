@@ -247,6 +247,7 @@ def test_nav_shows_people_i_care_for_only_to_caregivers(client, caregiver, stran
 
 def test_a_patient_who_also_cares_for_someone_sees_both(client, patient, stranger):
     make_share(stranger, patient)
+    make_day(patient, date(2025, 1, 1))  # keeps a journal of their own
     client.force_login(patient)
     page = client.get(reverse("journal:trends")).content.decode()
     assert reverse("journal:trends") in page

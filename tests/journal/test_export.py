@@ -106,6 +106,34 @@ def test_csv_has_one_row_per_symptom_report_and_one_per_day_without_any(
     )
 
 
+@pytest.fixture
+def unanswered_day(patient, symptoms):
+    """2 February 2025: fatigue asked and not answered, nausea "none" (0), diarrhoea 2."""
+    return make_day(
+        patient,
+        date(2025, 2, 2),
+        {symptoms["fatigue"]: None, symptoms["nausea"]: 0, symptoms["diarrhoea"]: 2},
+    )
+
+
+def test_csv_tells_not_answered_from_none(patient_client, unanswered_day):
+    rows = read_csv(patient_client.get(CSV_URL))
+
+    assert [(r["symptom"], r["grade"], r["grade_word"]) for r in rows] == [
+        ("Fatigue", "", "not answered"),
+        ("Diarrhoea", "2", "moderate"),
+        ("Nausea", "0", "none"),
+    ]
+
+
+def test_csv_day_without_reports_has_no_grade_word(patient_client, patient, library):
+    make_day(patient, date(2025, 2, 3), {})
+
+    rows = read_csv(patient_client.get(CSV_URL))
+
+    assert [(r["symptom"], r["grade"], r["grade_word"]) for r in rows] == [("", "", "")]
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
@@ -257,6 +285,16 @@ def test_json_holds_everything_the_patient_owns_in_a_versioned_shape(
     assert "token" not in response.content.decode()  # invitation secrets never leave
 
 
+def test_json_tells_not_answered_from_none(patient_client, unanswered_day):
+    (day,) = patient_client.get(JSON_URL).json()["days"]
+
+    assert [(r["symptom"], r["grade"]) for r in day["reports"]] == [
+        ("fatigue", None),
+        ("diarrhoea", 2),
+        ("nausea", 0),
+    ]
+
+
 # --- FHIR R4 ---------------------------------------------------------------------------------
 
 UUID_URN = re.compile(r"^urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
@@ -358,6 +396,9 @@ def check_r4_bundle(bundle) -> dict:
             assert FHIR_DATE.match(resource["effectiveDateTime"])
             values = [key for key in resource if key.startswith("value")]
             assert len(values) <= 1, "value[x] is 0..1"
+            if "dataAbsentReason" in resource:  # obs-6: a reason only where no value
+                assert values == []
+                check_codeable_concept(resource["dataAbsentReason"])
             for part in resource.get("partOf", []):
                 assert by_url[part["reference"]]["resourceType"] in OBSERVATION_PART_OF
             for component in resource.get("component", []):
@@ -458,3 +499,26 @@ def test_exports_run_a_fixed_number_of_queries(
         assert response.status_code == 200
         body = b"".join(response.streaming_content) if response.streaming else response.content
     assert body.startswith(b"{")
+
+
+def test_fhir_marks_an_unanswered_symptom_as_asked_without_a_value(patient_client, unanswered_day):
+    resources = check_r4_bundle(patient_client.get(FHIR_URL).json())
+    symptoms = {
+        r["code"]["text"].split(":")[0]: r
+        for r in resources.values()
+        if r.get("category", [{}])[0].get("coding", [{}])[0].get("code") == "survey"
+    }
+
+    assert sorted(symptoms) == ["Diarrhoea", "Fatigue", "Nausea"]
+    unanswered = symptoms["Fatigue"]
+    assert "valueInteger" not in unanswered
+    assert unanswered["dataAbsentReason"]["coding"] == [
+        {
+            "system": "http://terminology.hl7.org/CodeSystem/data-absent-reason",
+            "code": "asked-unknown",
+            "display": "Asked But Unknown",
+        }
+    ]
+    assert symptoms["Nausea"]["valueInteger"] == 0
+    assert "dataAbsentReason" not in symptoms["Nausea"]
+    assert symptoms["Diarrhoea"]["valueInteger"] == 2

@@ -1,11 +1,15 @@
 """Import: preview, all-or-nothing confirm, idempotence, round trips, and every refusal."""
 
 import json
+import re
 from datetime import date, timedelta
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
+from django.contrib.staticfiles import finders
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.templatetags.static import static
 from django.urls import reverse
 
 from journal.export_import.services import ImportResult
@@ -186,6 +190,106 @@ def test_settings_are_imported_only_into_an_empty_journal(
     assert Profile.objects.for_user(newcomer).care_team_phone == ""
 
 
+# --- Not answered is not "none" --------------------------------------------------------------
+
+
+@pytest.fixture
+def unanswered_day(patient, symptoms):
+    """2 February 2025: fatigue asked and not answered, nausea "none" (0), diarrhoea 2."""
+    return make_day(
+        patient,
+        date(2025, 2, 2),
+        {symptoms["fatigue"]: None, symptoms["nausea"]: 0, symptoms["diarrhoea"]: 2},
+    )
+
+
+def grades_of(user) -> dict:
+    return dict(SymptomReport.objects.for_patient(user).values_list("symptom__slug", "grade"))
+
+
+@pytest.mark.parametrize(
+    ("export", "name"),
+    [("journal:export_json", "gist-journal.json"), ("journal:export_csv", "gist-journal.csv")],
+)
+def test_not_answered_and_none_survive_a_round_trip(client, patient, unanswered_day, export, name):
+    client.force_login(patient)
+    response = client.get(reverse(export))
+    exported = b"".join(response.streaming_content) if response.streaming else response.content
+    newcomer = make_user("newcomer")
+    client.force_login(newcomer)
+
+    preview = preview_of(client, exported, name)
+    assert preview.problems == []
+    assert (preview.grade_count, preview.unanswered_count) == (2, 1)
+    html = client.get(PREVIEW).content.decode()
+    assert "1 day with 2 symptom grades and 1 symptom not answered" in html
+    assert "Fatigue: not answered;" in html
+    assert "Nausea: none (0)" in html
+    response = confirm(client)
+
+    assert grades_of(newcomer) == {"fatigue": None, "nausea": 0, "diarrhoea": 2}
+    assert grades_of(newcomer) == grades_of(patient)
+    (message,) = [str(m) for m in response.wsgi_request._messages]
+    assert message.startswith(
+        "Imported 1 day with 2 symptom grades (1 not answered) and 0 treatment periods"
+    )
+
+
+def test_a_json_report_without_a_grade_is_imported_as_not_answered(
+    patient_client, patient, library
+):
+    document = {
+        "format": "gist-journal",
+        "version": 1,
+        "days": [
+            {
+                "date": "2025-01-05",
+                "reports": [
+                    {"symptom": "fatigue", "grade": None},
+                    {"symptom": "nausea", "grade": 0},
+                ],
+            }
+        ],
+    }
+    assert preview_of(patient_client, json.dumps(document), "export.json").problems == []
+    confirm(patient_client)
+
+    assert grades_of(patient) == {"fatigue": None, "nausea": 0}
+
+
+@pytest.mark.parametrize(
+    ("grade", "grade_word", "expected"),
+    [
+        ("", "", None),
+        ("", "not answered", None),
+        ("not answered", "", None),
+        ("Not Answered", "", None),
+        ("0", "", 0),
+        ("none", "", 0),
+        ("", "none", 0),
+        ("3", "severe", 3),
+        ("", "mild", 1),
+    ],
+)
+def test_a_spreadsheet_grade_is_read_from_the_number_or_the_word(
+    patient_client, patient, library, grade, grade_word, expected
+):
+    csv_text = f"date,symptom,grade,grade_word\n2025-01-05,Fatigue,{grade},{grade_word}\n"
+
+    assert preview_of(patient_client, csv_text).problems == []
+    confirm(patient_client)
+
+    assert grades_of(patient) == {"fatigue": expected}
+
+
+def test_a_grade_and_a_word_that_disagree_are_a_problem(patient_client, library):
+    csv_text = "date,symptom,grade,grade_word\n2025-01-05,Fatigue,2,severe\n"
+
+    problems = [str(p) for p in preview_of(patient_client, csv_text).problems]
+
+    assert problems == ["Row 2: The grade “2” and the word “severe” disagree: change one of them."]
+
+
 # --- CSV from a spreadsheet ------------------------------------------------------------------
 
 
@@ -220,6 +324,64 @@ def test_semicolon_separated_spreadsheets_are_read(patient_client, patient, libr
     assert preview.report_count == 1
 
 
+# --- The example spreadsheet -----------------------------------------------------------------
+
+EXAMPLE = "examples/gist-journal-example.csv"
+
+
+def test_the_import_page_offers_the_example_as_a_download(patient_client, library):
+    html = patient_client.get(IMPORT).content.decode()
+
+    assert (
+        f'href="{static(EXAMPLE)}" download="gist-journal-example.csv">'
+        "Download an example spreadsheet</a>" in html
+    )
+    assert finders.find(EXAMPLE) is not None
+
+
+def test_the_example_spreadsheet_imports_as_it_is(patient_client, patient, library):
+    example = Path(finders.find(EXAMPLE)).read_bytes()
+
+    preview = preview_of(patient_client, example, "gist-journal-example.csv")
+    assert preview.problems == [] and preview.can_import
+    html = patient_client.get(PREVIEW).content.decode()
+    assert "3 days with 8 symptom grades and 1 symptom not answered" in html
+    confirm(patient_client)
+
+    days = DayLog.objects.for_patient(patient).order_by("date")
+    assert [(d.date.isoformat(), d.dose_taken, d.systolic, d.diastolic) for d in days] == [
+        ("2025-03-03", "all", 128, 82),
+        ("2025-03-04", "some", None, None),
+        ("2025-03-05", "all", 135, 85),
+    ]
+    assert days[1].note == "Forgot the evening tablet."
+    second = dict(days[1].reports.values_list("symptom__slug", "grade"))
+    assert second == {"hand-foot-syndrome": 2, "fatigue": 1, "diarrhoea": None}
+
+
+# --- What the import page says ---------------------------------------------------------------
+
+COLUMN_NAMES = ["dose_taken", "symptom_note", "weight_kg", "day_note", "for_doctor", "systolic"]
+
+
+def test_the_import_page_explains_before_it_names_columns(patient_client, library):
+    html = patient_client.get(IMPORT).content.decode()
+    main = html[html.index('<main id="main"') : html.index("</main>")]
+    before, _, help_section = main.partition('<details class="mt-4 spreadsheet-help">')
+
+    # What file, from where, and what happens, in the patient's words.
+    assert "from a GIST Journal you used earlier, on this site or another" in before
+    assert "saved as CSV" in before
+    assert "Nothing is saved until you tap “Import all of this”" in before
+    assert "Days already in your journal stay as they are" in before
+    assert "Importing the same file twice adds nothing twice" in before
+    # Column names only behind "For spreadsheet users".
+    assert [name for name in COLUMN_NAMES if name in before] == []
+    assert "<code>" not in before
+    assert "For spreadsheet users" in help_section
+    assert all(f"<code>{name}</code>" in help_section for name in COLUMN_NAMES)
+
+
 # --- Refusals --------------------------------------------------------------------------------
 
 
@@ -238,13 +400,44 @@ def test_a_file_over_the_size_limit_is_refused(patient_client, library):
 
 def test_a_file_in_another_encoding_is_refused(patient_client, library):
     latin1 = (HEADER + "2025-01-05,Fatigue,1,,fatiguée,,,,,,\n").encode("latin-1")
-    assert_refused(upload(patient_client, latin1), "not in the UTF-8 text encoding")
+    assert_refused(upload(patient_client, latin1), "We cannot read the letters in this file")
+    assert_refused(upload(patient_client, latin1), "“CSV UTF-8”")
 
 
-def test_a_spreadsheet_file_is_refused_with_a_hint(patient_client, library):
-    assert_refused(
-        upload(patient_client, b"PK\x03\x04\x00\x00binary", "journal.xlsx"), "CSV UTF-8"
-    )
+JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00\xff\xdb"
+PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"
+NOT_A_SPREADSHEET = "This is not a spreadsheet or a GIST Journal export (a photo or a document"
+OWN_FORMAT = "This spreadsheet is in its own format, which we cannot read."
+
+
+@pytest.mark.parametrize(
+    ("content", "name", "message"),
+    [
+        (JPEG, "IMG_0042.jpg", NOT_A_SPREADSHEET),
+        (JPEG, "journal.csv", NOT_A_SPREADSHEET),  # a photo whatever its name
+        (PNG, "screenshot.png", NOT_A_SPREADSHEET),
+        (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n", "letter.pdf", NOT_A_SPREADSHEET),
+        (b"PK\x03\x04\x14\x00\x06\x00", "letter.docx", NOT_A_SPREADSHEET),
+        (b"PK\x03\x04\x14\x00\x06\x00", "journal.xlsx", OWN_FORMAT),
+        (b"PK\x03\x04\x14\x00\x06\x00", "journal", OWN_FORMAT),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "journal.xls", OWN_FORMAT),
+        (b"PK\x03\x04\x14\x00\x06\x00", "journal.ods", OWN_FORMAT),
+    ],
+)
+def test_a_photo_document_or_spreadsheet_file_is_refused_in_plain_words(
+    patient_client, library, content, name, message
+):
+    response = upload(patient_client, content, name)
+
+    assert_refused(response, message)
+    error = response.context["form"].errors["file"][0]
+    assert "column" not in error.lower() and "utf" not in error.lower()
+
+
+def test_a_spreadsheet_file_says_how_to_save_it_as_csv(patient_client, library):
+    response = upload(patient_client, b"PK\x03\x04\x00\x00binary", "journal.xlsx")
+
+    assert_refused(response, "choose “Save as” (or “Download as”) and “CSV”")
 
 
 def test_an_empty_file_is_refused(patient_client, library):
@@ -254,10 +447,10 @@ def test_an_empty_file_is_refused(patient_client, library):
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        ("{not json", "not valid JSON"),
-        ('{"days": []}', "not a GIST Journal export"),
-        ('{"format": "gist-journal", "version": 2, "days": []}', "version"),
-        ("name,grade\nFatigue,2\n", "No column is named “date”"),
+        ("{not json", "This file is damaged or was changed"),
+        ('{"days": []}', "This file is not a GIST Journal export"),
+        ('{"format": "gist-journal", "version": 2, "days": []}', "a different version"),
+        ("name,grade\nFatigue,2\n", "This does not look like a journal spreadsheet"),
     ],
 )
 def test_unreadable_files_are_refused_as_a_whole(patient_client, library, content, message):
@@ -428,7 +621,8 @@ def test_wrong_methods_are_refused(patient_client, library):
 def test_upload_page_shows_the_form_with_a_label(patient_client, library):
     html = patient_client.get(IMPORT).content.decode()
 
-    assert "Your file (.json or .csv)" in html
+    assert re.search(r'<label\s+for="id_file"[^>]*>\s*Your file \(\.json or \.csv\)<', html)
+    assert 'accept=".csv,.json,text/csv,application/json"' in html
     assert 'enctype="multipart/form-data"' in html
 
 
@@ -478,6 +672,10 @@ def test_two_years_import_in_one_go_with_bounded_queries(
         (
             ImportResult(treatments=0, days=1, reports=1, settings=True),
             "Imported 1 day with 1 symptom grade and 0 treatment periods, and your settings.",
+        ),
+        (
+            ImportResult(treatments=0, days=2, reports=5, settings=False, unanswered=3),
+            "Imported 2 days with 5 symptom grades (3 not answered) and 0 treatment periods.",
         ),
     ],
 )

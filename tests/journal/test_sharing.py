@@ -6,12 +6,14 @@ from datetime import timedelta
 import pytest
 from django.core import mail
 from django.core.mail.backends.base import BaseEmailBackend
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from journal.models import INVITATION_VALID_FOR, AccessEvent, CareShare, hash_token
 from journal.sharing.services import InvitationError, careshare_accept, careshare_invite
-from tests.conftest import PASSWORD, make_share, make_user
+from tests.conftest import PASSWORD, make_day, make_share, make_treatment, make_user
 
 LINK = re.compile(r"https?://[^\s\"<]+/journal/sharing/accept/([A-Za-z0-9_-]+)/")
 
@@ -193,7 +195,10 @@ def test_signup_ignores_a_next_pointing_elsewhere(client, db):
             "password2": PASSWORD,
         },
     )
-    assert response.url == reverse("journal:dashboard")
+    # Where a new account starts is the sign-up's business; here, only that it stays on site.
+    assert response.status_code == 302
+    assert response.url.startswith("/") and not response.url.startswith("//")
+    assert "evil.example.com" not in response.url
 
 
 def test_logging_in_from_the_link_comes_back_to_accept(client, patient, sam):
@@ -472,3 +477,130 @@ def test_sharing_page_query_count_is_fixed(patient_client, patient, django_asser
     grow(8)
     with django_assert_max_num_queries(len(small.captured_queries)):
         assert patient_client.get(reverse("journal:sharing")).status_code == 200
+
+
+# --- Copying and sharing the link ------------------------------------------------------------
+
+
+def test_the_new_link_comes_with_copy_and_share_buttons_in_a_script_file(patient_client):
+    patient_client.post(
+        reverse("journal:sharing"), {"invitee_name": "Sam", "invitee_email": "sam@example.org"}
+    )
+    html = patient_client.get(reverse("journal:sharing")).content.decode()
+
+    block = html[html.index('data-share-link="invitation-link"') :]
+    block = block[: block.index("</div>\n  </div>")]
+    # Hidden until share-link.js shows it: without script the field alone is offered.
+    assert block.startswith('data-share-link="invitation-link" hidden>')
+    assert '<button type="button" class="btn btn-primary btn-lg" data-copy>Copy link</button>' in (
+        block
+    )
+    assert re.search(r"<button[^>]*data-share hidden[^>]*>Share…</button>", block)
+    assert 'role="status" data-copy-status></p>' in block
+    assert '<script src="/static/js/share-link.js" defer></script>' in html
+    # The Content-Security-Policy allows no inline script.
+    assert re.findall(r"<script(?![^>]*\bsrc=)", html) == []
+    assert " onclick=" not in html
+
+
+def test_without_a_new_invitation_there_is_nothing_to_copy(patient_client, patient, share):
+    html = patient_client.get(reverse("journal:sharing")).content.decode()
+
+    assert "data-share-link" not in html
+    assert "Copy link" not in html
+
+
+# --- The menu ---------------------------------------------------------------------------------
+
+PATIENT_ITEMS = [
+    "My journal",
+    "Log today",
+    "History",
+    "Trends",
+    "Clinic report",
+    "Treatment",
+    "Sharing",
+    "Settings",
+]
+
+
+def menu_of(client) -> dict[str, list[str]]:
+    """The journal menu as a person reads it: each group's title and its links' words (the
+    menu's own links only; "" for links outside a titled group)."""
+    html = client.get(reverse("library:index")).content.decode()
+    nav = html[html.index('<ul class="navbar-nav me-auto">') : html.index("</nav>")]
+    nav = nav[: nav.index('href="/library/"')]
+    groups, title = {}, ""
+    for token in re.finditer(
+        r'class="nav-group-title[^"]*"[^>]*>([^<]+)</span>|<a class="nav-link" href="[^"]+">([^<]+)</a>',
+        nav,
+    ):
+        if token.group(1):
+            title = token.group(1).strip()
+            groups.setdefault(title, [])
+        else:
+            groups.setdefault(title, []).append(token.group(2).strip())
+    return groups
+
+
+def test_a_patient_sees_the_journal_menu_without_groups(patient_client, patient):
+    assert menu_of(patient_client) == {"": PATIENT_ITEMS}
+
+
+def test_a_caregiver_without_a_journal_sees_only_what_they_use(caregiver_client):
+    assert menu_of(caregiver_client) == {
+        "": ["People I care for", "Settings", "Start my own journal"]
+    }
+
+
+@pytest.mark.parametrize("own", ["day", "treatment"])
+def test_a_caregiver_with_a_journal_sees_both_menus_grouped(
+    caregiver_client, caregiver, imatinib, own
+):
+    if own == "day":
+        make_day(caregiver, timezone.localdate() - timedelta(days=1))
+    else:
+        make_treatment(caregiver, imatinib)
+
+    assert menu_of(caregiver_client) == {
+        "Your journal": PATIENT_ITEMS,
+        "Caring for someone": ["People I care for"],
+    }
+
+
+def test_the_menu_groups_are_labelled_lists(caregiver_client, caregiver, imatinib):
+    make_treatment(caregiver, imatinib)
+    html = caregiver_client.get(reverse("library:index")).content.decode()
+
+    assert re.search(
+        r'id="nav-group-own">Your journal</span>\s*<ul class="navbar-nav" '
+        r'aria-labelledby="nav-group-own">',
+        html,
+    )
+    assert re.search(
+        r'id="nav-group-care">Caring for someone</span>\s*<ul class="navbar-nav" '
+        r'aria-labelledby="nav-group-care">',
+        html,
+    )
+
+
+def test_a_caregiver_whose_share_ended_sees_the_patient_menu(caregiver_client, share):
+    share.revoked_at = timezone.now()
+    share.save()
+
+    assert menu_of(caregiver_client) == {"": PATIENT_ITEMS}
+
+
+def menu_queries(client) -> list[str]:
+    """The queries a library page (which reads no journal) runs on the journal's tables."""
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("library:index")).status_code == 200
+    tables = ('"journal_daylog"', '"journal_treatment"', '"journal_careshare"')
+    return [q["sql"] for q in queries.captured_queries if any(t in q["sql"] for t in tables)]
+
+
+def test_the_menu_reads_who_someone_is_in_one_query(client, patient, caregiver):
+    client.force_login(patient)
+    assert len(menu_queries(client)) == 1
+    client.force_login(caregiver)
+    assert len(menu_queries(client)) == 1  # cares for someone, keeps no journal: one query

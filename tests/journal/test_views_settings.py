@@ -1,11 +1,11 @@
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
 
 from journal.models import Profile
-from tests.conftest import make_standard_sunitinib
+from tests.conftest import make_day, make_standard_sunitinib
 from tests.pages import visible_text
 
 SETTINGS = reverse("journal:settings")
@@ -226,3 +226,25 @@ def test_first_day_symptoms_query_count_is_fixed(
 ):
     with django_assert_max_num_queries(8):
         assert patient_client.get(FIRST_DAY_SYMPTOMS).status_code == 200
+
+
+def test_a_caregiver_without_a_journal_sets_only_their_name_and_time_zone(
+    caregiver_client, caregiver, share
+):
+    url = reverse("journal:settings")
+    text = visible_text(caregiver_client.get(url).content)
+    assert "Your name" in text and "Time zone" in text
+    for patients_only in ("Symptoms", "Country you live in", "Download a spreadsheet", "Import"):
+        assert patients_only not in text, patients_only
+    assert "Delete your account" in text
+    response = caregiver_client.post(url, {"name": "Sam Carer", "time_zone": "Europe/Paris"})
+    assert response.status_code == 302
+    caregiver.refresh_from_db()
+    assert caregiver.first_name == "Sam Carer"
+    assert Profile.objects.for_user(caregiver).time_zone == "Europe/Paris"
+
+
+def test_a_caregiver_who_keeps_a_journal_has_every_setting(caregiver_client, caregiver, share):
+    make_day(caregiver, date(2025, 1, 1))
+    text = visible_text(caregiver_client.get(reverse("journal:settings")).content)
+    assert "Country you live in" in text and "Download a spreadsheet" in text
