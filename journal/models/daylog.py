@@ -409,28 +409,33 @@ class SymptomReportQuerySet(models.QuerySet):
         """Reports with a grade: an unanswered symptom is a gap in every figure, never a 0."""
         return self.filter(grade__isnull=False)
 
-    def daily_grades(self):
-        """Rows ``symptom_id``, ``on`` (the date), ``worst`` (the grade: one report a day)."""
-        return (
-            self.answered()
-            .values("symptom_id", on=F("day__date"), worst=F("grade"))
-            .order_by("symptom_id", "day__date")
-        )
+    def grades_by(self, bucket: str):
+        """Rows ``symptom_id``, ``on`` (the day, or the first day of the ``bucket``: "day",
+        "week" or "month") and ``worst`` (the grade that day, or the highest in the bucket).
 
-    def worst_by(self, bucket: str):
-        """Rows ``symptom_id``, ``on`` (the first day of the ``bucket``, "week" or "month"),
-        ``worst`` (the highest grade in it).
-
+        Unanswered reports are in, as ``None`` (SQL's MAX skips them, so a week with one
+        answer takes it and a week of none is ``None``): a chart draws them as gaps, a table
+        says "Not answered". Figures read ``answered()`` first (``daily_grades``, ``worst_by``).
         Long ranges are charted by week or month: the worst day is what a patient and doctor
         ask about.
         """
-        return (
-            self.answered()
-            .annotate(on=BUCKET_START[bucket]("day__date"))
-            .values("symptom_id", "on")
-            .annotate(worst=Max("grade"))
-            .order_by("symptom_id", "on")
-        )
+        if bucket == "day":
+            rows = self.values("symptom_id", on=F("day__date"), worst=F("grade"))
+        else:
+            rows = (
+                self.annotate(on=BUCKET_START[bucket]("day__date"))
+                .values("symptom_id", "on")
+                .annotate(worst=Max("grade"))
+            )
+        return rows.order_by("symptom_id", "on")
+
+    def daily_grades(self):
+        """Each answered report: rows ``symptom_id``, ``on``, ``worst`` (one report a day)."""
+        return self.answered().grades_by("day")
+
+    def worst_by(self, bucket: str):
+        """The highest answered grade per symptom and week or month (see ``grades_by``)."""
+        return self.answered().grades_by(bucket)
 
     def by_treatment(self):
         """Per treatment period and symptom: days reported, average grade, days at grade ≥ 2.

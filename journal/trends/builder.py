@@ -11,23 +11,51 @@ from datetime import date, timedelta
 from django.db.models import Min
 from django.utils.dateformat import format as format_date
 
-from journal.models import BP_ALERT, BP_CRISIS, BP_HIGH, DayLog, Grade, SymptomReport, Treatment
+from journal.models import (
+    BP_ALERT,
+    BP_CRISIS,
+    BP_HIGH,
+    NOT_ANSWERED,
+    DayLog,
+    Grade,
+    SymptomReport,
+    Treatment,
+)
 from library.formatting import format_mg, percent, short_date
 from library.models import Symptom
 
-# Beyond this many days a chart shows each week's worst grade, and beyond three years each
-# month's: daily points would be unreadable on a phone, and a five-year journal must cost
-# about what three months do (60 monthly points against 90 daily ones).
-WEEKLY_AFTER_DAYS = 180
+# Up to a month of days, a chart shows each day. Longer, each week's worst day: 90 daily
+# points make a comb on a phone. A patient may still ask for each day, up to a year; beyond
+# three years a chart shows each month's worst, so that a five-year journal costs about what
+# three months do (60 monthly points against 90 daily ones).
+DAILY_UP_TO_DAYS = 31
+DAILY_AT_MOST_DAYS = 366
 MONTHLY_AFTER_DAYS = 3 * 365
+# With fewer logged days than this a chart says nothing (one dot on an axis): the page says
+# so and shows the numbers.
+FEWEST_DAYS_FOR_A_CHART = 3
 
 
-def bucket_for(start: date, end: date) -> str:
-    """How a range is charted: "day", "week" (worst day of each week) or "month"."""
+def bucket_for(start: date, end: date, *, daily: bool = False) -> str:
+    """How a span is charted: "day", "week" (worst day of each week) or "month".
+
+    ``daily``: the patient asked for each day, granted up to ``DAILY_AT_MOST_DAYS``.
+    """
     length = (end - start).days + 1
     if length > MONTHLY_AFTER_DAYS:
         return "month"
-    return "week" if length > WEEKLY_AFTER_DAYS else "day"
+    if length <= DAILY_UP_TO_DAYS or (daily and length <= DAILY_AT_MOST_DAYS):
+        return "day"
+    return "week"
+
+
+def bucket_start(day: date, bucket: str) -> date:
+    """The first day of the bucket ``day`` falls in (a Monday for weeks, as in SQL)."""
+    if bucket == "week":
+        return day - timedelta(days=day.weekday())
+    if bucket == "month":
+        return day.replace(day=1)
+    return day
 
 
 RANGES = {
@@ -39,7 +67,7 @@ RANGES = {
 DEFAULT_RANGE = "90"
 
 # Reference lines on the blood-pressure chart, one per number of each level; ``kind`` tells
-# trends.js how to draw it ("high" in amber, the others in red).
+# trends.js how to draw it (amber dots for "high", red dashes and a red line for the others).
 BP_REFERENCES = [
     {"value": value, "label": f"{value} {words}", "kind": kind}
     for level, words, kind in (
@@ -49,6 +77,33 @@ BP_REFERENCES = [
     )
     for value in (level.systolic, level.diastolic)
 ]
+
+# Each symptom's line has a colour of Okabe and Ito's colour-blind-safe palette (the values,
+# light and dark, are in static/css/trends.css) and a marker shape (static/js/trends.js and
+# trends.css draw the same six). 7 colours and 6 shapes share no factor, so the first 42
+# symptoms of a page each have a pairing of their own; the 8th to 14th also draw dashed.
+COLOURS = 7
+SHAPES = 6
+
+
+@dataclass(frozen=True)
+class LineStyle:
+    colour: int
+    shape: int
+    dashed: bool = False
+
+    @classmethod
+    def of(cls, index: int) -> "LineStyle":
+        """The style of the page's ``index``-th symptom: the same on every chart."""
+        return cls(index % COLOURS, index % SHAPES, dashed=(index // COLOURS) % 2 == 1)
+
+    def as_json(self) -> dict:
+        return {"colour": self.colour, "shape": self.shape, "dashed": self.dashed}
+
+
+# Blood pressure's two lines: the upper number drawn solid, the lower dashed.
+UPPER_STYLE = LineStyle(0, 0)
+LOWER_STYLE = LineStyle(1, 1, dashed=True)
 
 
 class DayLabels(dict):
@@ -81,14 +136,26 @@ def change_label(before: Treatment | None, after: Treatment) -> str:
     return f"{before.short_label}: {before.schedule_label} → {after.schedule_label}"
 
 
+def grade_word(grade: int | None) -> str:
+    """ "Moderate", or "Not answered" for a symptom asked and left unanswered."""
+    return NOT_ANSWERED if grade is None else Grade(grade).label
+
+
 @dataclass
 class SymptomSeries:
     symptom: Symptom
-    points: list[dict]  # {"on": date, "grade": int, "off_day": bool}
+    style: LineStyle
+    # {"on": date, "label": str, "grade": int | None, "grade_label": str, "off_day": bool};
+    # grade None: not answered, a gap in the line and "Not answered" in the table.
+    points: list[dict]
 
     @property
     def chart_id(self) -> str:
         return f"symptom-{self.symptom.slug}"
+
+    @property
+    def has_grades(self) -> bool:
+        return any(point["grade"] is not None for point in self.points)
 
 
 @dataclass
@@ -99,6 +166,7 @@ class DoseCell:
 
     @property
     def share_2_plus(self) -> int:
+        """Percent of the days answered on which the symptom was moderate or worse."""
         return percent(self.days_2_plus, self.days)
 
 
@@ -108,24 +176,43 @@ class PeriodRow:
     days_logged: int = 0
     adherence: dict = field(default_factory=dict)
     cells: dict = field(default_factory=dict)  # symptom id -> DoseCell
-    row_cells: list = field(default_factory=list)  # DoseCell or None, in table column order
+
+
+@dataclass
+class DoseRow:
+    """One symptom across the treatment periods: the by-dose table's row (a cell per period,
+    None where it was not recorded). Symptoms make the rows and periods the columns, so that
+    a phone shows a few columns rather than one per symptom."""
+
+    symptom: Symptom
+    cells: list
 
 
 @dataclass
 class CycleTable:
     treatment: Treatment
     symptoms: list[Symptom]
+    styles: list[LineStyle]  # each symptom's, in the same order
     rows: list[dict]  # {"day": n, "is_on": bool, "cells": [{"average": x, "days": n} | None]}
 
     @property
     def chart_id(self) -> str:
         return f"cycle-{self.treatment.pk}"
 
+    @property
+    def legend(self) -> list[dict]:
+        return [
+            {"name": s.name, "style": style}
+            for s, style in zip(self.symptoms, self.styles, strict=True)
+        ]
+
 
 @dataclass
 class Trends:
-    start: date
+    start: date  # the first day charted: the range's, or the first day logged in it if later
     end: date
+    range_start: date | None  # the range asked for (None: the whole journal)
+    days_logged: int
     bucket: str  # "day", "week" or "month": what one point of a chart stands for
     series: list[SymptomSeries]
     unreported: list[Symptom]
@@ -134,7 +221,7 @@ class Trends:
     blood_pressure: list[dict]
     weight: list[dict]
     periods: list[PeriodRow]
-    dose_symptoms: list[Symptom]
+    dose_rows: list[DoseRow]
     summary: str
     cycles: list[CycleTable]
 
@@ -142,19 +229,49 @@ class Trends:
     def by_day(self) -> bool:
         return self.bucket == "day"
 
+    @property
+    def has_charts(self) -> bool:
+        return self.days_logged >= FEWEST_DAYS_FOR_A_CHART
+
+    @property
+    def fewest_days_for_a_chart(self) -> int:
+        return FEWEST_DAYS_FOR_A_CHART
+
+    @property
+    def starts_at_first_day(self) -> bool:
+        """The charts begin at the first day logged, after the start of the range."""
+        return self.days_logged > 0 and (self.range_start is None or self.start > self.range_start)
+
+    @property
+    def bp_legend(self) -> list[dict]:
+        return [
+            {"name": "Upper number", "style": UPPER_STYLE},
+            {"name": "Lower number", "style": LOWER_STYLE},
+        ]
+
+    @property
+    def can_show_daily(self) -> bool:
+        """Charted by week, where each day may be asked for instead (and by day, asked)."""
+        return DAILY_UP_TO_DAYS < (self.end - self.start).days + 1 <= DAILY_AT_MOST_DAYS
+
     def chart_data(self) -> dict:
         """The JSON for ``static/js/trends.js``: the same numbers as the tables."""
         iso = date.isoformat
         return {
             "bucket": self.bucket,
-            "start": iso(self.start),
+            # A week's or a month's point sits on its first day: the axis starts there.
+            "start": iso(bucket_start(self.start, self.bucket)),
             "end": iso(self.end),
-            "changes": [{"on": iso(c["on"]), "label": c["label"]} for c in self.changes],
+            "changes": [
+                {"on": iso(c["on"]), "label": c["label"], "number": c["number"]}
+                for c in self.changes
+            ],
             "offPeriods": [{"from": iso(o["from"]), "to": iso(o["to"])} for o in self.off_periods],
             "symptoms": [
                 {
                     "id": s.chart_id,
                     "name": s.symptom.name,
+                    **s.style.as_json(),
                     "points": [{"on": iso(p["on"]), "grade": p["grade"]} for p in s.points],
                 }
                 for s in self.series
@@ -162,6 +279,8 @@ class Trends:
             "bloodPressure": {
                 "id": "blood-pressure",
                 "references": BP_REFERENCES,
+                "upper": UPPER_STYLE.as_json(),
+                "lower": LOWER_STYLE.as_json(),
                 "points": [
                     {"on": iso(p["on"]), "systolic": p["systolic"], "diastolic": p["diastolic"]}
                     for p in self.blood_pressure
@@ -169,6 +288,7 @@ class Trends:
             },
             "weight": {
                 "id": "weight",
+                **UPPER_STYLE.as_json(),
                 "points": [{"on": iso(p["on"]), "kg": p["kg"]} for p in self.weight],
             },
             "cycles": [
@@ -180,6 +300,7 @@ class Trends:
                     "series": [
                         {
                             "name": symptom.name,
+                            **c.styles[i].as_json(),
                             "points": [
                                 {"day": row["day"], "average": row["cells"][i]["average"]}
                                 for row in c.rows
@@ -217,7 +338,8 @@ def off_periods(treatments: list[Treatment], start: date, end: date) -> list[dic
 
 
 def treatment_changes(treatments: list[Treatment], start: date, end: date) -> list[dict]:
-    """Every start, change and stop of treatment between ``start`` and ``end``."""
+    """Every start, change and stop of treatment between ``start`` and ``end``, numbered from
+    1: the charts mark each change with its number, and the page lists them."""
     changes = []
     for index, treatment in enumerate(treatments):
         before = treatments[index - 1] if index else None
@@ -229,11 +351,13 @@ def treatment_changes(treatments: list[Treatment], start: date, end: date) -> li
             followed = after is not None and after.starts_on == stopped_on
             if not followed and start <= stopped_on <= end:
                 changes.append({"on": stopped_on, "label": f"stopped {treatment.short_label}"})
-    return changes
+    return [{**change, "number": n} for n, change in enumerate(changes, start=1)]
 
 
 def _summary(periods: list[PeriodRow], symptoms: list[Symptom]) -> str:
-    """One sentence on the symptom whose share of grade ≥2 days changed most between doses."""
+    """One sentence on the symptom whose share of moderate-or-worse days changed most
+    between doses, in words: "Hand-foot syndrome: moderate or worse on 64% of days at 50 mg,
+    21% at 37.5 mg"."""
     best, best_spread = None, -1
     for symptom in symptoms:
         with_data = [p for p in periods if symptom.pk in p.cells]
@@ -259,52 +383,70 @@ def _summary(periods: list[PeriodRow], symptoms: list[Symptom]) -> str:
         f"{p.cells[symptom.pk].share_2_plus}% {'of days ' if i == 0 else ''}at {label}"
         for i, (p, label) in enumerate(zip(with_data, labels, strict=True))
     ]
-    return f"{symptom.name}: grade ≥2 on {', '.join(parts)}"
+    return f"{symptom.name}: moderate or worse on {', '.join(parts)}"
 
 
-def build_trends(*, patient, symptoms: list[Symptom], start: date | None, end: date) -> Trends:
+def build_trends(
+    *,
+    patient,
+    symptoms: list[Symptom],
+    start: date | None,
+    end: date,
+    only: Symptom | None = None,
+    daily: bool = False,
+) -> Trends:
     """Everything the trends page shows for ``patient`` between ``start`` and ``end``.
 
-    ``start`` None means the whole journal. A fixed number of queries: the treatments, the
-    first day (for "all" only), and one aggregate per chart or table.
+    ``start`` None means the whole journal. ``symptoms`` are the page's, in the order that
+    gives each its line style; ``only`` narrows the page to one of them. ``daily``: chart
+    each day where the span would be charted by week. A fixed number of queries: the
+    treatments, the days logged (with the first of them), and one aggregate per chart or table.
     """
     treatments = list(
         Treatment.objects.for_patient(patient).select_related("drug").order_by("starts_on")
     )
-    days = DayLog.objects.for_patient(patient)
-    if start is None:
-        start = days.aggregate(first=Min("date"))["first"] or end
-    bucket = bucket_for(start, end)
-    days = days.between(start, end)
+    days = DayLog.objects.for_patient(patient).between(start, end)
+    # The adherence rows also give the first day logged: the charts start there, so a new
+    # journal's few days are not pressed against the edge of a 90-day axis.
+    adherence = list(days.adherence_by_treatment(with_unlinked=True).annotate(first=Min("date")))
+    first_logged = min((row["first"] for row in adherence), default=None)
+    range_start = start or first_logged or end
+    chart_start = max(range_start, first_logged) if first_logged else range_start
+    bucket = bucket_for(chart_start, end, daily=daily)
+    days = days.between(chart_start, end)
+    shown = [only] if only else symptoms
     reports = (
         SymptomReport.objects.for_patient(patient)
-        .between(start, end)
-        .filter(symptom_id__in=[s.pk for s in symptoms])
+        .between(chart_start, end)
+        .filter(symptom_id__in=[s.pk for s in shown])
     )
+    styles = {symptom.pk: LineStyle.of(index) for index, symptom in enumerate(symptoms)}
     labels = DayLabels(bucket)
-    stretches = off_periods(treatments, start, end)
-    series = _symptom_series(reports, symptoms, bucket, labels, stretches)
+    stretches = off_periods(treatments, chart_start, end)
+    series = _symptom_series(reports, shown, styles, bucket, labels, stretches)
     blood_pressure, weight = _vitals(days, bucket, labels)
-    periods, dose_symptoms = _by_dose(days, reports, symptoms, treatments)
+    periods, dose_rows = _by_dose(adherence, reports, shown, treatments)
     return Trends(
-        start=start,
+        start=chart_start,
         end=end,
+        range_start=start,
+        days_logged=sum(row["days"] for row in adherence),
         bucket=bucket,
         series=series,
-        unreported=[s for s in symptoms if s not in {line.symptom for line in series}],
-        changes=treatment_changes(treatments, start, end),
+        unreported=[s for s in shown if s not in {line.symptom for line in series}],
+        changes=treatment_changes(treatments, range_start, end),
         off_periods=stretches,
         blood_pressure=blood_pressure,
         weight=weight,
         periods=periods,
-        dose_symptoms=dose_symptoms,
-        summary=_summary(periods, dose_symptoms),
-        cycles=_by_cycle_day(reports, symptoms, treatments),
+        dose_rows=dose_rows,
+        summary=_summary(periods, [row.symptom for row in dose_rows]),
+        cycles=_by_cycle_day(reports, shown, styles, treatments),
     )
 
 
-def _symptom_series(reports, symptoms, bucket, labels, stretches) -> list[SymptomSeries]:
-    """A chart line per symptom reported: each day's grade, or the worst of each bucket."""
+def _symptom_series(reports, symptoms, styles, bucket, labels, stretches) -> list[SymptomSeries]:
+    """A chart line per symptom asked: each day's grade, or the worst of each bucket."""
     off_days = set()
     if bucket == "day":
         for stretch in stretches:
@@ -313,17 +455,17 @@ def _symptom_series(reports, symptoms, bucket, labels, stretches) -> list[Sympto
                 for n in range((stretch["to"] - stretch["from"]).days + 1)
             )
     points = {symptom.pk: [] for symptom in symptoms}
-    for row in reports.daily_grades() if bucket == "day" else reports.worst_by(bucket):
+    for row in reports.grades_by(bucket):
         points[row["symptom_id"]].append(
             {
                 "on": row["on"],
                 "label": labels[row["on"]],
                 "grade": row["worst"],
-                "grade_label": Grade(row["worst"]).label,
+                "grade_label": grade_word(row["worst"]),
                 "off_day": row["on"] in off_days,
             }
         )
-    return [SymptomSeries(s, points[s.pk]) for s in symptoms if points[s.pk]]
+    return [SymptomSeries(s, styles[s.pk], points[s.pk]) for s in symptoms if points[s.pk]]
 
 
 def _vitals(days, bucket, labels) -> tuple[list[dict], list[dict]]:
@@ -346,11 +488,17 @@ def _vitals(days, bucket, labels) -> tuple[list[dict], list[dict]]:
     return blood_pressure, weight
 
 
-def _by_dose(days, reports, symptoms, treatments) -> tuple[list[PeriodRow], list[Symptom]]:
-    """Per treatment period: days logged, how the dose was taken, each symptom's grades."""
+def _by_dose(adherence, reports, symptoms, treatments) -> tuple[list[PeriodRow], list[DoseRow]]:
+    """Per treatment period: days logged, how the dose was taken, each symptom's grades.
+
+    ``adherence`` holds a row for the days outside any period too (``treatment_id`` None):
+    the by-dose tables leave it out.
+    """
     by_id = {t.pk: t for t in treatments}
     periods: dict[int, PeriodRow] = {}
-    for row in days.adherence_by_treatment():
+    for row in adherence:
+        if row["treatment_id"] is None:
+            continue
         period = periods.setdefault(row["treatment_id"], PeriodRow(by_id[row["treatment_id"]]))
         period.days_logged = row["days"]
         period.adherence = row
@@ -359,14 +507,16 @@ def _by_dose(days, reports, symptoms, treatments) -> tuple[list[PeriodRow], list
         period.cells[row["symptom_id"]] = DoseCell(
             days=row["days"], average=round(row["average"], 1), days_2_plus=row["days_2_plus"]
         )
-    rows = sorted(periods.values(), key=lambda p: p.treatment.starts_on)
-    dose_symptoms = [s for s in symptoms if any(s.pk in p.cells for p in rows)]
-    for period in rows:
-        period.row_cells = [period.cells.get(s.pk) for s in dose_symptoms]
-    return rows, dose_symptoms
+    columns = sorted(periods.values(), key=lambda p: p.treatment.starts_on)
+    rows = [
+        DoseRow(symptom, [period.cells.get(symptom.pk) for period in columns])
+        for symptom in symptoms
+        if any(symptom.pk in period.cells for period in columns)
+    ]
+    return columns, rows
 
 
-def _by_cycle_day(reports, symptoms, treatments) -> list[CycleTable]:
+def _by_cycle_day(reports, symptoms, styles, treatments) -> list[CycleTable]:
     """For on/off schedules, each symptom's average grade on each day of the cycle."""
     by_id = {t.pk: t for t in treatments}
     cycle_cells: dict[int, dict] = {}
@@ -387,5 +537,6 @@ def _by_cycle_day(reports, symptoms, treatments) -> list[CycleTable]:
             }
             for day in range(1, treatment.cycle_length + 1)
         ]
-        cycles.append(CycleTable(treatment, cycle_symptoms, rows))
+        cycle_styles = [styles[s.pk] for s in cycle_symptoms]
+        cycles.append(CycleTable(treatment, cycle_symptoms, cycle_styles, rows))
     return sorted(cycles, key=lambda c: c.treatment.starts_on)

@@ -1,4 +1,4 @@
-"""The trends page's range and symptom."""
+"""The trends page's range, symptom and points."""
 
 from django import forms
 
@@ -7,7 +7,7 @@ from library.models import Symptom
 
 
 class TrendsForm(forms.Form):
-    """The trends page's range and symptom, read from the query string.
+    """The trends page's range, symptom and points, read from the query string.
 
     The page offers them as links (caregivers' pages have no forms); an unknown value falls
     back to the default instead of failing the page.
@@ -17,6 +17,11 @@ class TrendsForm(forms.Form):
         label="Range", choices=[(key, label) for key, (label, _) in RANGES.items()], required=False
     )
     symptom = forms.ChoiceField(label="Symptom", required=False)
+    by = forms.ChoiceField(
+        label="Each point shows",
+        choices=[("", "The worst day of each week"), ("day", "Each day")],
+        required=False,
+    )
 
     def __init__(self, data, *, symptoms):
         super().__init__(data)
@@ -32,7 +37,12 @@ class TrendsForm(forms.Form):
     def clean_symptom(self) -> Symptom | None:
         return self.symptoms.get(self.cleaned_data["symptom"])
 
-    def choice(self) -> tuple[str, Symptom | None]:
-        """The range key and the symptom (None: all), each falling back to its default."""
+    def clean_by(self) -> bool:
+        return self.cleaned_data["by"] == "day"
+
+    def choice(self) -> tuple[str, Symptom | None, bool]:
+        """The range key, the symptom (None: all) and whether each day was asked for, each
+        falling back to its default."""
         self.is_valid()
-        return self.cleaned_data.get("range", DEFAULT_RANGE), self.cleaned_data.get("symptom")
+        data = self.cleaned_data
+        return data.get("range", DEFAULT_RANGE), data.get("symptom"), data.get("by", False)

@@ -6,10 +6,8 @@ from django.shortcuts import render
 
 from journal.access import journal_page
 from journal.filter_links import choice_links, symptom_links
-from journal.models import (
-    SymptomReport,
-)
-from journal.trends.builder import RANGES, build_trends
+from journal.models import SymptomReport
+from journal.trends.builder import RANGES, Trends, build_trends
 from journal.trends.forms import TrendsForm
 from library.models import Symptom
 
@@ -19,20 +17,38 @@ def trend_symptoms(journal) -> list[Symptom]:
     return journal.profile.symptoms_shown(SymptomReport.objects.for_patient(journal.patient))
 
 
+def filter_links(base: str, current: dict, symptoms, trends: Trends) -> dict:
+    """The page's choices as links: range, symptom, and (where both are possible) whether a
+    point is a week's worst day or each day."""
+    points = [("The worst day of each week", {"by": ""}), ("Each day", {"by": "day"})]
+    return {
+        "range_links": choice_links(
+            base, current, [(label, {"range": key}) for key, (label, _) in RANGES.items()]
+        ),
+        "symptom_links": symptom_links(base, current, symptoms, everything="All symptoms"),
+        "point_links": choice_links(base, current, points) if trends.can_show_daily else [],
+    }
+
+
 @journal_page("trends")
 def trends(request, journal):
     symptoms = trend_symptoms(journal)
-    range_key, symptom = TrendsForm(request.GET, symptoms=symptoms).choice()
+    range_key, symptom, daily = TrendsForm(request.GET, symptoms=symptoms).choice()
     range_label, days = RANGES[range_key]
     today = journal.profile.today()
-    start = today - timedelta(days=days - 1) if days else None
     data = build_trends(
         patient=journal.patient,
-        symptoms=[symptom] if symptom else symptoms,
-        start=start,
+        symptoms=symptoms,
+        only=symptom,
+        start=today - timedelta(days=days - 1) if days else None,
         end=today,
+        daily=daily,
     )
-    current = {"range": range_key, "symptom": symptom.slug if symptom else ""}
+    current = {
+        "range": range_key,
+        "symptom": symptom.slug if symptom else "",
+        "by": "day" if daily else "",
+    }
     ctx = {
         "journal": journal,
         "patient_name": journal.patient_name,
@@ -40,13 +56,6 @@ def trends(request, journal):
         "chart_data": data.chart_data(),
         "range_label": range_label,
         "symptom": symptom,
-        "range_links": choice_links(
-            journal.url("trends"),
-            current,
-            [(label, {"range": key}) for key, (label, _) in RANGES.items()],
-        ),
-        "symptom_links": symptom_links(
-            journal.url("trends"), current, symptoms, everything="All symptoms"
-        ),
+        **filter_links(journal.url("trends"), current, symptoms, data),
     }
     return render(request, "journal/trends.html", ctx)
