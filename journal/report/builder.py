@@ -5,7 +5,10 @@ Every figure is computed in the database, so the page costs the same dozen queri
 weeks or six years of journal.
 """
 
+from collections.abc import Iterable
 from datetime import date, timedelta
+
+from django.db.models import Count, Max, Q
 
 from journal.access import JournalContext
 from journal.filter_links import since_links
@@ -19,8 +22,9 @@ from journal.models import (
     SymptomReport,
     Treatment,
 )
+from journal.models.sql import WeekStart
+from journal.report.alerts import group_alerts
 from library.formatting import percent
-from library.models import Symptom
 
 DEFAULT_WEEKS = 6
 
@@ -49,15 +53,53 @@ def range_links(journal, today: date, start: date, end: date) -> list[dict]:
 
 
 def week_table(patient, start: date, end: date) -> dict:
-    """Worst grade per symptom per week (SQL ``TruncWeek`` + ``Max``), and days logged.
+    """Worst grade per symptom per week, and days logged; per symptom, its days severe or
+    worse and its days not answered.
 
     Rows run over every week from the first logged week of the range to its end, reported or
     not, so a gap shows as a gap (a range reaching back before the journal began does not
-    print years of empty weeks). Three queries.
+    print years of empty weeks). A week whose answers for a symptom were all left blank has
+    no worst grade (``None``, printed as a dash), never 0. Two queries.
     """
     reports = SymptomReport.objects.for_patient(patient).between(start, end)
-    worst = {(row["symptom_id"], row["on"]): row["worst"] for row in reports.worst_by("week")}
-    symptoms = list(Symptom.objects.filter(pk__in={key[0] for key in worst}))
+    # Not ``worst_by("week")``: that one reads answered reports only, and the report also
+    # counts the unanswered ones, in the same query (MAX skips the blanks). The symptom's
+    # columns ride along (one symptom, one name), which spares a query for the symptoms.
+    weekly = list(
+        reports.annotate(on=WeekStart("day__date"))
+        .values(
+            "symptom_id",
+            "symptom__slug",
+            "symptom__name",
+            "symptom__ctcae_term",
+            "symptom__order",
+            "on",
+        )
+        .annotate(
+            worst=Max("grade"),
+            severe=Count("id", filter=Q(grade__gte=Grade.SEVERE)),
+            unanswered=Count("id", filter=Q(grade__isnull=True)),
+        )
+        .order_by()
+    )
+    symptoms: dict[int, dict] = {}
+    for row in weekly:
+        symptom = symptoms.setdefault(
+            row["symptom_id"],
+            {
+                "pk": row["symptom_id"],
+                "slug": row["symptom__slug"],
+                "name": row["symptom__name"],
+                "ctcae_term": row["symptom__ctcae_term"],
+                "order": row["symptom__order"],
+                "severe_days": 0,
+                "unanswered_days": 0,
+            },
+        )
+        symptom["severe_days"] += row["severe"]
+        symptom["unanswered_days"] += row["unanswered"]
+    columns = sorted(symptoms.values(), key=lambda symptom: (symptom["order"], symptom["name"]))
+    worst = {(row["symptom_id"], row["on"]): row["worst"] for row in weekly}
     logged = {
         row["on"]: row["days"]
         for row in DayLog.objects.for_patient(patient).between(start, end).days_per_week()
@@ -71,11 +113,22 @@ def week_table(patient, start: date, end: date) -> dict:
                 "start": max(monday, start),
                 "end": min(sunday, end),
                 "days_logged": logged.get(monday, 0),
-                "grades": [worst.get((symptom.pk, monday)) for symptom in symptoms],
+                "grades": [worst.get((symptom["pk"], monday)) for symptom in columns],
             }
         )
         monday += timedelta(weeks=1)
-    return {"symptoms": symptoms, "rows": rows}
+    return {
+        "symptoms": columns,
+        "rows": rows,
+        "any_unanswered": any(symptom["unanswered_days"] for symptom in columns),
+        # CTCAE's own words for the clinician, where they differ from the patient's ("a; b"
+        # in the library where one symptom stands for two terms).
+        "ctcae_terms": [
+            {"name": symptom["name"], "term": symptom["ctcae_term"].replace(";", ",").lower()}
+            for symptom in columns
+            if symptom["ctcae_term"].lower() != symptom["name"].lower()
+        ],
+    }
 
 
 ADHERENCE_COUNTS = ("days", "taken_all", "taken_some", "missed", "planned_break", "unanswered")
@@ -88,6 +141,24 @@ def _adherence(rows) -> dict:
     meant = summary["taken_all"] + summary["taken_some"] + summary["missed"]
     summary["percent_all"] = percent(summary["taken_all"], meant) if meant else None
     return summary
+
+
+def _notes(doctor_days: list[dict], severe_days: Iterable[dict]) -> list[dict]:
+    """The patient's notes the report prints, by date: days flagged "for my doctor" (even
+    without a note) and severe days that carry a note of the day or of a symptom."""
+    notes: dict[date, dict] = {
+        day["date"]: {"date": day["date"], "note": day["note"], "for_doctor": True, "severe": []}
+        for day in doctor_days
+    }
+    for entry in severe_days:
+        log, reports = entry["day"], entry["reports"]
+        if not (log.note or any(report.note for report in reports)):
+            continue
+        note = notes.setdefault(
+            log.date, {"date": log.date, "note": log.note, "for_doctor": False, "severe": []}
+        )
+        note["severe"] = reports
+    return sorted(notes.values(), key=lambda note: note["date"])
 
 
 def report_context(journal: JournalContext, start: date, end: date) -> dict:
@@ -126,6 +197,22 @@ def report_context(journal: JournalContext, start: date, end: date) -> dict:
             entry["reports"].append(report)
 
     bp_high = list(days.bp_high().order_by("date").values("date", "systolic", "diastolic"))
+    # Readings to call about are among the high ones (BP_ALERT is above BP_HIGH).
+    bp_alerts = [
+        {**reading, "crisis": BP_CRISIS.reached_by(reading["systolic"], reading["diastolic"])}
+        for reading in bp_high
+        if BP_ALERT.reached_by(reading["systolic"], reading["diastolic"])
+    ]
+    ticked_signs = list(
+        DayLog.warning_signs.through.objects.filter(daylog__in=days)
+        .select_related("daylog", "warningsign__drug")
+        .order_by("daylog__date", "warningsign__order")
+    )
+    doctor_days = (
+        list(days.filter(for_doctor=True).order_by("date").values("date", "note"))
+        if journal.can_see_notes
+        else []
+    )
 
     with_bp = days.filter(systolic__isnull=False)
     return {
@@ -134,30 +221,20 @@ def report_context(journal: JournalContext, start: date, end: date) -> dict:
         "days_in_range": (end - start).days + 1,
         "treatments": treatments,
         "weeks": week_table(patient, start, end),
-        "severe_days": list(severe_days.values()),
         "bp": days.bp_summary(),
         "bp_highest": with_bp.order_by("-systolic", "-diastolic", "date").first(),
         "bp_high": bp_high,
         "weight": days.weight_change(),
         "adherence": _adherence(adherence_rows),
-        "doctor_notes": (
-            list(days.filter(for_doctor=True).order_by("date").values("date", "note"))
-            if journal.can_see_notes
-            else None
-        ),
-        "symptom_alerts": [report for report in notable if report.alarm],
-        "warning_signs": list(
-            DayLog.warning_signs.through.objects.filter(daylog__in=days)
-            .select_related("daylog", "warningsign__drug")
-            .order_by("daylog__date", "warningsign__order")
+        # None: the notes are private (a caregiver not allowed them).
+        "notes": _notes(doctor_days, severe_days.values()) if journal.can_see_notes else None,
+        "alerts": group_alerts(
+            [report for report in notable if report.alarm],
+            ticked_signs,
+            bp_alerts,
+            with_year=start.year != end.year,
         ),
         "own_thresholds": list(
             CareTeamThreshold.objects.filter(patient=patient).select_related("symptom")
         ),
-        # Readings to call about are among the high ones (BP_ALERT is above BP_HIGH).
-        "bp_alerts": [
-            {**reading, "crisis": BP_CRISIS.reached_by(reading["systolic"], reading["diastolic"])}
-            for reading in bp_high
-            if BP_ALERT.reached_by(reading["systolic"], reading["diastolic"])
-        ],
     }

@@ -11,8 +11,13 @@ from journal.report.forms import ReportRangeForm
 @journal_page("report")
 def report(request, journal):
     today = journal.profile.today()
+    usual_start = default_start(journal.profile, today)
+    # Before any choice the fields show the dates in use, not empty boxes.
     form = ReportRangeForm(
-        request.GET or None, today=today, default_start=default_start(journal.profile, today)
+        request.GET or None,
+        initial={"start": usual_start, "end": today},
+        today=today,
+        default_start=usual_start,
     )
     start, end = form.dates()
     if form.is_bound and not form.is_valid():

@@ -131,7 +131,7 @@ def test_a_ticked_warning_sign_raises_the_urgent_notice_everywhere(
     assert "Call the emergency number where Pat is" not in carer  # the number is known
     assert "Call 999" in carer
     report = visible_text(patient_client.get(reverse("journal:report")).content)
-    assert f"warning sign “{sign.text}” (from the Sunitinib label): urgent help" in report
+    assert f"Warning sign “{sign.text}” (from the Sunitinib label): 1 day" in report
 
 
 def test_no_warning_sign_ticked_means_no_urgent_notice(
@@ -212,8 +212,10 @@ def test_the_patients_own_threshold_replaces_the_library_rule(patient_client, pa
     text = visible_text(save_day(patient_client, profile, {"fatigue": Grade.MODERATE}).content)
     assert "You recorded fatigue at a level your care team wants to hear about." in text
     report = visible_text(patient_client.get(reverse("journal:report")).content)
-    assert "When the care team asked to be called" in report
-    assert "Fatigue: from moderate (2): “Dr Rao, May clinic”" in report
+    assert (
+        "The care team asked to be called for fatigue from moderate (2) (“Dr Rao, May clinic”)."
+        in report
+    )
     assert "as the care team asked" in report
 
 

@@ -1,14 +1,23 @@
 """The clinic-visit report: content for a known journal, dates, query count, access."""
 
+import re
 from datetime import date, timedelta
 from decimal import Decimal
+from html import unescape
 
 import pytest
 from django.urls import reverse
 
-from journal.models import AccessEvent, CareShare, DoseTaken, SymptomReport
+from journal.models import (
+    AccessEvent,
+    CareShare,
+    DoseTaken,
+    SymptomReport,
+)
+from journal.report.alerts import compact_dates
+from library.models import WarningSign
 from tests.conftest import make_day, make_standard_sunitinib, make_treatment
-from tests.pages import visible_text
+from tests.pages import table_rows, visible_text
 
 REPORT = reverse("journal:report")
 MARCH = {"start": "2025-03-03", "end": "2025-03-23"}  # three whole weeks, Monday to Sunday
@@ -70,7 +79,11 @@ def test_week_table_holds_the_worst_grade_of_each_symptom_each_week(patient_clie
 
     assert response.status_code == 200
     weeks = response.context["weeks"]
-    assert [s.slug for s in weeks["symptoms"]] == ["hand-foot-syndrome", "fatigue", "diarrhoea"]
+    assert [s["slug"] for s in weeks["symptoms"]] == [
+        "hand-foot-syndrome",
+        "fatigue",
+        "diarrhoea",
+    ]
     assert [
         (row["start"], row["end"], row["days_logged"], row["grades"]) for row in weeks["rows"]
     ] == [
@@ -78,8 +91,15 @@ def test_week_table_holds_the_worst_grade_of_each_symptom_each_week(patient_clie
         (date(2025, 3, 10), date(2025, 3, 16), 2, [2, 4, None]),
         (date(2025, 3, 17), date(2025, 3, 23), 1, [None, None, 2]),
     ]
-    html = response.content.decode()
-    assert "Severe (3)" in html and "Very severe (4)" in html and "Moderate (2)" in html
+    # What the reader sees: the number and the word (the word is hidden on paper), a dash
+    # for a week without an answer, and per symptom the days severe or worse.
+    assert table_rows(response.content, "report-weeks") == [
+        ["Week", "Days logged", "Hand-foot syndrome", "Fatigue", "Diarrhoea"],
+        ["3–9 Mar", "2", "3 severe", "2 moderate", "–not answered"],
+        ["10–16 Mar", "2", "2 moderate", "4 very severe", "–not answered"],
+        ["17–23 Mar", "1", "–not answered", "–not answered", "2 moderate"],
+        ["Days severe or worse", "1", "1", "0"],
+    ]
 
 
 def test_a_range_reaching_back_before_the_journal_starts_at_its_first_week(patient_client, march):
@@ -126,20 +146,25 @@ def test_report_summarises_treatment_vitals_adherence_notes_and_alerts(patient_c
     assert (adherence["taken_all"], adherence["taken_some"], adherence["missed"]) == (3, 1, 1)
     assert adherence["percent_all"] == 60
 
-    assert [entry["day"].date for entry in ctx["severe_days"]] == [
-        date(2025, 3, 5),
-        date(2025, 3, 11),
-    ]
-    assert "Blisters on both heels." in html
-    assert [note["note"] for note in ctx["doctor_notes"]] == ["Could not walk far."]
+    # Severe or worse: hand-foot syndrome on 5 March, fatigue on 11 March.
+    assert [symptom["severe_days"] for symptom in ctx["weeks"]["symptoms"]] == [1, 1, 0]
+    notes = [(note["date"], note["note"], note["for_doctor"]) for note in ctx["notes"]]
+    assert notes == [(date(2025, 3, 5), "Could not walk far.", True)]
+    assert [report.note for report in ctx["notes"][0]["severe"]] == ["Blisters on both heels."]
+    assert (
+        "Wed 5 Mar 2025 — for the doctor: “Could not walk far.”; hand-foot syndrome severe (3): "
+        "“Blisters on both heels.”"
+    ) in visible_text(html)
     # Moderate diarrhoea is an alert: the library's rule for it (Macmillan) is grade 2.
-    assert [(r.day.date, r.symptom.slug) for r in ctx["symptom_alerts"]] == [
-        (date(2025, 3, 5), "hand-foot-syndrome"),
-        (date(2025, 3, 11), "hand-foot-syndrome"),
-        (date(2025, 3, 11), "fatigue"),
-        (date(2025, 3, 20), "diarrhoea"),
+    alerts = ctx["alerts"]
+    assert alerts.urgent == []
+    assert [(group.kind, group.count, group.dates) for group in alerts.care_team] == [
+        ("symptom", 2, "5 and 11 Mar"),  # hand-foot syndrome
+        ("symptom", 1, "11 Mar"),  # fatigue
+        ("symptom", 1, "20 Mar"),  # diarrhoea
+        ("bp", 1, "11 Mar"),
     ]
-    assert [reading["systolic"] for reading in ctx["bp_alerts"]] == [162]
+    assert "Blood pressure: 1 reading at or above 160/100, 162/101 on 11 Mar." in read(html)
     assert "Outside before." not in html and "Outside after." not in html
 
 
@@ -197,11 +222,16 @@ def test_grades_are_words_and_numbers_on_a_print_stylesheet(patient_client, marc
     assert "<script>" not in html and "style=" not in html  # CSP: no inline script or style
 
 
+# The patient's page: session, user, profile, then the report's 16 queries (the week table
+# reads its symptoms' names with its grades, so no query for the symptoms).
+REPORT_QUERIES = 19
+
+
 def test_query_count_does_not_grow_with_the_journal(
     patient_client, long_journal, today, django_assert_max_num_queries
 ):
     whole = {"start": (today - timedelta(days=729)).isoformat(), "end": today.isoformat()}
-    with django_assert_max_num_queries(20):
+    with django_assert_max_num_queries(REPORT_QUERIES):
         response = patient_client.get(REPORT, whole)
     assert response.status_code == 200
     assert len(response.context["weeks"]["rows"]) >= 104
@@ -210,7 +240,7 @@ def test_query_count_does_not_grow_with_the_journal(
 def test_query_count_is_the_same_for_a_small_journal(
     patient_client, profile, march, django_assert_max_num_queries
 ):
-    with django_assert_max_num_queries(20):
+    with django_assert_max_num_queries(REPORT_QUERIES):
         patient_client.get(REPORT, MARCH)
 
 
@@ -218,6 +248,8 @@ def test_caregiver_query_count_does_not_grow_with_the_journal(
     caregiver_client, share, long_journal, today, django_assert_max_num_queries
 ):
     whole = {"start": (today - timedelta(days=729)).isoformat(), "end": today.isoformat()}
+    # The report's queries less the notes, plus the share, the access log and the caregiver's
+    # menu (does this caregiver keep a journal of their own? two queries).
     with django_assert_max_num_queries(22):
         response = caregiver_client.get(care_report(share), whole)
     assert response.status_code == 200
@@ -343,3 +375,152 @@ def test_owner_picks_dates_with_the_form(patient_client, library):
 
     assert "range_links" not in response.context
     assert "Show these dates" in response.content.decode()
+
+
+def test_the_date_fields_show_the_dates_in_use(patient_client, profile, today):
+    profile.last_visit_on = today - timedelta(days=10)
+    profile.save()
+
+    html = patient_client.get(REPORT).content.decode()
+
+    assert re.search(rf'name="start" value="{profile.last_visit_on.isoformat()}"', html)
+    assert re.search(rf'name="end" value="{today.isoformat()}"', html)
+
+
+# --- Alerts, grouped --------------------------------------------------------------------------
+
+
+def read(html: str) -> str:
+    """Text as a browser lays it out: tags dropped without adding spaces ("<b>X</b>:" reads
+    "X:"), entities decoded, whitespace collapsed. For the report's own markup (no script)."""
+    return " ".join(unescape(re.sub(r"<[^>]+>", "", html)).split())
+
+
+def between(html: str, start: str, end: str) -> str:
+    """The text of the part of the page from ``start`` up to ``end`` (both markup)."""
+    return read(html[html.index(start) : html.index(end, html.index(start))])
+
+
+@pytest.fixture
+def march_alerts(patient, symptoms, sunitinib):
+    """March 2025 on sunitinib: diarrhoea severe on four days, mouth sores severe for two days
+    then very severe (urgent), hand-foot syndrome moderate for a week, a warning sign ticked
+    twice, blood pressure once at the alert level and once at the crisis level."""
+    make_standard_sunitinib(patient, sunitinib, starts_on=date(2025, 2, 1))
+    diarrhoea, mouth, hfs = (
+        symptoms["diarrhoea"],
+        symptoms["mouth-sores"],
+        symptoms["hand-foot-syndrome"],
+    )
+    bp = {4: (165, 95), 8: (185, 110)}
+    sign = WarningSign.objects.filter(drug=sunitinib).order_by("order").first()
+    for day in range(1, 21):
+        grades = {hfs: 2 if day <= 7 else 1}
+        if day in (3, 5, 9, 12):
+            grades[diarrhoea] = 3
+        if day >= 18:
+            grades[mouth] = 4 if day == 20 else 3
+        systolic, diastolic = bp.get(day, (130, 80))
+        log = make_day(patient, date(2025, 3, day), grades, systolic=systolic, diastolic=diastolic)
+        if day in (10, 11):
+            log.warning_signs.add(sign)
+    return sign
+
+
+def test_alerts_are_grouped_per_symptom_with_days_worst_and_dates(patient_client, march_alerts):
+    html = patient_client.get(REPORT, {"start": "2025-03-01", "end": "2025-03-21"}).content
+    html = html.decode()
+
+    care_team = between(html, "Contact the care team the same day", "</ul>")
+    assert care_team == (
+        "Contact the care team the same day: "
+        "Hand-foot syndrome: 7 days, worst moderate (2) — 1–7 Mar. Call from moderate (2). "
+        "Diarrhoea: 4 days, worst severe (3) — 3, 5, 9 and 12 Mar. Call from moderate (2)."
+    )
+    # Not a line per day.
+    alerts = between(html, 'id="report-alerts"', "</section>")
+    assert alerts.count("Diarrhoea") == 1
+    assert "3 Mar 2025" not in alerts
+
+
+def test_urgent_alerts_stand_apart_from_the_others(patient_client, march_alerts):
+    html = patient_client.get(REPORT, {"start": "2025-03-01", "end": "2025-03-21"}).content
+    html = html.decode()
+
+    urgent = between(html, '<div class="report-urgent">', "</div>")
+    assert urgent == (
+        "Urgent: the journal told the patient to get urgent help. "
+        "Mouth sores: 3 days, worst very severe (4) — 18–20 Mar. "
+        "Urgent on 20 Mar (CTCAE grade 4: life-threatening). Call from severe (3). "
+        f"Warning sign “{march_alerts.text}” (from the Sunitinib label): 2 days — 10 and 11 Mar. "
+        "Blood pressure: 2 readings at or above 160/100, highest 185/110 on 8 Mar — 4 and 8 Mar. "
+        "At or above 180/120 (hypertensive crisis) on 8 Mar."
+    )
+    assert "Mouth sores" not in between(html, "Contact the care team the same day", "</ul>")
+
+
+def test_dates_span_two_years_name_the_year(patient_client, patient, symptoms, imatinib):
+    make_treatment(patient, imatinib, starts_on=date(2024, 12, 1))
+    for day in (date(2024, 12, 30), date(2025, 1, 2)):
+        make_day(patient, day, {symptoms["diarrhoea"]: 3})
+
+    response = patient_client.get(REPORT, {"start": "2024-12-20", "end": "2025-01-10"})
+
+    (group,) = response.context["alerts"].care_team
+    assert group.dates == "30 Dec 2024; 2 Jan 2025"
+
+
+@pytest.mark.parametrize(
+    ("days", "with_year", "expected"),
+    [
+        ([3, 5, 9, 12], False, "3, 5, 9 and 12 Mar"),
+        ([12, 3, 4, 5, 6, 7, 9, 7], False, "3–7, 9 and 12 Mar"),
+        ([3, 4], False, "3 and 4 Mar"),
+        ([9], False, "9 Mar"),
+        ([9], True, "9 Mar 2025"),
+        ([30, 31, 32, 33], False, "30 and 31 Mar; 1 and 2 Apr"),
+    ],
+)
+def test_compact_dates(days, with_year, expected):
+    march = [date(2025, 3, 1) + timedelta(days=day - 1) for day in days]
+
+    assert compact_dates(march, with_year=with_year) == expected
+
+
+# --- Not answered is not "none" ---------------------------------------------------------------
+
+
+def test_a_week_left_unanswered_is_a_dash_never_none_or_zero(
+    patient_client, patient, symptoms, imatinib
+):
+    hfs, fatigue = symptoms["hand-foot-syndrome"], symptoms["fatigue"]
+    make_treatment(patient, imatinib)
+    make_day(patient, date(2025, 3, 3), {hfs: 1, fatigue: None})
+    make_day(patient, date(2025, 3, 4), {hfs: 1, fatigue: None})
+    make_day(patient, date(2025, 3, 10), {hfs: 0, fatigue: None})
+    make_day(patient, date(2025, 3, 11), {hfs: None, fatigue: 0})
+
+    response = patient_client.get(REPORT, {"start": "2025-03-03", "end": "2025-03-16"})
+
+    assert response.context["weeks"]["rows"][0]["grades"] == [1, None]
+    assert table_rows(response.content, "report-weeks") == [
+        ["Week", "Days logged", "Hand-foot syndrome", "Fatigue"],
+        ["3–9 Mar", "2", "1 mild", "–not answered"],
+        ["10–16 Mar", "2", "0 none", "0 none"],
+        ["Days severe or worse", "0", "0"],
+        ["Days not answered", "1", "3"],
+    ]
+    assert "– not answered" in visible_text(response.content)  # the legend
+
+
+def test_the_report_names_ctcae_terms_for_the_clinician(patient_client, patient, symptoms, march):
+    make_day(patient, date(2025, 3, 21), {symptoms["cognitive-fog"]: 1})
+
+    text = read(patient_client.get(REPORT, MARCH).content.decode())
+
+    # Only where CTCAE's words differ from the patient's (fatigue is fatigue in both).
+    assert (
+        "CTCAE v5 terms: Hand-foot syndrome — palmar-plantar erythrodysesthesia syndrome; "
+        "Brain fog (chemo brain) — memory impairment, concentration impairment; "
+        "Diarrhoea — diarrhea."
+    ) in text

@@ -89,8 +89,8 @@ def test_history_dashboard_and_report_mark_the_crisis_reading(patient_client, pa
     assert "blood pressure 182/95 (very high: urgent help)" in history
     assert "blood pressure 165/95 (high)" in history
     assert "blood pressure 182/95 (urgent help)" in dashboard
-    assert "182/95 (at or above 180/120, a hypertensive crisis: urgent help)" in report
-    assert "165/95 (alert at 160/100 or above)" in report
+    assert "Blood pressure: 2 readings at or above 160/100, highest 182/95 on" in report
+    assert "At or above 180/120 (hypertensive crisis) on" in report
 
 
 def test_the_trends_chart_draws_each_level_as_its_kind(patient_client, patient, profile):
