@@ -66,6 +66,7 @@ class DayPage:
             "symptoms": self.symptoms,
             "warning_signs": self.warning_signs,
             "alarm_of": lambda symptom, grade: self.rules.alarm(symptom.pk, grade, self.drug_id),
+            "refuse_empty": True,
         }
 
     def context(self, request, form) -> dict:

@@ -1,6 +1,7 @@
 """The day log form, and the history page's filter."""
 
 from django import forms
+from django.db.models import QuerySet
 
 from gistjournal.forms import TextLimitsMixin, limit_text_without_cutting
 from journal.fields import DateInput, in_range, validate_journal_date
@@ -23,6 +24,13 @@ ALARM_WORDS = {
     Alarm.CARE_TEAM: "Contact your care team.",
     Alarm.URGENT: "Get urgent help.",
 }
+
+
+def _is_blank(value) -> bool:
+    """Nothing given: 0 is an answer ("None"), an empty note or an unticked box is not."""
+    if value is None or value is False or value == "":
+        return True
+    return isinstance(value, QuerySet | list) and not value
 
 
 class DayLogForm(TextLimitsMixin, forms.Form):
@@ -84,8 +92,11 @@ class DayLogForm(TextLimitsMixin, forms.Form):
     # (the page's script does it in place; without script the button saves the day so).
     REST_NONE = ("unanswered", "none")
 
-    def __init__(self, *args, symptoms, warning_signs, alarm_of, **kwargs):
+    def __init__(self, *args, symptoms, warning_signs, alarm_of, refuse_empty=False, **kwargs):
         super().__init__(*args, **kwargs)
+        # The day log page refuses a day with nothing in it (it would count as logged); an
+        # import takes the days of a file as they are.
+        self.refuse_empty = refuse_empty
         self.symptoms = list(symptoms)
         self.alarm_of = alarm_of
         self.fields["warning_signs"].queryset = warning_signs
@@ -167,6 +178,16 @@ class DayLogForm(TextLimitsMixin, forms.Form):
             for symptom in self.symptoms:
                 if cleaned.get(f"grade_{symptom.slug}", Grade.NONE) is None:
                     cleaned[f"grade_{symptom.slug}"] = Grade.NONE
+        if (
+            self.refuse_empty
+            and not self.errors
+            and all(_is_blank(cleaned.get(name)) for name in self.fields)
+        ):
+            raise forms.ValidationError(
+                "Nothing to save yet: answer at least one question, or tap “None for all "
+                "the rest”.",
+                code="empty",
+            )
         systolic, diastolic = cleaned.get("systolic"), cleaned.get("diastolic")
         if "systolic" in cleaned and "diastolic" in cleaned:
             if (systolic is None) != (diastolic is None):

@@ -432,3 +432,35 @@ def test_saving_a_day_query_count_is_fixed(
         response = patient_client.post(day_url(today), form_data(profile, grade_fatigue="2"))
     assert response.status_code == 302
     assert DayLog.objects.get(date=today).reports.get(symptom__slug="fatigue").grade == 2
+
+
+def test_a_day_with_nothing_in_it_is_not_saved(patient_client, profile, today):
+    response = patient_client.post(day_url(today), {"note": "", "systolic": ""})
+    assert response.status_code == 200
+    assert "Nothing to save yet: answer at least one question" in visible_text(response.content)
+    assert not DayLog.objects.exists()
+
+
+def test_one_symptom_answered_none_is_enough_to_save_and_the_rest_are_not_answered(
+    patient_client, profile, today
+):
+    response = patient_client.post(day_url(today), {"grade_fatigue": "0"})
+    assert response.status_code == 302
+    grades = {r.symptom.slug: r.grade for r in DayLog.objects.get().reports.all()}
+    assert grades.pop("fatigue") == Grade.NONE
+    assert set(grades.values()) == {None}
+    html = patient_client.get(day_url(today)).content.decode()
+    assert checked(html, "grade_fatigue") == ["0"]
+    assert checked(html, "grade_nausea") == []
+
+
+def test_none_for_the_rest_without_script_saves_the_unanswered_as_none(
+    patient_client, profile, today
+):
+    response = patient_client.post(
+        day_url(today), {"grade_fatigue": "3", "unanswered": "none"}, follow=True
+    )
+    assert "Symptoms you had not answered are saved as None." in visible_text(response.content)
+    grades = {r.symptom.slug: r.grade for r in DayLog.objects.get().reports.all()}
+    assert grades.pop("fatigue") == Grade.SEVERE
+    assert set(grades.values()) == {Grade.NONE}
