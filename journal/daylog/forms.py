@@ -163,8 +163,8 @@ class DayLogForm(TextLimitsMixin, forms.Form):
         (sys_low, sys_high), (dia_low, dia_high) = SYSTOLIC_RANGE, DIASTOLIC_RANGE
         kg_low, kg_high = WEIGHT_RANGE_KG
         return (
-            f"The upper number is the first, bigger one (128 in 128/82): {sys_low} to "
-            f"{sys_high}; the lower {dia_low} to {dia_high}; weight {kg_low} to {kg_high} kg."
+            f"Upper number first, as in 128/82. Upper {sys_low}–{sys_high}, lower "
+            f"{dia_low}–{dia_high}, weight {kg_low}–{kg_high} kg."
         )
 
     @property
