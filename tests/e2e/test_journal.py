@@ -63,7 +63,7 @@ def test_new_patient_logs_a_severe_day_and_finds_it_in_the_history(
     assert not re.search(r"\{#|#\}|\{%|\{\{", hand_foot.inner_text())
 
     # The library's tips sit beside the symptom, folded away until asked for.
-    hand_foot.get_by_text(re.compile(r"What helps")).click()
+    hand_foot.get_by_text(re.compile(r"^What helps \(\d+\)$")).click()
     tip = hand_foot.locator(".what-helps-body").get_by_text(
         "Everyday care for sore hands and feet on sunitinib or regorafenib"
     )
