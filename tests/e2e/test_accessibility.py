@@ -488,6 +488,26 @@ MAIN_PAGES = {
         "/care/{share}/report/",
     ],
 }
+
+
+def visit_main_pages(browser, live_server, journal, **context_options):
+    """Each of ``MAIN_PAGES`` loaded in a browser as its role: yields ``(role, path, page)``,
+    one browser context per role (made with ``context_options``)."""
+    users = {"visitor": None, "patient": journal["patient"], "caregiver": journal["caregiver"]}
+    values = {"logged_day": journal["logged_day"].isoformat(), "share": journal["share"].pk}
+    for role, paths in MAIN_PAGES.items():
+        context = browser.new_context(**context_options)
+        context.set_default_timeout(5000)
+        if users[role] is not None:
+            context.add_cookies([session_cookie(users[role], live_server)])
+        page = context.new_page()
+        for pattern in paths:
+            path = pattern.format(**values)
+            assert page.goto(live_server.url + path).status == 200, path
+            yield role, pattern, path, page
+        context.close()
+
+
 OVERFLOW = """() => ({
   scrollWidth: document.documentElement.scrollWidth,
   innerWidth: window.innerWidth,
@@ -507,34 +527,26 @@ def test_main_pages_reflow_at_320_px_and_200_percent_zoom(
 ):
     """320 CSS px is a 1280 px window at 400%; 640 is the same window at 200%. Wide data
     tables scroll inside their own .table-responsive box, which WCAG 1.4.10 allows."""
-    users = {"visitor": None, "patient": journal["patient"], "caregiver": journal["caregiver"]}
-    values = {"logged_day": journal["logged_day"].isoformat(), "share": journal["share"].pk}
     overflowing, checked = {}, []
-    for role, paths in MAIN_PAGES.items():
-        context = browser.new_context(viewport={"width": 320, "height": 640})
-        context.set_default_timeout(5000)
-        if users[role] is not None:
-            context.add_cookies([session_cookie(users[role], live_server)])
-        page = context.new_page()
-        for pattern in paths:
-            path = pattern.format(**values)
-            page.set_viewport_size({"width": 320, "height": 640})
-            assert page.goto(live_server.url + path).status == 200, path
-            # Narrow, tables scroll and the menu folds: axe again, as a phone shows it.
-            if violations := axe_violations(page):
-                overflowing[f"{role} 320 px {path} axe"] = violations
-            for width in (320, 640):
-                page.set_viewport_size({"width": width, "height": 640})
-                found = page.evaluate(OVERFLOW)
-                checked.append(f"{role:9} {width} px {path}")
-                if found["scrollWidth"] > found["innerWidth"] or found["squeezed"]:
-                    overflowing[f"{role} {width} px {path}"] = found
-            page.set_viewport_size({"width": 375, "height": 812})
-            slug = re.sub(r"[^a-z0-9]+", "-", pattern.lower()).strip("-")
-            shot = artifacts_dir / f"a11y-375-{role}-{slug or 'home'}.png"
-            # A long page on a busy machine takes a while to paint whole: the shot is for people.
-            page.screenshot(path=str(shot), full_page=True, timeout=30_000)
-        context.close()
+    viewport = {"width": 320, "height": 640}
+    for role, pattern, path, page in visit_main_pages(
+        browser, live_server, journal, viewport=viewport
+    ):
+        page.set_viewport_size(viewport)
+        # Narrow, tables scroll and the menu folds: axe again, as a phone shows it.
+        if violations := axe_violations(page):
+            overflowing[f"{role} 320 px {path} axe"] = violations
+        for width in (320, 640):
+            page.set_viewport_size({"width": width, "height": 640})
+            found = page.evaluate(OVERFLOW)
+            checked.append(f"{role:9} {width} px {path}")
+            if found["scrollWidth"] > found["innerWidth"] or found["squeezed"]:
+                overflowing[f"{role} {width} px {path}"] = found
+        page.set_viewport_size({"width": 375, "height": 812})
+        slug = re.sub(r"[^a-z0-9]+", "-", pattern.lower()).strip("-")
+        shot = artifacts_dir / f"a11y-375-{role}-{slug or 'home'}.png"
+        # A long page on a busy machine takes a while to paint whole: the shot is for people.
+        page.screenshot(path=str(shot), full_page=True, timeout=30_000)
     with capsys.disabled():
         print(f"\nReflow: {len(checked)} page widths checked")
         for name in checked:
@@ -549,26 +561,18 @@ def test_the_site_follows_the_phones_dark_mode_and_stays_readable(
 ):
     """A phone set to dark gets the dark theme on every main page, with 0 axe violations
     (contrast included) in it; a light phone keeps the light one."""
-    users = {"visitor": None, "patient": journal["patient"], "caregiver": journal["caregiver"]}
-    values = {"logged_day": journal["logged_day"].isoformat(), "share": journal["share"].pk}
     violations, checked = {}, []
-    for role, paths in MAIN_PAGES.items():
-        context = browser.new_context(viewport={"width": 390, "height": 844}, color_scheme="dark")
-        context.set_default_timeout(5000)
-        if users[role] is not None:
-            context.add_cookies([session_cookie(users[role], live_server)])
-        page = context.new_page()
-        for pattern in paths:
-            path = pattern.format(**values)
-            assert page.goto(live_server.url + path).status == 200, path
-            assert page.evaluate("document.documentElement.dataset.bsTheme") == "dark", path
-            background = page.evaluate("getComputedStyle(document.body).backgroundColor")
-            assert background == "rgb(33, 37, 41)", (path, background)
-            checked.append(f"{role:9} {path}")
-            if found := axe_violations(page):
-                violations[f"{role} dark {path}"] = found
-        page.screenshot(path=str(artifacts_dir / f"dark-{role}.png"), timeout=30_000)
-        context.close()
+    for role, _pattern, path, page in visit_main_pages(
+        browser, live_server, journal, viewport={"width": 390, "height": 844}, color_scheme="dark"
+    ):
+        assert page.evaluate("document.documentElement.dataset.bsTheme") == "dark", path
+        background = page.evaluate("getComputedStyle(document.body).backgroundColor")
+        assert background == "rgb(33, 37, 41)", (path, background)
+        checked.append(f"{role:9} {path}")
+        if found := axe_violations(page):
+            violations[f"{role} dark {path}"] = found
+        if path == "/journal/today/":
+            page.screenshot(path=str(artifacts_dir / "dark-day-log.png"), timeout=30_000)
     with capsys.disabled():
         print(f"\nDark mode: {len(checked)} pages checked with axe")
     report = artifacts_dir / "axe-dark-violations.json"
@@ -614,20 +618,11 @@ def test_touch_targets_are_at_least_44_px_high(browser, live_server, journal):
     """Sore hands: every input, button, summary and button-styled link on the main pages is at
     least 44 px high on a phone; for a checkbox or radio, its label is (it toggles the input).
     """
-    users = {"visitor": None, "patient": journal["patient"], "caregiver": journal["caregiver"]}
-    values = {"logged_day": journal["logged_day"].isoformat(), "share": journal["share"].pk}
     small = {}
-    for role, paths in MAIN_PAGES.items():
-        context = browser.new_context(viewport={"width": 375, "height": 812})
-        context.set_default_timeout(5000)
-        if users[role] is not None:
-            context.add_cookies([session_cookie(users[role], live_server)])
-        page = context.new_page()
-        for pattern in paths:
-            path = pattern.format(**values)
-            assert page.goto(live_server.url + path).status == 200, path
-            if found := page.evaluate(SMALL_TARGETS, TOUCH_TARGET_PX):
-                small[f"{role} {path}"] = found
-        context.close()
+    for role, _pattern, path, page in visit_main_pages(
+        browser, live_server, journal, viewport={"width": 375, "height": 812}
+    ):
+        if found := page.evaluate(SMALL_TARGETS, TOUCH_TARGET_PX):
+            small[f"{role} {path}"] = found
     offenders = "\n".join(f"{page}\n  " + "\n  ".join(found) for page, found in small.items())
     assert small == {}, f"touch targets under {TOUCH_TARGET_PX} px high:\n{offenders}"
