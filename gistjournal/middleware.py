@@ -1,6 +1,8 @@
 import logging
 
 from django.conf import settings
+from django.contrib.auth import get_user_model, logout
+from django.contrib.auth.views import redirect_to_login
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 
@@ -86,3 +88,29 @@ class DeniedAccessLogMiddleware:
                 request.path,
             )
         return response
+
+
+class DeletedAccountMiddleware:
+    """A request whose account is deleted while it runs (from another device or tab) ends on
+    the log-in page, never on a server error.
+
+    The request has already read who is signed in when the deletion commits; whatever it then
+    saves or creates for them fails (the account's rows are gone). Only a request that failed
+    pays the one query that tells this apart from a real error, which still reaches the error
+    page and the log.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return None
+        if get_user_model().objects.filter(pk=user.pk).exists():
+            return None
+        logout(request)
+        return redirect_to_login(request.get_full_path())

@@ -76,8 +76,15 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "axes",
+    # The admin's second factor: an authenticator app (TOTP) and one-use recovery codes.
+    # Before "library", whose admin module takes their device admins out of the admin.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "library",
     "journal",
+    # The site's own deploy checks and a private SQLite file (gistjournal/apps.py).
+    "gistjournal.apps.GistJournalConfig",
 ]
 
 MIDDLEWARE = [
@@ -87,10 +94,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): signed in with the second factor (the admin requires it).
+    "django_otp.middleware.OTPMiddleware",
     "gistjournal.middleware.KeepRememberedSessionMiddleware",
     # Deny by default: every view needs a signed-in user unless marked @login_not_required
     # (the landing page, accounts, the public library, the health check, invitation links).
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # A request whose account was deleted meanwhile (another device) goes to the log-in page.
+    "gistjournal.middleware.DeletedAccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -99,6 +110,9 @@ MIDDLEWARE = [
     # Last, as django-axes requires: it turns a locked-out login into its lockout page.
     "axes.middleware.AxesMiddleware",
 ]
+
+# How authenticator apps name the admin's second factor ("GIST Journal: curator").
+OTP_TOTP_ISSUER = "GIST Journal"
 
 ROOT_URLCONF = "gistjournal.urls"
 WSGI_APPLICATION = "gistjournal.wsgi.application"
@@ -165,16 +179,23 @@ SESSION_COOKIE_AGE = 12 * 60 * 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 REMEMBER_ME_AGE = 30 * 24 * 60 * 60
 
-# Login throttling (django-axes): 5 failures for one username, or from one address, lock
-# further attempts for 15 minutes. The client address is REMOTE_ADDR unless we are told how
-# many proxies stand in front of us; otherwise a client could rotate X-Forwarded-For to
-# reset its own counter.
+# Login throttling (django-axes, see gistjournal/throttling.py): 5 wrong passwords for one
+# account from one address pause that account at that address for 15 minutes; 20 from one
+# address, whatever the accounts (password spraying), pause that address. Counting the
+# account per address means nobody elsewhere can lock a patient out, and a successful log-in
+# clears only its own account's count there, never the count against another account.
+# Password change and account deletion count wrong current passwords the same way.
+# The client address is REMOTE_ADDR unless we are told how many proxies stand in front of
+# us; otherwise a client could rotate X-Forwarded-For to reset its own counter.
 AXES_FAILURE_LIMIT = 5
+LOGIN_FAILURES_PER_ADDRESS = 20
 AXES_COOLOFF_TIME = timedelta(minutes=15)
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HANDLER = "gistjournal.throttling.LoginThrottle"
 AXES_CLIENT_IP_CALLABLE = "gistjournal.middleware.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_LOCKOUT_CALLABLE = "gistjournal.throttling.locked_out"
 # Denied logins are logged with the username and address tried (never the password, which
 # axes always masks), so an attack can be traced.
 AXES_SENSITIVE_PARAMETERS = []

@@ -18,6 +18,7 @@ from gistjournal.forms import (
     SignupForm,
 )
 from gistjournal.middleware import remember_session
+from gistjournal.throttling import locked_out, password_check_is_paused, record_wrong_password
 from journal.access import JournalRoles
 
 
@@ -96,7 +97,19 @@ class PasswordResetView(auth_views.PasswordResetView):
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
+    """Wrong current passwords count as wrong log-ins, and pause this form as they pause it."""
+
     form_class = PlainPasswordChangeForm
+
+    def post(self, request, *args, **kwargs):
+        if password_check_is_paused(request):
+            return locked_out(request)
+        return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form):
+        if form.has_error("old_password", "password_incorrect"):
+            record_wrong_password(self.request)
+        return super().form_invalid(form)
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):

@@ -1,7 +1,10 @@
 from django.contrib import admin, messages
 from django.db import models
 from django.db.models import Count, Prefetch
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from library.admin_site import LibraryAdminSite
 from library.forms import EntryAdminForm
 from library.models import (
     AlertRule,
@@ -14,6 +17,15 @@ from library.models import (
     Symptom,
     WarningSign,
 )
+
+# The one admin, made the library's: a second factor to get in, and side doors ("view on
+# site", autocomplete) that answer only for what it shows (see library/admin_site.py). The
+# default site's class is swapped, as django-otp documents, so that every app's registrations
+# (auth's users and groups, for superusers) stay where they are.
+admin.site.__class__ = LibraryAdminSite
+# Their pages show the secret keys and recovery codes; `manage.py enrol_totp` replaces a
+# lost device, and deleting an account deletes its devices.
+admin.site.unregister([TOTPDevice, StaticDevice])
 
 
 # Stacked, not tabular: a tabular row's inputs have only column headings, no labels.

@@ -24,6 +24,8 @@ from django.core.cache import cache
 from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from journal.models import (
     CareShare,
@@ -474,11 +476,28 @@ def browser_type_launch_args(browser_type_launch_args, playwright):
     }
 
 
+def log_in_with_second_factor(client, user):
+    """Sign ``user`` in as the admin's log-in does after a good code: with a confirmed
+    authenticator device recorded in the session (the admin asks for the second factor)."""
+    device = TOTPDevice.objects.filter(user=user).first() or TOTPDevice.objects.create(
+        user=user, name="Authenticator app", confirmed=True
+    )
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
+
+
 def session_cookie(user, live_server) -> dict:
     """The session cookie of ``user``, logged in, for a browser context on the live server
-    (``context.add_cookies([...])``): the log-in form is skipped."""
+    (``context.add_cookies([...])``): the log-in form is skipped, and for staff the second
+    factor too."""
     client = Client()
-    client.force_login(user)
+    if user.is_staff:
+        log_in_with_second_factor(client, user)
+    else:
+        client.force_login(user)
     value = client.cookies[settings.SESSION_COOKIE_NAME].value
     return {"name": settings.SESSION_COOKIE_NAME, "value": value, "url": live_server.url}
 

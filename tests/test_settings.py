@@ -19,6 +19,7 @@ PRODUCTION_ENV = {
     "DJANGO_CSRF_TRUSTED_ORIGINS": "https://journal.example.org",
     "DJANGO_TRUST_PROXY_SSL_HEADER": "true",
     "DJANGO_SITE_URL": "https://journal.example.org",
+    "DJANGO_EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
 }
 
 
@@ -98,6 +99,72 @@ def test_deploy_check_warns_when_https_is_turned_off():
     result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=env)
     assert result.returncode != 0
     assert "SECURE_SSL_REDIRECT" in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(
+    "backend",
+    [
+        "django.core.mail.backends.console.EmailBackend",
+        "django.core.mail.backends.locmem.EmailBackend",
+    ],
+    ids=["console", "in memory"],
+)
+def test_deploy_check_refuses_an_email_backend_that_keeps_links_in_the_logs(backend):
+    env = {**PRODUCTION_ENV, "DJANGO_EMAIL_BACKEND": backend}
+    result = run_manage("check", "--deploy", env=env)
+    output = result.stdout + result.stderr
+    assert result.returncode != 0, output
+    assert "gistjournal.E001" in output
+    assert "DJANGO_EMAIL_BACKEND" in output
+    assert "invitation and password-reset links" in output
+
+
+def test_deploy_check_refuses_the_default_email_backend_with_debug_off():
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != "DJANGO_EMAIL_BACKEND"}
+    result = run_manage("check", "--deploy", env=env)
+    assert result.returncode != 0
+    assert "gistjournal.E001" in result.stdout + result.stderr
+
+
+def test_a_console_email_backend_is_fine_while_debugging():
+    env = {
+        "DJANGO_DEBUG": "true",
+        "DJANGO_EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend",
+    }
+    result = run_manage("check", "--deploy", env=env)
+    assert "gistjournal.E001" not in result.stdout + result.stderr
+
+
+def test_the_sqlite_file_is_readable_by_its_owner_only(tmp_path):
+    database = tmp_path / "journal.sqlite3"
+    # Write, so that SQLite opens its -wal and -shm files; then list the folder's modes.
+    code = (
+        "import os, stat; from django.db import connection; c = connection.cursor(); "
+        "c.execute('CREATE TABLE t (x)'); c.execute('INSERT INTO t VALUES (1)'); "
+        "d = os.path.dirname(connection.settings_dict['NAME']); "
+        "print([(n, oct(stat.S_IMODE(os.stat(os.path.join(d, n)).st_mode))) "
+        "for n in sorted(os.listdir(d))])"
+    )
+    env = {"DJANGO_DEBUG": "true", "DATABASE_URL": f"sqlite:///{database}"}
+    result = run_manage("shell", "-c", code, env=env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == str(
+        [
+            (name, "0o600")
+            for name in ("journal.sqlite3", "journal.sqlite3-shm", "journal.sqlite3-wal")
+        ]
+    )
+
+
+def test_an_existing_sqlite_file_is_made_private_when_opened(tmp_path):
+    database = tmp_path / "journal.sqlite3"
+    database.touch(mode=0o644)
+    code = "from django.db import connection; connection.cursor().execute('SELECT 1')"
+    result = run_manage(
+        "shell", "-c", code, env={"DJANGO_DEBUG": "true", "DATABASE_URL": f"sqlite:///{database}"}
+    )
+    assert result.returncode == 0, result.stderr
+    assert oct(database.stat().st_mode & 0o777) == "0o600"
 
 
 def test_default_sqlite_is_tuned_for_several_workers():

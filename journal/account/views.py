@@ -8,6 +8,7 @@ from django.views.decorators.http import (
     require_http_methods,
 )
 
+from gistjournal.throttling import locked_out, password_check_is_paused, record_wrong_password
 from journal.access import JournalRoles
 from journal.account.forms import (
     AccountDeleteForm,
@@ -67,6 +68,9 @@ def thresholds(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def delete_account(request):
+    # The password asked here is guessed like a log-in's, so it is paused like one.
+    if request.method == "POST" and password_check_is_paused(request):
+        return locked_out(request)
     form = AccountDeleteForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         account_delete(user=request.user)
@@ -75,5 +79,7 @@ def delete_account(request):
             request, "Your account and your journal have been deleted. Take care of yourself."
         )
         return redirect("home")
+    if form.has_error("password") and not form.has_error("password", "required"):
+        record_wrong_password(request)
     ctx = {"form": form, "summary": account_summary(request.user)}
     return render(request, "journal/account_delete.html", ctx)

@@ -25,8 +25,10 @@ CSV_COLUMNS = [
 ]
 
 # A spreadsheet runs a cell that starts with one of these as a formula (CSV injection);
-# tab and carriage return are on OWASP's list because some programs strip them first.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+# tab and carriage return are on OWASP's list because some programs strip them first; the
+# full-width signs (typed with a Japanese or Chinese keyboard) are read as formulas too.
+# The import reads the same list, so such a note comes back as it was written.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
 
 # The grade column of a symptom asked on the day log and left unanswered is empty; its word
 # column says so, so a spreadsheet reader does not take the gap for "none".

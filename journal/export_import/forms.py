@@ -5,6 +5,9 @@ from pathlib import PurePath
 from django import forms
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
+# The file and the form around it (boundaries, headers, the CSRF token): a request declaring a
+# longer body is refused before a byte of it is read.
+MAX_IMPORT_BODY_BYTES = MAX_IMPORT_BYTES + 64 * 1024
 
 # What the file picker offers first on a phone; any file can still be chosen.
 ACCEPTED_FILES = ".csv,.json,text/csv,application/json"
@@ -27,6 +30,16 @@ SPREADSHEET_NOT_CSV = (
     "This spreadsheet is in its own format, which we cannot read. In your spreadsheet "
     "program choose “Save as” (or “Download as”) and “CSV”, then upload that file."
 )
+
+
+def too_large(size: int) -> str:
+    return (
+        f"This file is {size / 1024 / 1024:.1f} MB; the most we accept is "
+        f"{MAX_IMPORT_BYTES // 1024 // 1024} MB. Split it into parts (by year, say) "
+        "and import them one after the other."
+    )
+
+
 NOT_UTF8 = (
     "We cannot read the letters in this file. In your spreadsheet program choose “Save as” "
     "and “CSV UTF-8”, then upload that file."
@@ -48,11 +61,7 @@ class ImportUploadForm(forms.Form):
         """
         upload = self.cleaned_data["file"]
         if upload.size > MAX_IMPORT_BYTES:
-            raise forms.ValidationError(
-                f"This file is {upload.size / 1024 / 1024:.1f} MB; the most we accept is "
-                f"{MAX_IMPORT_BYTES // 1024 // 1024} MB. Split it into parts (by year, say) "
-                "and import them one after the other."
-            )
+            raise forms.ValidationError(too_large(upload.size))
         data = upload.read()
         suffix = PurePath(upload.name or "").suffix.lower()
         if suffix in DOCUMENT_SUFFIXES or data.startswith(b"%PDF"):
@@ -72,6 +81,15 @@ class ImportUploadForm(forms.Form):
             raise forms.ValidationError("This file is empty.")
         return text
 
+    @classmethod
+    def refused_for_size(cls, size: int) -> "ImportUploadForm":
+        """The form as it reads when a request says its body is ``size`` bytes, too many to
+        read: the size is the one error, beside the file field."""
+        form = cls(data={}, files={})
+        form.full_clean()
+        form.errors["file"] = form.error_class([too_large(size)])
+        return form
+
 
 def _looks_binary(data: bytes) -> bool:
     """Control bytes other than tab and line ends: a photo or a document, not text in some
@@ -81,6 +99,7 @@ def _looks_binary(data: bytes) -> bool:
 
 
 class ImportConfirmForm(forms.Form):
-    """Confirms the preview shown: ``digest`` is the hash of the file kept in the session."""
+    """Confirms the preview shown: ``digest`` is the hash of the file it showed (a newer
+    upload replaces the pending import, and then the button of an older tab no longer fits)."""
 
     digest = forms.CharField(widget=forms.HiddenInput, max_length=64)

@@ -1,9 +1,16 @@
 """Reading a file back into the journal: the JSON export, or a CSV in the export's columns.
 
-``parse_import`` turns the text of an upload into an ``ImportPreview``: what would be created,
-what is already in the journal (skipped, so importing the same file twice creates nothing
-twice), and every problem with where it is and why. Nothing here writes; the preview is
+Two steps. ``read_import`` reads the text of an upload (the JSON, or the rows of a CSV) and
+refuses, before anything costly, a file that cannot be read or holds more than one import may
+(``MAX_IMPORT_DAYS``, ``MAX_IMPORT_REPORTS``, ``MAX_IMPORT_PERIODS``, ``MAX_IMPORT_ROWS``): what
+it returns is what a ``PendingImport`` keeps. ``preview_import`` checks that content against the
+journal and gives an ``ImportPreview``: what would be created, what is already in the journal
+(skipped, so importing the same file twice creates nothing twice), and every problem with where
+it is and why (the first ``MAX_LISTED_PROBLEMS`` listed). Nothing here writes; the preview is
 applied by ``journal.export_import.services.journal_import``, all or nothing.
+
+The work is bounded by those limits: the library is read once (no query per day, report or
+period), and overlapping periods are found by sorting.
 
 The day fields are checked by the day log form (``journal.daylog.forms.DayLogForm``) and treatment
 periods by the treatment form, so an import accepts exactly what the pages accept.
@@ -22,10 +29,13 @@ periods by the treatment form, so an import accepts exactly what the pages accep
 import csv
 import io
 import json
+import re
 import zoneinfo
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from datetime import date
 
+from django import forms
 from django.utils import timezone
 
 from journal.account.forms import PHONE_CHARACTERS
@@ -52,6 +62,24 @@ from library.formatting import drug_title, format_mg
 from library.models import Drug, Symptom, WarningSign
 
 DAY_FIELDS = ("dose_taken", "systolic", "diastolic", "weight_kg", "note", "for_doctor")
+
+# What one file may bring in. Checking a day costs a day log form, about 0.3 ms per symptom
+# answer, on the preview and again on confirm: 10,000 answers (eighteen months of 18 symptoms
+# a day, three years of 9) take about 3 s each time. A longer journal comes in parts.
+MAX_IMPORT_DAYS = 4000  # eleven years of days
+MAX_IMPORT_REPORTS = 10_000
+MAX_IMPORT_PERIODS = 200  # a dose change a month for sixteen years
+# A CSV row is a symptom answer or a day without one.
+MAX_IMPORT_ROWS = MAX_IMPORT_DAYS + MAX_IMPORT_REPORTS
+# Nobody reads past the first hundred problems; the rest are counted.
+MAX_LISTED_PROBLEMS = 100
+# An export nests five deep (document, days, a day, its reports, a report); one spare.
+MAX_JSON_DEPTH = 6
+
+DAMAGED = (
+    "This file is damaged or was changed, so we cannot read it. Download the export again "
+    "from your old journal and upload it without opening it first."
+)
 
 
 class ImportFileError(Exception):
@@ -92,8 +120,13 @@ class ImportPreview:
     skipped_treatments: list[str] = field(default_factory=list)
     skipped_days: list[date] = field(default_factory=list)
     settings: dict | None = None
-    problems: list[Problem] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)  # the first MAX_LISTED_PROBLEMS
+    problem_count: int = 0  # all of them
     notes: list[str] = field(default_factory=list)
+
+    @property
+    def unlisted_problem_count(self) -> int:
+        return self.problem_count - len(self.problems)
 
     @property
     def report_count(self) -> int:
@@ -119,15 +152,46 @@ class ImportPreview:
         return self.has_changes and not self.problems
 
 
-def parse_import(text: str, *, patient) -> ImportPreview:
-    """The preview of importing ``text`` into ``patient``'s journal, as of now.
+def read_import(text: str) -> dict:
+    """The content of an upload, read but not checked against any journal.
 
-    ``ImportFileError`` when the file as a whole cannot be read.
+    ``{"kind": "json", "document": {...}}`` (the export's profile, treatments and days) or
+    ``{"kind": "csv", "header": [...], "rows": [[row number, cells], ...]}``: JSON, as a
+    ``PendingImport`` keeps it. ``ImportFileError`` when the file as a whole cannot be read,
+    or holds more than one import may: its days, answers and periods are counted here, before
+    any of them is checked.
     """
-    stripped = text.lstrip()
-    if stripped.startswith(("{", "[")):
-        return _JsonImport(patient).parse(text)
-    return _CsvImport(patient).parse(text)
+    if text.lstrip().startswith(("{", "[")):
+        return _read_json(text)
+    return _read_csv(text)
+
+
+def preview_import(content: dict, *, patient) -> ImportPreview:
+    """The preview of importing ``content`` (from ``read_import``) into ``patient``'s
+    journal, as of now."""
+    if content["kind"] == "json":
+        return _JsonImport(patient).parse(content["document"])
+    return _CsvImport(patient).parse(content["header"], content["rows"])
+
+
+def parse_import(text: str, *, patient) -> ImportPreview:
+    """``read_import`` then ``preview_import``, for a text at hand."""
+    return preview_import(read_import(text), patient=patient)
+
+
+def _refuse_too_many(*, days: int, reports: int, periods: int) -> None:
+    counted = [
+        (days, MAX_IMPORT_DAYS, "days"),
+        (reports, MAX_IMPORT_REPORTS, "symptom answers"),
+        (periods, MAX_IMPORT_PERIODS, "treatment periods"),
+    ]
+    for count, limit, what in counted:
+        if count > limit:
+            raise ImportFileError(
+                f"This file holds {count:,} {what}; we can bring in at most {limit:,} at once. "
+                "Import it in parts: save it as a spreadsheet (CSV) split by year, say, and "
+                "import one part after the other."
+            )
 
 
 # --- Shared checks ----------------------------------------------------------------------------
@@ -169,13 +233,37 @@ def _scale(value, words: dict, what: str):
         number = value
     elif isinstance(value, str) and value.strip().lower() in words:
         return words[value.strip().lower()], None
-    elif isinstance(value, str) and value.strip().isdigit():
-        number = int(value.strip())
+    # ASCII digits only: isdigit() also lets "²" and "③" through, which int() then refuses,
+    # int() reads "٣" and "３", and fails on thousands of digits.
+    elif isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
+        digits = value.strip().lstrip("0") or "0"
+        if len(digits) > 1:
+            return None, f"the {what} {_plain(value.strip())} is outside 0 to 4"
+        number = int(digits)
     else:
         return None, f"the {what} {_plain(value)} is not a number from 0 to 4"
     if not 0 <= number <= 4:
-        return None, f"the {what} {number} is outside 0 to 4"
+        shown = number if -1000 < number < 1000 else _plain(number)
+        return None, f"the {what} {shown} is outside 0 to 4"
     return number, None
+
+
+class _DrugFromLibrary(forms.ModelChoiceField):
+    """The treatment form's drug list, answered from the drugs read once for the whole file
+    (the form's own field asks the database again for each period)."""
+
+    def __init__(self, drugs):
+        super().__init__(queryset=Drug.objects.none(), required=False, label="Drug")
+        self.by_pk = {drug.pk: drug for drug in drugs}
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if value not in self.by_pk:
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            )
+        return self.by_pk[value]
 
 
 class _Importer:
@@ -201,7 +289,9 @@ class _Importer:
         self.warning_signs = {sign.slug: sign for sign in WarningSign.objects.all()}
 
     def problem(self, where: str, reason: str) -> None:
-        self.preview.problems.append(Problem(where, reason[:1].upper() + reason[1:]))
+        self.preview.problem_count += 1
+        if len(self.preview.problems) < MAX_LISTED_PROBLEMS:
+            self.preview.problems.append(Problem(where, reason[:1].upper() + reason[1:]))
 
     def symptom(self, value) -> Symptom | None:
         if not isinstance(value, str):
@@ -268,36 +358,84 @@ class _Importer:
 # --- JSON ------------------------------------------------------------------------------------
 
 
+def _nested_deeper_than(value, limit: int) -> bool:
+    """Walked with a list, not by recursion: the file decides how deep it goes."""
+    stack = [(value, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if not isinstance(value, dict | list):
+            continue
+        if depth > limit:
+            return True
+        children = value.values() if isinstance(value, dict) else value
+        stack.extend((child, depth + 1) for child in children)
+    return False
+
+
+# A NUL written \u0000 in the JSON: an odd number of backslashes before "u0000".
+_ESCAPED_NUL = re.compile(r"(?<!\\)(?:\\\\)*\\u0000")
+
+
+def _read_json(text: str) -> dict:
+    try:
+        document = json.loads(text)
+    except (ValueError, RecursionError):
+        # ValueError: not JSON, or an integer thousands of digits long (Python's limit on
+        # reading one); RecursionError: arrays or objects nested thousands deep.
+        raise ImportFileError(DAMAGED) from None
+    if not isinstance(document, dict) or document.get("format") != JSON_FORMAT:
+        raise ImportFileError(
+            "This file is not a GIST Journal export. Choose the file that “Download "
+            "everything” gave you, or a spreadsheet saved as CSV."
+        )
+    if document.get("version") != JSON_VERSION:
+        raise ImportFileError(
+            "This export was made by a different version of GIST Journal, which this "
+            "site cannot read yet. Ask the site that made it for a spreadsheet (CSV) "
+            "download instead, and import that."
+        )
+    for key in ("treatments", "days"):
+        if not isinstance(document.get(key, []), list):
+            raise ImportFileError(DAMAGED)
+    kept = {key: document[key] for key in ("profile", "treatments", "days") if key in document}
+    days = kept.get("days", [])
+    _refuse_too_many(
+        days=len(days),
+        reports=sum(
+            len(day["reports"])
+            for day in days
+            if isinstance(day, dict) and isinstance(day.get("reports"), list)
+        ),
+        periods=len(kept.get("treatments", [])),
+    )
+    if _nested_deeper_than(kept, MAX_JSON_DEPTH):
+        raise ImportFileError(DAMAGED)
+    written = json.dumps(kept, ensure_ascii=False)
+    try:
+        written.encode("utf-8")
+    except UnicodeEncodeError:
+        # A lone surrogate (\\ud800): JSON may write one, no page or database can hold it.
+        raise ImportFileError(
+            "This file holds broken characters (half of a letter or an emoji), so we cannot "
+            "read it. Download the export again and upload it without opening it first."
+        ) from None
+    if _ESCAPED_NUL.search(written):
+        raise ImportFileError(
+            "This file holds an invisible “null” character, which we cannot store. Download "
+            "the export again and upload it without opening it first."
+        )
+    return {"kind": "json", "document": kept}
+
+
 class _JsonImport(_Importer):
     kind = "json"
 
-    def parse(self, text: str) -> ImportPreview:
-        try:
-            document = json.loads(text)
-        except json.JSONDecodeError:
-            raise ImportFileError(
-                "This file is damaged or was changed, so we cannot read it. Download the "
-                "export again from your old journal and upload it without opening it first."
-            ) from None
-        if not isinstance(document, dict) or document.get("format") != JSON_FORMAT:
-            raise ImportFileError(
-                "This file is not a GIST Journal export. Choose the file that “Download "
-                "everything” gave you, or a spreadsheet saved as CSV."
-            )
-        version = document.get("version")
-        if version != JSON_VERSION:
-            raise ImportFileError(
-                "This export was made by a different version of GIST Journal, which this "
-                "site cannot read yet. Ask the site that made it for a spreadsheet (CSV) "
-                "download instead, and import that."
-            )
-        for key in ("treatments", "days"):
-            if not isinstance(document.get(key, []), list):
-                raise ImportFileError(
-                    "This export file is damaged or was changed, so we cannot read it. "
-                    "Download it again and upload it without opening it first."
-                )
-
+    def parse(self, document: dict) -> ImportPreview:
+        """``document``: the profile, treatments and days of an export, from ``read_import``."""
+        if document.get("treatments"):
+            self.drugs = {drug.slug: drug for drug in Drug.objects.all()}
+            self.drug_field = _DrugFromLibrary(self.drugs.values())
+            self.existing_starts = {t.starts_on for t in self.existing_treatments}
         if isinstance(document.get("profile"), dict):
             self.parse_settings(document["profile"])
         for index, item in enumerate(document.get("treatments", []), start=1):
@@ -363,7 +501,7 @@ class _JsonImport(_Importer):
         if not isinstance(other_drug, str):
             self.problem(where, "“other_drug” must be a name.")
             return
-        drug = Drug.objects.filter(slug=str(item.get("drug") or "")).first()
+        drug = self.drugs.get(str(item.get("drug") or ""))
         if drug is None and not other_drug:
             self.problem(where, f"unknown drug {_plain(item.get('drug', ''))}.")
             return
@@ -384,6 +522,7 @@ class _JsonImport(_Importer):
             },
             today=self.today,
         )
+        form.fields["drug"] = self.drug_field
         if not form.is_valid():
             for name, errors in form.errors.items():
                 label = form.fields[name].label if name in form.fields else "Treatment"
@@ -395,7 +534,7 @@ class _JsonImport(_Importer):
         regimen = values["regimen"]
         since = f"{drug_title(regimen.drug_name)} {format_mg(regimen.dose_mg)} mg from "
         since += values["starts_on"].isoformat()
-        if any(t.starts_on == values["starts_on"] for t in self.existing_treatments):
+        if values["starts_on"] in self.existing_starts:
             self.preview.skipped_treatments.append(since)
             return
         until = f" to {values['ends_on'].isoformat()}" if values["ends_on"] else " (current)"
@@ -403,24 +542,26 @@ class _JsonImport(_Importer):
         self.preview.treatments.append(TreatmentPlan(values=values, label=label))
 
     def refuse_overlaps(self) -> None:
-        """Periods never overlap: not each other, and not the journal's own periods."""
-        planned = sorted(self.preview.treatments, key=lambda plan: plan.values["starts_on"])
-        periods = [
-            (t.starts_on, t.ends_on, f"your {t.short_label} period")
-            for t in self.existing_treatments
-        ]
+        """Periods never overlap: not each other, and not the journal's own periods.
+
+        Both sorted by start, each period is compared with its neighbours only: the journal's
+        periods never overlap one another (a database constraint), so of them only the last
+        to start on or before a period's end can reach it; and of the file's periods kept so
+        far, the last kept ends last. O(n log n) however many periods there are.
+        """
+        journal = sorted(self.existing_treatments, key=lambda t: t.starts_on)
+        journal_starts = [t.starts_on for t in journal]
         accepted = []
-        for plan in planned:
-            starts_on, ends_on = plan.values["starts_on"], plan.values["ends_on"]
-            clash = next(
-                (
-                    name
-                    for other_start, other_end, name in periods
-                    if starts_on <= (other_end or date.max)
-                    and other_start <= (ends_on or date.max)
-                ),
-                None,
-            )
+        for plan in sorted(self.preview.treatments, key=lambda plan: plan.values["starts_on"]):
+            starts_on, ends_on = plan.values["starts_on"], plan.values["ends_on"] or date.max
+            clash = None
+            before = bisect_right(journal_starts, ends_on) - 1
+            if before >= 0 and (journal[before].ends_on or date.max) >= starts_on:
+                clash = f"your {journal[before].short_label} period"
+            elif accepted and (accepted[-1].values["ends_on"] or date.max) >= starts_on:
+                clash = (
+                    f"the period from {accepted[-1].values['starts_on'].isoformat()} in this file"
+                )
             if clash:
                 self.problem(
                     f"Treatment starting {starts_on.isoformat()}",
@@ -428,9 +569,6 @@ class _JsonImport(_Importer):
                 )
                 continue
             accepted.append(plan)
-            periods.append(
-                (starts_on, ends_on, f"the period from {starts_on.isoformat()} in this file")
-            )
         self.preview.treatments = accepted
 
     def parse_day(self, index: int, item, seen: set) -> None:
@@ -530,6 +668,60 @@ def _csv_grade(grade_text: str, word_text: str) -> tuple[int | None, str | None]
     return word_grade, None
 
 
+def _read_csv(text: str) -> dict:
+    first_line = text.split("\n", 1)[0]
+    # Spreadsheets in many countries save "CSV" with semicolons (the comma is decimal).
+    delimiter = max((",", ";", "\t"), key=first_line.count)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        header = [cell.strip().lower().replace(" ", "_") for cell in next(reader)]
+    except (StopIteration, csv.Error):
+        raise ImportFileError("This file is empty.") from None
+    if "date" not in header:
+        raise ImportFileError(
+            "This does not look like a journal spreadsheet: we could not find a “date” "
+            "column. Download the example file to see how one is laid out."
+        )
+    if "symptom" in header and not {"grade", "grade_word"} & set(header):
+        raise ImportFileError(
+            "This spreadsheet has symptoms but no “grade” column for how bad they were. "
+            "Download the example file to see how one is laid out."
+        )
+    too_long = ImportFileError(
+        f"This spreadsheet has more than {MAX_IMPORT_ROWS:,} rows; we can read at most "
+        f"{MAX_IMPORT_ROWS:,} at once. Split it into parts (by year, say) and import them one "
+        "after the other."
+    )
+    rows = []
+    try:
+        for number, cells in enumerate(reader, start=2):
+            # Blank rows are passed over, but not without end (a file of empty lines).
+            if number > 4 * MAX_IMPORT_ROWS:
+                raise too_long
+            if not any(cell.strip() for cell in cells):
+                continue
+            if len(rows) == MAX_IMPORT_ROWS:
+                raise too_long
+            rows.append([number, cells])
+    except csv.Error:
+        raise ImportFileError(
+            "This spreadsheet cannot be read: it may be damaged. Save it again as CSV "
+            "and upload the new file."
+        ) from None
+    date_at = header.index("date")
+    symptom_at = header.index("symptom") if "symptom" in header else None
+    _refuse_too_many(
+        days=len({cells[date_at].strip() for _, cells in rows if date_at < len(cells)}),
+        reports=sum(
+            1
+            for _, cells in rows
+            if symptom_at is not None and symptom_at < len(cells) and cells[symptom_at].strip()
+        ),
+        periods=0,
+    )
+    return {"kind": "csv", "header": header, "rows": rows}
+
+
 _TRUE = {"yes", "y", "true", "1", "x"}
 _FALSE = {"no", "n", "false", "0", ""}
 
@@ -555,46 +747,28 @@ class _CsvImport(_Importer):
         "for_doctor": "for my doctor",
     }
 
-    def parse(self, text: str) -> ImportPreview:
-        first_line = text.split("\n", 1)[0]
-        # Spreadsheets in many countries save "CSV" with semicolons (the comma is decimal).
-        delimiter = max((",", ";", "\t"), key=first_line.count)
-        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-        try:
-            header = [cell.strip().lower().replace(" ", "_") for cell in next(reader)]
-        except (StopIteration, csv.Error):
-            raise ImportFileError("This file is empty.") from None
-        if "date" not in header:
-            raise ImportFileError(
-                "This does not look like a journal spreadsheet: we could not find a “date” "
-                "column. Download the example file to see how one is laid out."
-            )
-        if "symptom" in header and not {"grade", "grade_word"} & set(header):
-            raise ImportFileError(
-                "This spreadsheet has symptoms but no “grade” column for how bad they were. "
-                "Download the example file to see how one is laid out."
-            )
+    READ_COLUMNS = {
+        *("date", "symptom", "grade", "grade_word", "interference", "symptom_note"),
+        *DAY_COLUMNS,
+    }
+
+    def parse(self, header: list[str], rows: list) -> ImportPreview:
+        """``header`` and ``rows`` (``[row number, cells]``) from ``read_import``."""
         if "drug" in header:
             self.preview.notes.append(
                 "Treatment columns (drug, dose, schedule) are not imported: record your "
                 "treatments on the treatment page; each day is linked to the one in force."
             )
 
+        # Only the columns read: a header may hold thousands of others, every row with them.
+        columns = {name: i for i, name in enumerate(header) if name in self.READ_COLUMNS}
         days: dict[date, dict] = {}  # date -> {"fields": {name: (value, row)}, "reports": {}}
-        try:
-            for number, cells in enumerate(reader, start=2):
-                if not any(cell.strip() for cell in cells):
-                    continue
-                row = {
-                    name: _unneutralise(cells[i].strip()) if i < len(cells) else ""
-                    for i, name in enumerate(header)
-                }
-                self.parse_row(number, row, days)
-        except csv.Error:
-            raise ImportFileError(
-                "This spreadsheet cannot be read: it may be damaged. Save it again as CSV "
-                "and upload the new file."
-            ) from None
+        for number, cells in rows:
+            row = {
+                name: _unneutralise(cells[i].strip()) if i < len(cells) else ""
+                for name, i in columns.items()
+            }
+            self.parse_row(number, row, days)
 
         for day, found in days.items():
             if day in self.existing_dates:

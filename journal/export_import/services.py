@@ -1,18 +1,50 @@
-"""Applying an import preview to the journal, all or nothing."""
+"""Keeping a file read for import until it is confirmed; applying its preview to the
+journal, all or nothing."""
 
+import hashlib
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from journal.export_import.imports import ImportPreview
 from journal.models import (
+    PENDING_IMPORT_VALID_FOR,
     DayLog,
+    PendingImport,
     Profile,
     SymptomReport,
     Treatment,
 )
 from journal.treatments.services import treatment_start
+
+
+def pending_import_keep(
+    *, owner, file_name: str, text: str, content: dict, now: datetime
+) -> PendingImport:
+    """Keep ``content`` (``read_import(text)``) for ``owner`` to preview and confirm, in place
+    of any file they uploaded before: one pending import per person."""
+    pending, _ = PendingImport.objects.update_or_create(
+        owner=owner,
+        defaults={
+            "file_name": file_name[:100],
+            "digest": hashlib.sha256(text.encode("utf-8")).hexdigest(),
+            "content": content,
+            "created_at": now,
+            "expires_at": now + PENDING_IMPORT_VALID_FOR,
+        },
+    )
+    return pending
+
+
+@transaction.atomic
+def pending_import_apply(*, pending: PendingImport, preview: "ImportPreview") -> "ImportResult":
+    """Import ``preview`` (of ``pending``) into its owner's journal and forget the file, in
+    one transaction: the file is gone exactly when its days are in."""
+    result = journal_import(patient=pending.owner, preview=preview)
+    PendingImport.objects.filter(pk=pending.pk).delete()
+    return result
 
 
 @dataclass(frozen=True)

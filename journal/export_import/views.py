@@ -1,6 +1,5 @@
 """Export (CSV, JSON, FHIR) and import (upload, preview, confirm)."""
 
-import hashlib
 import json
 
 from django.contrib import messages
@@ -9,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import (
     require_http_methods,
     require_POST,
@@ -16,12 +16,14 @@ from django.views.decorators.http import (
 )
 
 from journal.export_import.exports import csv_rows, fhir_bundle, journal_document
-from journal.export_import.forms import ImportConfirmForm, ImportUploadForm
-from journal.export_import.imports import ImportFileError, parse_import
-from journal.export_import.services import journal_import
-from journal.models import (
-    Profile,
+from journal.export_import.forms import (
+    MAX_IMPORT_BODY_BYTES,
+    ImportConfirmForm,
+    ImportUploadForm,
 )
+from journal.export_import.imports import ImportFileError, preview_import, read_import
+from journal.export_import.services import pending_import_apply, pending_import_keep
+from journal.models import PendingImport, Profile
 
 
 def _filename(request, suffix: str) -> str:
@@ -69,45 +71,72 @@ def export_fhir(request):
     )
 
 
-SESSION_KEY = "journal_import"
+EXPIRED = (
+    "That file waited more than an hour, so we let it go: nothing was imported. Choose it "
+    "again to see what it would add."
+)
 
 
-def _digest(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+def _declared_length(request) -> int:
+    """The Content-Length header, read as Django reads it (0 when missing or malformed)."""
+    try:
+        return max(int(request.META.get("CONTENT_LENGTH") or 0), 0)
+    except ValueError:
+        return 0
 
 
+@csrf_exempt  # so that no middleware reads the body first: _import_upload checks the token
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_upload(request):
+    # Judged on the length the request declares, before a byte of the body is read: the
+    # form's own check of the file's size comes only after all of it was received.
+    declared = _declared_length(request)
+    if declared > MAX_IMPORT_BODY_BYTES:
+        form = ImportUploadForm.refused_for_size(declared)
+        return render(request, "journal/import.html", {"form": form}, status=413)
+    return _import_upload(request)
+
+
+@csrf_protect
+def _import_upload(request):
     form = ImportUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         text = form.cleaned_data["file"]
         try:
-            parse_import(text, patient=request.user)
+            content = read_import(text)
         except ImportFileError as exc:
             form.add_error("file", str(exc))
         else:
-            request.session[SESSION_KEY] = {
-                "text": text,
-                "digest": _digest(text),
-                "name": request.FILES["file"].name[:100],
-            }
+            pending_import_keep(
+                owner=request.user,
+                file_name=request.FILES["file"].name,
+                text=text,
+                content=content,
+                now=timezone.now(),
+            )
             return redirect("journal:import_preview")
     return render(request, "journal/import.html", {"form": form})
 
 
-def _pending(request) -> dict | None:
-    pending = request.session.get(SESSION_KEY)
-    if not isinstance(pending, dict) or "text" not in pending:
-        return None
-    return pending
+def _pending_or_redirect(request):
+    """``(pending import, None)``, or ``(None, the redirect saying why there is none)``."""
+    pending = PendingImport.objects.for_owner(request.user).select_related("owner").first()
+    if pending is None:
+        messages.info(request, "Choose a file to import first.")
+        return None, redirect("journal:import")
+    if pending.is_expired(timezone.now()):
+        pending.delete()
+        messages.error(request, EXPIRED)
+        return None, redirect("journal:import")
+    return pending, None
 
 
-def _render_preview(request, pending: dict, preview, *, status=200):
+def _render_preview(request, pending: PendingImport, preview, *, status=200):
     ctx = {
         "preview": preview,
-        "file_name": pending["name"],
-        "confirm_form": ImportConfirmForm(initial={"digest": pending["digest"]}),
+        "file_name": pending.file_name,
+        "confirm_form": ImportConfirmForm(initial={"digest": pending.digest}),
     }
     return render(request, "journal/import_preview.html", ctx, status=status)
 
@@ -115,43 +144,39 @@ def _render_preview(request, pending: dict, preview, *, status=200):
 @login_required
 @require_safe
 def import_preview(request):
-    pending = _pending(request)
-    if pending is None:
-        messages.info(request, "Choose a file to import first.")
-        return redirect("journal:import")
-    try:
-        preview = parse_import(pending["text"], patient=request.user)
-    except ImportFileError as exc:  # read once at upload; only a code change gets here
-        messages.error(request, str(exc))
-        return redirect("journal:import")
+    pending, refusal = _pending_or_redirect(request)
+    if refusal:
+        return refusal
+    preview = preview_import(pending.content, patient=request.user)
     return _render_preview(request, pending, preview)
 
 
 @login_required
 @require_POST
 def import_confirm(request):
-    pending = _pending(request)
     if "cancel" in request.POST:
-        request.session.pop(SESSION_KEY, None)
+        PendingImport.objects.for_owner(request.user).delete()
         messages.info(request, "Nothing was imported.")
         return redirect("journal:import")
+    pending, refusal = _pending_or_redirect(request)
+    if refusal:
+        return refusal
     form = ImportConfirmForm(request.POST)
-    if pending is None or not form.is_valid() or form.cleaned_data["digest"] != pending["digest"]:
+    if not form.is_valid() or form.cleaned_data["digest"] != pending.digest:
         messages.error(
             request,
             "That preview is out of date (another file was chosen since). Nothing was imported.",
         )
-        return redirect("journal:import_preview" if pending else "journal:import")
-    preview = parse_import(pending["text"], patient=request.user)
+        return redirect("journal:import_preview")
+    preview = preview_import(pending.content, patient=request.user)
     if not preview.can_import:
         messages.error(request, "Nothing was imported: see what to fix below.")
         return _render_preview(request, pending, preview, status=400)
     try:
-        result = journal_import(patient=request.user, preview=preview)
+        result = pending_import_apply(pending=pending, preview=preview)
     except ValidationError as exc:
         # Someone changed the journal between the checks and the write; nothing was written.
         messages.error(request, f"Nothing was imported: {' '.join(exc.messages)}")
         return redirect("journal:import_preview")
-    request.session.pop(SESSION_KEY, None)
     messages.success(request, result.summary)
     return redirect("journal:history")

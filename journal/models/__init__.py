@@ -7,6 +7,7 @@
 - ``alerts``: when a day calls for the care team or for urgent help, and the patient's own
   care-team thresholds;
 - ``sharing``: shares with caregivers and the record of their views;
+- ``imports``: a file read for import, waiting for its owner to confirm it;
 - ``sql``: date arithmetic in SQL for the querysets.
 
 Every row belongs to one patient (a ``User``). Reads go through the querysets, which always
@@ -42,6 +43,7 @@ from journal.models.daylog import (
     ReportInput,
     SymptomReport,
 )
+from journal.models.imports import PENDING_IMPORT_VALID_FOR, PendingImport
 
 # validate_time_zone is named by migration 0001 at this path.
 from journal.models.profile import (
@@ -82,6 +84,7 @@ __all__ = [
     "MAX_DOSE_MG",
     "MAX_INTAKES_PER_DAY",
     "NOTE_MAX_LENGTH",
+    "PENDING_IMPORT_VALID_FOR",
     "SYMPTOM_NOTE_MAX_LENGTH",
     "SYSTOLIC_RANGE",
     "WEIGHT_RANGE_KG",
@@ -97,6 +100,7 @@ __all__ = [
     "DoseTaken",
     "Grade",
     "Interference",
+    "PendingImport",
     "Profile",
     "Regimen",
     "ReportInput",

@@ -1,5 +1,9 @@
 """Inviting a caregiver."""
 
+import re
+import unicodedata
+from datetime import timedelta
+
 from django import forms
 
 from gistjournal.forms import TextLimitsMixin
@@ -9,6 +13,31 @@ from journal.models import (
 
 # Enough for a family; a cap so the page cannot be used to send email in bulk.
 MAX_PENDING_INVITATIONS = 10
+# Every invitation is an email to an address the patient typed, withdrawn or not. Counted over
+# the last 24 hours rather than per calendar day: no reset at midnight to send twice as many
+# around it, and no time zone to get wrong.
+MAX_INVITATIONS_PER_DAY = 10
+INVITATIONS_COUNTED_OVER = timedelta(hours=24)
+
+# The name is the only text the patient types that reaches the invitee's mailbox: letters,
+# spaces and the few marks names use. No digits (a phone number), no @ / : (an address), no
+# control or direction characters (a line break, a reversed file name).
+NAME_MARKS = set(" '’‘-‐.,&()")
+JOINERS = {"\u200c", "\u200d"}  # written inside some Persian and Indic names, and emoji
+# A dot with letters right after it reads as a web address to a mail program ("evil.example").
+DOT_BEFORE_LETTERS = re.compile(r"\.[^\W\d_]{2}")
+NOT_A_NAME = (
+    "Write just their name, as you call them: no web or email address, numbers or line breaks."
+)
+
+
+def is_plain_name(name: str) -> bool:
+    """Letters (any script), spaces and name marks, and nothing a mail program would link."""
+    for char in name:
+        category = unicodedata.category(char)
+        if not (category[0] in "LM" or char in NAME_MARKS or char in JOINERS):
+            return False
+    return not DOT_BEFORE_LETTERS.search(name)
 
 
 class CareShareInviteForm(TextLimitsMixin, forms.ModelForm):
@@ -32,7 +61,10 @@ class CareShareInviteForm(TextLimitsMixin, forms.ModelForm):
         self.now = now
 
     def clean_invitee_name(self) -> str:
-        return self.cleaned_data["invitee_name"].strip()
+        name = self.cleaned_data["invitee_name"].strip()
+        if not is_plain_name(name):
+            raise forms.ValidationError(NOT_A_NAME)
+        return name
 
     def clean_invitee_email(self) -> str:
         email = self.cleaned_data["invitee_email"].strip().lower()
@@ -44,6 +76,16 @@ class CareShareInviteForm(TextLimitsMixin, forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        sent = (
+            CareShare.objects.given_by(self.patient)
+            .filter(created_at__gt=self.now - INVITATIONS_COUNTED_OVER)
+            .count()
+        )
+        if sent >= MAX_INVITATIONS_PER_DAY:
+            raise forms.ValidationError(
+                f"You have sent {sent} invitations in the last 24 hours, the most we send in a "
+                "day. You can invite someone again tomorrow."
+            )
         pending = CareShare.objects.given_by(self.patient).pending(self.now).count()
         if pending >= MAX_PENDING_INVITATIONS:
             raise forms.ValidationError(

@@ -1,5 +1,7 @@
 """Sharing writes: invite (and email the link), accept, revoke."""
 
+import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -55,15 +57,44 @@ def careshare_invite(
     return Invitation(share=share, token=token)
 
 
+EMAIL_NAME_MAX_LENGTH = 60
+# What a mail program turns into a link: "x.example", "name@host", "https://".
+_LINK_DOT = re.compile(r"(?<=\w)\.(?=[^\W_]{2})")  # not the dot of an initial: "J.R. Smith"
+
+
+def email_name(name: str) -> str:
+    """A name someone typed, as an invitation email shows it: the only text of theirs in it.
+
+    One line (no control or direction characters, so nothing can start a new header or turn
+    text around), at most ``EMAIL_NAME_MAX_LENGTH`` characters, and written so no mail
+    program makes a link of it: "evil[.]example", "sam[at]example[.]org". The sharing form
+    refuses such invitee names; the patient's own name comes from elsewhere, typed long before.
+    """
+    kept = "".join(
+        " " if unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp") else char for char in name
+    )
+    one_line = " ".join(kept.split())
+    defused = _LINK_DOT.sub("[.]", one_line).replace("@", "[at]").replace("://", "[:]//")
+    if len(defused) > EMAIL_NAME_MAX_LENGTH:
+        return defused[: EMAIL_NAME_MAX_LENGTH - 1].rstrip() + "…"
+    return defused
+
+
 def invitation_send(*, invitation: Invitation) -> None:
     """Email the link with the configured backend. Raises if the mail server refuses."""
     share = invitation.share
-    patient_name = display_name(share.patient)
+    patient_name = email_name(display_name(share.patient))
     send_mail(
         subject=f"{patient_name} invites you to follow their GIST Journal",
         message=render_to_string(
             "emails/invitation.txt",
-            {"share": share, "patient_name": patient_name, "link": invitation.link},
+            {
+                "invitee_name": email_name(share.invitee_name),
+                "patient_name": patient_name,
+                "can_see_notes": share.can_see_notes,
+                "expires_at": share.expires_at,
+                "link": invitation.link,
+            },
         ),
         from_email=None,
         recipient_list=[share.invitee_email],

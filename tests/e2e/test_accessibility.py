@@ -156,6 +156,7 @@ class Checker:
 def visitor_pages(c: Checker, journal):
     page = c.page
     c.visit("/")
+    c.visit("/admin/login/")  # the admin's own log-in, with the second factor's code
     c.visit("/accounts/login/")
     page.get_by_label("Username").fill("pat")
     page.get_by_label(re.compile(r"^\s*Password\*?\s*$")).fill("not the password")
@@ -283,6 +284,9 @@ def curator_pages(c: Checker, journal):
     c.visit("/library/")
     c.visit("/library/drugs/imatinib/")
     c.visit("/admin/")
+    # In the admin itself, past its second factor, not on its log-in page.
+    assert c.page.url == c.base + "/admin/", c.page.url
+    expect(c.page.get_by_role("heading", name="Site administration")).to_be_visible()
     entry = Entry.objects.order_by("pk").first()
     for model, pk in (
         ("entry", entry.pk),

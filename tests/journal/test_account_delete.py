@@ -3,9 +3,12 @@
 from datetime import date
 
 import pytest
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib.auth import get_user_model
+from django.contrib.sessions.models import Session
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from journal.models import (
     AccessEvent,
@@ -17,6 +20,7 @@ from journal.models import (
 )
 from library.models import Drug, Entry, Symptom
 from tests.conftest import PASSWORD, make_day, make_treatment
+from tests.pages import visible_text
 
 DELETE = reverse("journal:account_delete")
 
@@ -139,6 +143,75 @@ def test_patient_keeps_the_record_of_a_deleted_caregivers_views(patient, share, 
     owner = Client()
     owner.force_login(patient)
     assert "Carey" in owner.get(reverse("journal:sharing")).content.decode()
+
+
+# --- Nothing of theirs left at rest ---------------------------------------------------------
+
+
+def log_in(address="198.51.100.20"):
+    client = Client(REMOTE_ADDR=address)
+    response = client.post(reverse("login"), {"username": "pat", "password": PASSWORD})
+    assert response.status_code == 302
+    return client
+
+
+def users_with_a_session() -> list[str]:
+    return sorted(session.get_decoded().get("_auth_user_id") for session in Session.objects.all())
+
+
+def test_deleting_ends_every_session_of_the_user_on_every_device(patient, stranger):
+    laptop, phone = log_in(), log_in("203.0.113.4")
+    neighbour = Client()
+    neighbour.force_login(stranger)
+    assert users_with_a_session() == sorted([str(patient.pk)] * 2 + [str(stranger.pk)])
+
+    laptop.post(DELETE, {"password": PASSWORD})
+
+    assert users_with_a_session() == [str(stranger.pk)]
+    response = phone.get(reverse("journal:dashboard"))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+    assert neighbour.get(reverse("journal:dashboard")).status_code == 200
+
+
+def test_deleting_removes_the_log_in_records_that_carry_the_username(patient, stranger):
+    Client().post(reverse("login"), {"username": "pat", "password": "wrong-password-1"})
+    Client().post(reverse("login"), {"username": "stranger", "password": "wrong-password-1"})
+    client = log_in()
+    for username in ("pat", "stranger"):
+        where = {"username": username, "ip_address": "203.0.113.4", "user_agent": "Firefox"}
+        AccessAttempt.objects.create(**where, failures_since_start=1, attempt_time=timezone.now())
+        AccessFailureLog.objects.create(**where)
+    AccessLog.objects.create(username="stranger", ip_address="203.0.113.4", user_agent="Edge")
+    assert AccessLog.objects.filter(username="pat").exists()
+
+    client.post(DELETE, {"password": PASSWORD})
+
+    for model in (AccessAttempt, AccessLog, AccessFailureLog):
+        assert not model.objects.filter(username="pat").exists(), model
+        assert model.objects.filter(username="stranger").exists(), model
+
+
+def test_a_caregiver_is_told_their_views_stay_in_the_patients_log(patient, share, caregiver):
+    carer = Client()
+    carer.force_login(caregiver)
+    carer.get(reverse("care:history", args=[share.pk]))
+    carer.get(reverse("care:report", args=[share.pk]))
+
+    text = visible_text(carer.get(DELETE).content)
+
+    assert "What is kept" in text
+    assert (
+        "The people whose journals you followed keep the record that you viewed them "
+        "(2 views), under your name “Carey”: it is part of their journal, not of yours."
+    ) in text
+
+
+def test_a_patient_who_viewed_no_journal_is_told_nothing_is_kept(patient_client, journal):
+    text = visible_text(patient_client.get(DELETE).content)
+
+    assert "What is kept" in text
+    assert "Nothing: no other journal keeps a record of you." in text
 
 
 # --- Access ----------------------------------------------------------------------------------

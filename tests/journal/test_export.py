@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from journal.export_import.exports import neutralise_cell
 from journal.export_import.formats import CSV_COLUMNS
+from journal.export_import.imports import parse_import
 from journal.models import AccessEvent, DayLog, DoseTaken, SymptomReport
 from tests.conftest import make_day, make_treatment, make_user
 
@@ -146,7 +147,13 @@ def test_csv_day_without_reports_has_no_grade_word(patient_client, patient, libr
         ("@SUM(A1:A9)", "'@SUM(A1:A9)"),
         ("\t=1+1", "'\t=1+1"),
         ("\r=1+1", "'\r=1+1"),
+        # Full-width signs, as a Japanese or Chinese keyboard types them: also formulas.
+        ('＝HYPERLINK("http://evil.example")', '\'＝HYPERLINK("http://evil.example")'),
+        ("＋81 3 0000 0000", "'＋81 3 0000 0000"),
+        ("－2 kg", "'－2 kg"),
+        ("＠SUM(A1:A9)", "'＠SUM(A1:A9)"),
         ("Fine today = good", "Fine today = good"),
+        ("Fine today ＝ good", "Fine today ＝ good"),
         ("", ""),
     ],
 )
@@ -161,6 +168,24 @@ def test_cells_a_spreadsheet_would_run_as_formulas_are_neutralised(
     assert rows[0]["day_note"] == expected
     assert rows[0]["symptom_note"] == expected
     assert neutralise_cell(text) == expected
+
+
+@pytest.mark.parametrize(
+    "note", ["＝1+1 blisters", "＋44 on the phone", "－tired－", "＠home", "=SUM(A1)", "-5 kg"]
+)
+def test_a_neutralised_note_is_imported_back_as_it_was_written(
+    patient_client, patient, symptoms, note
+):
+    day = make_day(patient, date(2025, 2, 1), note=note)
+    SymptomReport.objects.create(day=day, symptom=symptoms["fatigue"], grade=1, note=note)
+    exported = b"".join(patient_client.get(CSV_URL).streaming_content).decode("utf-8-sig")
+    assert f",'{note}," in exported  # neutralised in the file
+
+    preview = parse_import(exported, patient=make_user("newcomer"))
+
+    (imported,) = preview.days
+    assert imported.values["note"] == note
+    assert [report.note for report in imported.reports] == [note]
 
 
 def test_csv_keeps_accents_and_line_breaks_intact(patient_client, patient, library):

@@ -9,11 +9,20 @@ from pathlib import Path
 import pytest
 from django.contrib.staticfiles import finders
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import IntegrityError, transaction
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils import timezone
 
 from journal.export_import.services import ImportResult
-from journal.models import DayLog, Profile, SymptomReport, Treatment
+from journal.models import (
+    PENDING_IMPORT_VALID_FOR,
+    DayLog,
+    PendingImport,
+    Profile,
+    SymptomReport,
+    Treatment,
+)
 from library.models import WarningSign
 from tests.conftest import make_day, make_treatment, make_user
 
@@ -35,9 +44,13 @@ def preview_of(client, content, name="journal.csv"):
     return client.get(PREVIEW).context["preview"]
 
 
+def pending_digest(client) -> str:
+    """The digest of the file waiting for the signed-in user (the preview's hidden field)."""
+    return PendingImport.objects.get(owner_id=client.session["_auth_user_id"]).digest
+
+
 def confirm(client):
-    digest = client.session["journal_import"]["digest"]
-    return client.post(CONFIRM, {"digest": digest})
+    return client.post(CONFIRM, {"digest": pending_digest(client)})
 
 
 def comparable(document: dict) -> dict:
@@ -130,7 +143,7 @@ def test_confirming_twice_imports_once(client, patient, short_journal):
     newcomer = make_user("newcomer")
     client.force_login(newcomer)
     preview_of(client, exported, "gist-journal.json")
-    digest = client.session["journal_import"]["digest"]
+    digest = pending_digest(client)
 
     client.post(CONFIRM, {"digest": digest})
     client.post(CONFIRM, {"digest": digest})  # a double click, or the back button
@@ -388,7 +401,7 @@ def test_the_import_page_explains_before_it_names_columns(patient_client, librar
 def assert_refused(response, text: str):
     assert response.status_code == 200
     assert text in response.content.decode()
-    assert "journal_import" not in response.wsgi_request.session
+    assert not PendingImport.objects.exists()
     assert not DayLog.objects.exists()
 
 
@@ -597,9 +610,142 @@ def test_cancel_forgets_the_file(patient_client, library):
 
     patient_client.post(CONFIRM, {"cancel": "1"})
 
-    assert "journal_import" not in patient_client.session
+    assert not PendingImport.objects.exists()
     assert patient_client.get(PREVIEW).status_code == 302
     assert not DayLog.objects.exists()
+
+
+# --- The file waiting for confirmation ----------------------------------------------------
+
+FATIGUE_DAY = "date,symptom,grade\n2025-01-05,Fatigue,1\n"
+
+
+def test_the_file_waits_in_the_database_with_its_owner_not_in_the_session(
+    patient_client, patient, library
+):
+    preview_of(patient_client, FATIGUE_DAY)
+
+    pending = PendingImport.objects.get()
+    assert pending.owner == patient
+    assert pending.file_name == "journal.csv"
+    assert pending.content["kind"] == "csv"
+    assert pending.content["rows"] == [[2, ["2025-01-05", "Fatigue", "1"]]]
+    assert pending.expires_at - pending.created_at == PENDING_IMPORT_VALID_FOR
+    assert not any("2025-01-05" in str(value) for value in patient_client.session.values())
+
+
+def test_a_new_upload_replaces_the_waiting_file(patient_client, patient, library):
+    preview_of(patient_client, FATIGUE_DAY, "first.csv")
+    first = pending_digest(patient_client)
+
+    preview = preview_of(
+        patient_client, "date,symptom,grade\n2025-01-06,Fatigue,2\n", "second.csv"
+    )
+
+    assert PendingImport.objects.count() == 1
+    assert PendingImport.objects.get().file_name == "second.csv"
+    assert [day.date for day in preview.days] == [date(2025, 1, 6)]
+    # The confirm button of a tab still showing the first file no longer fits.
+    response = patient_client.post(CONFIRM, {"digest": first})
+    assert response.url == PREVIEW
+    assert not DayLog.objects.exists()
+
+
+def test_confirming_forgets_the_file(patient_client, patient, library):
+    preview_of(patient_client, FATIGUE_DAY)
+
+    response = confirm(patient_client)
+
+    assert response.url == reverse("journal:history")
+    assert DayLog.objects.for_patient(patient).count() == 1
+    assert not PendingImport.objects.exists()
+
+
+def test_an_expired_file_is_refused_with_a_clear_message(patient_client, patient, library):
+    preview_of(patient_client, FATIGUE_DAY)
+    digest = pending_digest(patient_client)
+    PendingImport.objects.update(
+        created_at=timezone.now() - timedelta(hours=2),
+        expires_at=timezone.now() - timedelta(minutes=1),
+    )
+
+    response = patient_client.post(CONFIRM, {"digest": digest}, follow=True)
+
+    assert response.redirect_chain == [(IMPORT, 302)]
+    assert "That file waited more than an hour, so we let it go: nothing was imported." in (
+        response.content.decode()
+    )
+    assert not DayLog.objects.exists()
+    assert not PendingImport.objects.exists()
+
+
+def test_an_expired_file_shows_no_preview(patient_client, library):
+    preview_of(patient_client, FATIGUE_DAY)
+    PendingImport.objects.update(
+        created_at=timezone.now() - timedelta(hours=1, seconds=1),
+        expires_at=timezone.now() - timedelta(seconds=1),
+    )
+
+    response = patient_client.get(PREVIEW, follow=True)
+
+    assert response.redirect_chain == [(IMPORT, 302)]
+    assert "That file waited more than an hour" in response.content.decode()
+
+
+def test_remove_expired_deletes_only_expired_files_and_counts_them(patient, library):
+    now = timezone.now()
+    others = [make_user(f"owner{n}") for n in range(3)]
+    for owner, minutes in zip([patient, *others], [-61, -1, 1, 59], strict=True):
+        PendingImport.objects.create(
+            owner=owner,
+            file_name="journal.csv",
+            digest="0" * 64,
+            content={"kind": "csv", "header": ["date"], "rows": []},
+            created_at=now - timedelta(minutes=120),
+            expires_at=now + timedelta(minutes=minutes),
+        )
+
+    assert PendingImport.objects.remove_expired() == 2
+    assert PendingImport.objects.remove_expired() == 0
+    assert set(PendingImport.objects.values_list("owner__username", flat=True)) == {
+        "owner1",
+        "owner2",
+    }
+
+
+def test_one_waiting_file_per_person_in_the_database(patient):
+    values = {
+        "file_name": "a.csv",
+        "digest": "0" * 64,
+        "content": {},
+        "expires_at": timezone.now() + PENDING_IMPORT_VALID_FOR,
+    }
+    PendingImport.objects.create(owner=patient, **values)
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        PendingImport.objects.create(owner=patient, **values)
+
+
+def test_someone_elses_waiting_file_is_never_shown_or_imported(client, patient, stranger, library):
+    client.force_login(patient)
+    preview_of(client, FATIGUE_DAY)
+    digest = pending_digest(client)
+
+    client.force_login(stranger)
+    assert client.get(PREVIEW).url == IMPORT
+    client.post(CONFIRM, {"digest": digest})
+    client.post(CONFIRM, {"cancel": "1"})
+
+    assert not DayLog.objects.exists()
+    assert PendingImport.objects.get().owner == patient
+
+
+def test_deleting_the_account_removes_the_waiting_file(patient_client, patient, library):
+    preview_of(patient_client, FATIGUE_DAY)
+
+    patient.delete()
+
+    assert not PendingImport.objects.exists()
 
 
 # --- Access ----------------------------------------------------------------------------------

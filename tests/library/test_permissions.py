@@ -3,6 +3,7 @@ from django.urls import reverse
 
 from library.curators import GROUP_NAME
 from library.models import Entry, Symptom
+from tests.conftest import log_in_with_second_factor
 
 
 def test_migration_creates_the_curators_group_with_library_rights_only(db):
@@ -24,7 +25,7 @@ def test_curator_has_no_rights_outside_the_library(curator):
 
 
 def test_curator_can_edit_an_entry(client, curator, library):
-    client.force_login(curator)
+    log_in_with_second_factor(client, curator)
     entry = Entry.objects.get(slug="sore-feet-gel-insoles-thick-socks")
     url = reverse("admin:library_entry_change", args=[entry.pk])
 
@@ -49,7 +50,7 @@ def test_curator_can_edit_an_entry(client, curator, library):
 
 
 def test_curator_sees_the_library_in_admin_and_nothing_else(client, curator, library):
-    client.force_login(curator)
+    log_in_with_second_factor(client, curator)
     response = client.get(reverse("admin:index"))
     html = response.content.decode()
     assert response.status_code == 200
@@ -59,12 +60,12 @@ def test_curator_sees_the_library_in_admin_and_nothing_else(client, curator, lib
 
 
 def test_curator_cannot_see_user_accounts(client, curator):
-    client.force_login(curator)
+    log_in_with_second_factor(client, curator)
     assert client.get(reverse("admin:auth_user_changelist")).status_code == 403
 
 
 def test_curator_cannot_delete_a_symptom(client, curator, library):
-    client.force_login(curator)
+    log_in_with_second_factor(client, curator)
     symptom = Symptom.objects.get(slug="headache")
     response = client.post(
         reverse("admin:library_symptom_delete", args=[symptom.pk]), {"post": "yes"}

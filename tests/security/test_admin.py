@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.urls import reverse
 
 from journal.models import AccessEvent, CareShare, DayLog, Profile, SymptomReport, Treatment
-from tests.conftest import make_user
+from tests.conftest import log_in_with_second_factor, make_user
 
 JOURNAL_MODELS = (Profile, Treatment, DayLog, SymptomReport, CareShare, AccessEvent)
 
@@ -15,7 +15,7 @@ def test_no_journal_model_is_registered_in_the_admin():
 
 
 def test_curator_sees_the_library_and_nothing_of_the_journal(client, curator):
-    client.force_login(curator)
+    log_in_with_second_factor(client, curator)
     response = client.get(reverse("admin:index"))
     assert response.status_code == 200
     text = response.content.decode()
@@ -28,6 +28,6 @@ def test_curator_sees_the_library_and_nothing_of_the_journal(client, curator):
 
 def test_superuser_cannot_open_journal_records_either(client, db):
     root = make_user("root", is_staff=True, is_superuser=True)
-    client.force_login(root)
+    log_in_with_second_factor(client, root)
     assert client.get("/admin/journal/daylog/").status_code == 404
     assert client.get("/admin/journal/careshare/").status_code == 404

@@ -30,6 +30,7 @@ from journal.models import (
     ChangeReason,
     DayLog,
     DoseTaken,
+    PendingImport,
     Profile,
     SymptomReport,
     Treatment,
@@ -582,7 +583,7 @@ def test_import_saves_valid_rows_or_refuses_the_file(
         assert _journal_rows(patient) == before
         return
     assert patient_client.get(reverse("journal:import_preview")).status_code == 200
-    digest = patient_client.session["journal_import"]["digest"]
+    digest = PendingImport.objects.get(owner=patient).digest
     confirm = patient_client.post(reverse("journal:import_confirm"), {"digest": digest})
     assert confirm.status_code in (302, 400)
     if confirm.status_code == 400:
