@@ -26,6 +26,8 @@ from urllib.parse import urlencode, urlsplit
 
 ROOT = Path(__file__).resolve().parents[1]
 LOGIN_PATH = "/accounts/login/"
+# make bench's logged-in floor: an empty page on base.html, served only by bench.settings.
+FLOOR_PATH = "/bench/floor/"
 CSRF_FIELD = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
@@ -98,16 +100,19 @@ class ThrowawayDatabase:
                 conn.execute(sql.SQL(statement).format(sql.Identifier(self.name)))
 
 
-def set_up_django(database: ThrowawayDatabase, tmp: Path) -> None:
+def set_up_django(
+    database: ThrowawayDatabase, tmp: Path, *, settings: str = "gistjournal.settings"
+) -> None:
     """Point this process at the database, with production settings, and prepare it.
 
     The settings go into ``os.environ`` so that the gunicorn and ``manage.py`` processes
     started from here run on them too: debug off, a fresh secret key, static files collected
     into ``tmp`` and served by whitenoise. Then migrates, loads the library and collects the
-    static files. Django stays set up, for the tool's own queries.
+    static files. Django stays set up, for the tool's own queries. ``settings`` is the
+    settings module (``make bench`` adds its logged-in floor page with ``bench.settings``).
     """
     os.environ.update(
-        DJANGO_SETTINGS_MODULE="gistjournal.settings",
+        DJANGO_SETTINGS_MODULE=settings,
         DATABASE_URL=database.url,
         DJANGO_DEBUG="false",
         DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
@@ -164,14 +169,15 @@ class Client:
         self.timeout = timeout
         self.cookies: dict[str, str] = {}
 
-    def request(self, method: str, path: str, *, body: str | None = None, headers=None):
-        """One request; ``body`` is a form, already URL-encoded. Returns an ``Answer``."""
+    def request(self, method: str, path: str, *, body: str | bytes | None = None, headers=None):
+        """One request; ``body`` is a form, already URL-encoded, unless ``headers`` give its
+        own Content-Type (a multipart upload). Returns an ``Answer``."""
         conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=self.timeout)
         headers = dict(headers or {})
-        if self.cookies:
+        if self.cookies and "Cookie" not in headers:  # a Cookie header given wins
             headers["Cookie"] = self.cookie_header
         if body is not None:
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
+            headers.setdefault("Content-Type", "application/x-www-form-urlencoded")
         try:
             conn.request(method, path, body=body, headers=headers)
             response = conn.getresponse()
@@ -183,7 +189,9 @@ class Client:
         for header, value in answer.headers:
             if header.lower() == "set-cookie":
                 name, _, rest = value.partition("=")
-                self.cookies[name.strip()] = rest.split(";", 1)[0]
+                value = rest.split(";", 1)[0]
+                # A deleted cookie comes back as "" (two quotes): the browser drops it.
+                self.cookies[name.strip()] = "" if value == '""' else value
         return answer
 
     def get(self, path: str, *, headers=None) -> Answer:

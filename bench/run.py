@@ -20,7 +20,7 @@ import tempfile
 import threading
 import time
 from dataclasses import asdict, dataclass
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlencode
@@ -28,15 +28,17 @@ from urllib.parse import urlencode
 # Run as a script, only bench/ is on the path: the project root makes bench.* importable.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.browser import largest_contentful_paint, page_weight
 from bench.harness import (
+    FLOOR_PATH,
     ROOT,
-    Answer,
     Client,
     Gunicorn,
     ThrowawayDatabase,
     free_port,
     set_up_django,
 )
+from bench.import_load import import_under_load
 
 if TYPE_CHECKING:  # imported for real once Django is set up
     from bench.build_db import BenchJournal
@@ -48,26 +50,42 @@ PASSWORD = "bench-password-2026"  # noqa: S105 - a throwaway account in a throwa
 # which would count it as an error rather than as a slow answer.
 WRK_ARGS = ["-t2", "-c8", "-d8s", "--latency", "--timeout", "30s"]
 WORKERS = 2
-# The target every page is reported against, and the ceiling tests/test_bench.py holds them
-# to. The ceiling rose from 15 when the day log gained the alert rules, warning signs and
-# votes (21 to save a day); the Speed issue brings both to 12.
-QUERY_TARGET = 15
-MAX_QUERIES = 21
+# Every page at or under this many queries, whatever the journal's length (issue 17's
+# target, reported by make bench). tests/test_bench.py holds the pages to MAX_QUERIES, the
+# worst page today (the day log's save and the report, 19), so that none grows; it comes down
+# to QUERY_TARGET when they do.
+QUERY_TARGET = 12
+MAX_QUERIES = 19
+# The saves of the POST rows go to this many different days (yesterday and before), each
+# with its own answers, as patients filling in their days would; never the same row over
+# and over.
+POST_DAYS = 400
+# What browsers send: pages and static files travel compressed, as they would to a patient.
+ACCEPT_ENCODING = "gzip, br"
+FLOOR = "logged-in floor"
 
 
 @dataclass(frozen=True)
 class Page:
     name: str
-    path: str  # may hold {today} and {share_id}
+    path: str  # may hold {today}, {day} (a different day each request) and {share_id}
     who: str = "patient"  # patient, caregiver or anonymous
     method: str = "GET"
+    # "after save": the page a browser loads after a save, with the "Saved …" notice.
+    after_save: bool = False
+
+    @property
+    def expected_status(self) -> int:
+        return 302 if self.method == "POST" else 200
 
 
 PAGES = [
     Page("healthz", "/healthz", who="anonymous"),
+    Page(FLOOR, FLOOR_PATH),
     Page("dashboard", "/journal/"),
     Page("day log GET", "/journal/day/{today}/"),
-    Page("day log POST", "/journal/day/{today}/", method="POST"),
+    Page("day log POST", "/journal/day/{day}/", method="POST"),
+    Page("day log after save", "/journal/day/{day}/", after_save=True),
     Page("history", "/journal/history/"),
     Page("trends 90 days", "/journal/trends/?range=90"),
     Page("trends all time", "/journal/trends/?range=all"),
@@ -78,8 +96,15 @@ PAGES = [
 ]
 
 
-def page_url(page: Page, *, today: date, share_id: int) -> str:
-    return page.path.format(today=today.isoformat(), share_id=share_id)
+def page_url(page: Page, *, today: date, share_id: int, day: date | None = None) -> str:
+    """The page's path; ``day`` fills ``{day}`` (today when not given)."""
+    day = day or today
+    return page.path.format(today=today.isoformat(), day=day.isoformat(), share_id=share_id)
+
+
+def post_days(today: date) -> list[date]:
+    """The days the POST rows save, newest first: yesterday and the ``POST_DAYS - 1`` before."""
+    return [today - timedelta(days=back) for back in range(1, POST_DAYS + 1)]
 
 
 def tracked_symptoms(profile) -> list:
@@ -87,13 +112,19 @@ def tracked_symptoms(profile) -> list:
     return list(profile.tracked_symptoms.filter(is_active=True))
 
 
-def day_log_post_data(symptoms, csrf_token: str | None = None) -> dict:
+def day_log_post_data(symptoms, csrf_token: str | None = None, *, variant: int = 0) -> dict:
     """A full day: a grade (and for the worse ones how much it got in the way) for each
-    symptom on the form, the dose, blood pressure and a note."""
-    data = {"dose_taken": "all", "systolic": "128", "diastolic": "82", "weight_kg": "71.5"}
-    data["note"] = "Benchmark day: feet sore in the evening."
+    symptom on the form, the dose, blood pressure and a note. ``variant`` changes every
+    answer, so that successive saves differ as real days do."""
+    data = {
+        "dose_taken": ("all", "some", "all", "missed")[variant % 4],
+        "systolic": str(118 + variant % 30),
+        "diastolic": str(72 + variant % 15),
+        "weight_kg": f"{70 + variant % 7}.{variant % 10}",
+        "note": f"Benchmark day {variant}: feet sore in the evening.",
+    }
     for index, symptom in enumerate(symptoms):
-        grade = index % 4
+        grade = (index + variant) % 5
         data[f"grade_{symptom.slug}"] = str(grade)
         data[f"interference_{symptom.slug}"] = str(grade - 1) if grade >= 2 else ""
         data[f"note_{symptom.slug}"] = ""
@@ -127,11 +158,15 @@ def count_queries(*, journal, today: date) -> dict[str, dict]:
     post_data = day_log_post_data(tracked_symptoms(Profile.objects.for_user(patient)))
 
     counts = {}
+    days = iter(post_days(today)[-4:])  # days of their own, apart from the load's
     for page in PAGES:
         client = clients[page.who]
-        url = page_url(page, today=today, share_id=journal.share_id)
         numbers = []
         for _ in range(2):
+            day = next(days) if "{day}" in page.path else today
+            url = page_url(page, today=today, share_id=journal.share_id, day=day)
+            if page.after_save:  # the save, uncounted: the page after it is the row
+                client.post(url, post_data)
             with CaptureQueriesContext(connection) as queries:
                 if page.method == "POST":
                     response = client.post(url, post_data)
@@ -141,50 +176,60 @@ def count_queries(*, journal, today: date) -> dict[str, dict]:
                     b"".join(response.streaming_content)
             # Read now: the next request empties the connection's query log.
             numbers.append(len(queries.captured_queries))
-            if response.status_code not in (200, 302):
+            if response.status_code != page.expected_status:
                 raise RuntimeError(f"{page.name}: {url} answered {response.status_code}")
+            if page.after_save and b"Saved " not in response.content:
+                raise RuntimeError(f"{page.name}: {url} does not say the day was saved")
         counts[page.name] = {"cold": numbers[0], "queries": numbers[1]}
     return counts
 
 
-# --- HTTP ------------------------------------------------------------------------------------
-
-
-def wire_bytes(answer: Answer) -> int:
-    """Bytes on the wire: status line, headers and the (still compressed) body."""
-    head = len(f"HTTP/1.1 {answer.status} {answer.reason}\r\n") + 2
-    head += sum(len(f"{name}: {value}\r\n") for name, value in answer.headers)
-    return head + len(answer.body)
-
-
-def page_weight(client: Client, path: str) -> dict:
-    """The page and every stylesheet, script and icon it links, as a browser fetches them."""
-    accept = {"Accept-Encoding": "gzip, br"}
-    page = client.get(path, headers=accept)
-    items = {path: wire_bytes(page)}
-    assets = re.findall(rb'(?:href|src)="(/static/[^"]+)"', page.body)
-    for asset in dict.fromkeys(a.decode() for a in assets):
-        answer = client.get(asset, headers=accept)
-        if answer.status != 200:
-            raise RuntimeError(f"{asset} answered {answer.status}")
-        items[asset] = wire_bytes(answer)
-    return {"total_bytes": sum(items.values()), "items": items}
-
-
 # --- Load ------------------------------------------------------------------------------------
 
+# Each wrk thread walks its own part of the plan (a list of requests, often one), so that the
+# POST rows save a different day with different answers each time. A response other than the
+# one expected (200, or the redirect of a save) counts as an error: a page that sent the
+# client to the log-in form, or refused a save, must not pass for a fast one.
 LUA = """
-wrk.method = {method}
 wrk.headers["Cookie"] = {cookie}
-{body}
+wrk.headers["Accept-Encoding"] = {accept_encoding}
+{content_type}
+local plan = {{
+{plan}
+}}
+local threads = {{}}
+
+function setup(thread)
+  thread:set("id", #threads)
+  table.insert(threads, thread)
+end
+
+function init(args)
+  step = id * math.floor(#plan / 2)
+  unexpected = 0
+end
+
+function request()
+  step = step + 1
+  local item = plan[(step % #plan) + 1]
+  return wrk.format(item[1], item[2], nil, item[3])
+end
+
+function response(status, headers, body)
+  if status ~= {expected} then unexpected = unexpected + 1 end
+end
+
 done = function(summary, latency, requests)
   local e = summary.errors
+  local wrong = 0
+  for _, thread in ipairs(threads) do wrong = wrong + thread:get("unexpected") end
   io.write(string.format(
     "BENCH-RESULT {{\\"requests\\": %d, \\"duration_us\\": %d, \\"bytes\\": %d, "
-    .. "\\"p50_us\\": %d, \\"p99_us\\": %d, \\"status_errors\\": %d, \\"other_errors\\": %d}}\\n",
+    .. "\\"p50_us\\": %d, \\"p99_us\\": %d, \\"status_errors\\": %d, \\"other_errors\\": %d, "
+    .. "\\"unexpected\\": %d}}\\n",
     summary.requests, summary.duration, summary.bytes,
     latency:percentile(50), latency:percentile(99),
-    e.status, e.connect + e.read + e.write + e.timeout))
+    e.status, e.connect + e.read + e.write + e.timeout, wrong))
 end
 """
 
@@ -193,23 +238,45 @@ def lua_string(text: str) -> str:
     return json.dumps(text)  # a JSON string is a valid Lua string literal for ASCII text
 
 
-def wrk(port: int, path: str, *, script: Path, cookie: str, method="GET", body=None) -> dict:
-    lines = ""
-    if body is not None:
-        lines = (
-            f"wrk.body = {lua_string(body)}\n"
-            'wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"'
-        )
-    script.write_text(LUA.format(method=lua_string(method), cookie=lua_string(cookie), body=lines))
+@dataclass(frozen=True)
+class Request:
+    method: str
+    path: str
+    body: str | None = None  # a URL-encoded form
+
+
+def lua_body(item: "Request") -> str:
+    return lua_string(item.body) if item.body is not None else "nil"
+
+
+def lua_script(plan: list[Request], *, cookie: str, expected: int) -> str:
+    items = ",\n".join(
+        "{" + ", ".join([lua_string(item.method), lua_string(item.path), lua_body(item)]) + "}"
+        for item in plan
+    )
+    has_body = any(item.body is not None for item in plan)
+    return LUA.format(
+        cookie=lua_string(cookie),
+        accept_encoding=lua_string(ACCEPT_ENCODING),
+        content_type=(
+            'wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"' if has_body else ""
+        ),
+        plan=items,
+        expected=expected,
+    )
+
+
+def wrk(port: int, plan: list[Request], *, script: Path, cookie: str, expected: int) -> dict:
+    script.write_text(lua_script(plan, cookie=cookie, expected=expected))
     output = subprocess.run(
-        ["wrk", *WRK_ARGS, "-s", str(script), f"http://127.0.0.1:{port}{path}"],
+        ["wrk", *WRK_ARGS, "-s", str(script), f"http://127.0.0.1:{port}{plan[0].path}"],
         capture_output=True,
         text=True,
         check=True,
     ).stdout
     match = re.search(r"BENCH-RESULT (\{.*\})", output)
     if not match:
-        raise RuntimeError(f"wrk gave no result for {path}:\n{output}")
+        raise RuntimeError(f"wrk gave no result for {plan[0].path}:\n{output}")
     result = json.loads(match.group(1))
     requests = max(result["requests"], 1)
     return {
@@ -218,7 +285,7 @@ def wrk(port: int, path: str, *, script: Path, cookie: str, method="GET", body=N
         "p99_ms": result["p99_us"] / 1000,
         "bytes_per_request": result["bytes"] / requests,
         "requests": result["requests"],
-        "errors": result["status_errors"] + result["other_errors"],
+        "errors": result["status_errors"] + result["other_errors"] + result["unexpected"],
     }
 
 
@@ -259,67 +326,142 @@ class MemoryWatch(threading.Thread):
 # --- Report ----------------------------------------------------------------------------------
 
 
+# The targets of issue 17, each with how it is measured, and the CSV export's memory
+# (issue 8). Ratios are of throughput (req/s) in the same run.
+PAGE_SHARE_OF_FLOOR = {
+    "day log GET": 0.30,
+    "dashboard": 0.30,
+    "history": 0.15,
+    "report": 0.15,
+    "trends 90 days": 0.15,
+    "caregiver trends": 0.15,
+}
+TRENDS_GROWTH = 2.0
+HTML_COMPRESSED_KB = 10
+FIRST_VISIT_KB = 100
+REPEAT_VISIT_KB = 15
+LCP_MS = 2000
+CSV_MEMORY_MB = 50
+
+
 def targets(results: dict) -> list[dict]:
+    """Each target with what was measured and PASS (True) or FAIL (False)."""
     pages = results["pages"]
-    worst = max(pages.values(), key=lambda page: page["queries"])
-    worst_name = next(name for name, page in pages.items() if page is worst)
+    worst = max(pages, key=lambda name: pages[name]["queries"])
+    weight, lcp = results["day_page_weight"], results["day_log_lcp"]
     rows = [
         (
-            f"every page ≤ {QUERY_TARGET} queries",
-            f"{worst['queries']} ({worst_name})",
-            worst["queries"] <= QUERY_TARGET,
-        ),
+            f"{name} ≥ {share:.0%} of the logged-in floor",
+            f"{pages[name]['vs_logged_in_floor']:.1%}",
+            pages[name]["vs_logged_in_floor"] >= share,
+        )
+        for name, share in PAGE_SHARE_OF_FLOOR.items()
+    ]
+    rows += [
         (
-            "day log GET ≥ 35% of /healthz",
-            f"{pages['day log GET']['vs_healthz']:.1%}",
-            pages["day log GET"]["vs_healthz"] >= 0.35,
-        ),
-        (
-            "dashboard ≥ 25% of /healthz",
-            f"{pages['dashboard']['vs_healthz']:.1%}",
-            pages["dashboard"]["vs_healthz"] >= 0.25,
-        ),
-        (
-            "trends all time ≤ 3× trends 90 days (p50)",
+            f"trends all time ≤ {TRENDS_GROWTH:g}× trends 90 days (p50)",
             f"{results['trends_growth']:.2f}×",
-            results["trends_growth"] <= 3,
+            results["trends_growth"] <= TRENDS_GROWTH,
         ),
         (
-            "CSV export < 50 MB above idle",
+            f"every page ≤ {QUERY_TARGET} queries",
+            f"{pages[worst]['queries']} ({worst})",
+            pages[worst]["queries"] <= QUERY_TARGET,
+        ),
+        (
+            "HTML compressed on the wire (gzip or br)",
+            weight["html"]["content_encoding"],
+            weight["html"]["content_encoding"] in ("gzip", "br"),
+        ),
+        (
+            f"day log HTML ≤ {HTML_COMPRESSED_KB} KB compressed",
+            f"{weight['html']['bytes'] / 1024:.1f} KB",
+            weight["html"]["bytes"] <= HTML_COMPRESSED_KB * 1024,
+        ),
+        (
+            f"day log with its assets ≤ {FIRST_VISIT_KB} KB, first visit",
+            f"{weight['total_bytes'] / 1024:.1f} KB",
+            weight["total_bytes"] <= FIRST_VISIT_KB * 1024,
+        ),
+        (
+            f"day log ≤ {REPEAT_VISIT_KB} KB on a repeat visit (assets cached a year)",
+            f"{weight['repeat_visit_bytes'] / 1024:.1f} KB",
+            weight["repeat_visit_bytes"] <= REPEAT_VISIT_KB * 1024,
+        ),
+        (
+            f"day log LCP ≤ {LCP_MS / 1000:g} s (fast 3G, 4× CPU slowdown, first visit)",
+            f"{lcp['first_visit_ms'] / 1000:.2f} s" if "first_visit_ms" in lcp else lcp["error"],
+            lcp.get("first_visit_ms", LCP_MS + 1) <= LCP_MS,
+        ),
+        (
+            f"CSV export < {CSV_MEMORY_MB} MB above idle",
             f"{results['csv_memory']['peak_above_idle_mb']} MB",
-            results["csv_memory"]["peak_above_idle_mb"] < 50,
-        ),
-        (
-            "day log page ≤ 150 KB with assets, compressed",
-            f"{results['day_page_weight']['total_bytes'] / 1024:.1f} KB",
-            results["day_page_weight"]["total_bytes"] <= 150 * 1024,
+            results["csv_memory"]["peak_above_idle_mb"] < CSV_MEMORY_MB,
         ),
     ]
     return [{"target": t, "measured": m, "pass": ok} for t, m, ok in rows]
 
 
 def table(results: dict) -> str:
-    head = f"{'page':<18} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'queries':>8} {'bytes/req':>10} {'vs healthz':>10}"
+    head = (
+        f"{'page':<19} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'queries':>8} "
+        f"{'bytes/req':>10} {'vs healthz':>10} {'vs floor':>9}"
+    )
     lines = [head, "-" * len(head)]
     for name, page in results["pages"].items():
         lines.append(
-            f"{name:<18} {page['requests_per_s']:>8.1f} {page['p50_ms']:>8.1f} "
+            f"{name:<19} {page['requests_per_s']:>8.1f} {page['p50_ms']:>8.1f} "
             f"{page['p99_ms']:>8.1f} {page['queries']:>8} {page['bytes_per_request']:>10.0f} "
-            f"{page['vs_healthz']:>10.1%}"
+            f"{page['vs_healthz']:>10.1%} {page['vs_logged_in_floor']:>9.1%}"
         )
-    memory = results["csv_memory"]
-    weight = results["day_page_weight"]
+    memory, weight, lcp = (
+        results["csv_memory"],
+        results["day_page_weight"],
+        results["day_log_lcp"],
+    )
     lines += [
         "",
         f"trends all time / trends 90 days (p50): {results['trends_growth']:.2f}×",
         f"CSV export, peak worker memory above idle: {memory['peak_above_idle_mb']} MB",
-        f"day log page with its assets, compressed: {weight['total_bytes'] / 1024:.1f} KB "
-        f"({len(weight['items'])} requests)",
-        "",
+        f"day log page, compressed: {weight['html']['bytes'] / 1024:.1f} KB "
+        f"({weight['html']['content_encoding']}); with its assets "
+        f"{weight['total_bytes'] / 1024:.1f} KB on a first visit ({len(weight['items'])} "
+        f"requests), {weight['repeat_visit_bytes'] / 1024:.1f} KB on a repeat visit",
+        "day log largest contentful paint (fast 3G, 4× CPU slowdown): "
+        + (
+            f"{lcp['first_visit_ms']} ms first visit, {lcp['repeat_visit_ms']} ms repeat visit"
+            if "first_visit_ms" in lcp
+            else f"not measured ({lcp['error']})"
+        ),
     ]
+    if results.get("import_load"):
+        lines += ["", import_load_lines(results["import_load"])]
+    lines.append("")
     for row in results["targets"]:
         lines.append(f"{'PASS' if row['pass'] else 'FAIL'}  {row['target']}: {row['measured']}")
     return "\n".join(lines)
+
+
+def import_load_lines(load: dict) -> str:
+    """The hostile import's figures (issue 16), a few lines for below the table."""
+
+    def figures(part: dict) -> str:
+        if not part.get("requests"):
+            return "no answer"
+        return f"p50 {part['p50_ms']} ms, p99 {part['p99_ms']} ms ({part['requests']} requests)"
+
+    return "\n".join(
+        [
+            f"hostile import of {load['file_bytes'] / 1024 / 1024:.1f} MB: answered "
+            f"{load['import_status']} ({load['import_result']}) in {load['import_seconds']} s",
+            *(
+                f"  {name} before: {figures(load['before'][name])}; "
+                f"during: {figures(load['during'][name])}"
+                for name in load["during"]
+            ),
+            f"  failed requests meanwhile: {load['failed_probes']}",
+        ]
+    )
 
 
 # --- The steps of a run ----------------------------------------------------------------------
@@ -351,22 +493,52 @@ def log_in_everyone(port: int, journal: "BenchJournal") -> dict[str, Client]:
     return clients
 
 
-def day_log_post_body(patient: Client, journal: "BenchJournal", day_path: str) -> str:
-    """The day log form, filled in and URL-encoded with the patient's CSRF token: wrk sends
-    the same body again and again."""
+def post_plan(patient: Client, journal: "BenchJournal", today: date) -> list[Request]:
+    """The day log POST row's requests: each saves another day (``post_days``) with other
+    answers, with the patient's CSRF token, URL-encoded."""
     from django.db import connections
 
     from journal.models import Profile
 
-    token = patient.form_token(day_path)
+    days = post_days(today)
+    token = patient.form_token(f"/journal/day/{days[0].isoformat()}/")
     profile = Profile.objects.get(user__username=journal.heavy_username)
-    body = urlencode(day_log_post_data(tracked_symptoms(profile), token))
+    symptoms = tracked_symptoms(profile)
     connections.close_all()  # as after counting queries: the database is the workers'
-    return body
+    return [
+        Request(
+            "POST",
+            f"/journal/day/{day.isoformat()}/",
+            urlencode(day_log_post_data(symptoms, token, variant=variant)),
+        )
+        for variant, day in enumerate(days)
+    ]
+
+
+def after_save_cookie(patient: Client, save: Request) -> str:
+    """The patient's cookies with the one a save leaves (its "Saved …" notice, which Django
+    keeps in a cookie): each request of the after-save row shows that notice, as the page
+    after a real save does."""
+    answer = patient.request("POST", save.path, body=save.body)
+    if answer.status != 302 or "messages" not in patient.cookies:
+        raise RuntimeError(f"Saving {save.path} answered {answer.status}, without a notice.")
+    cookie = patient.cookie_header
+    check = patient.get(save.path)  # shows the notice, and takes it out of the client
+    if b"Saved " not in check.body:
+        raise RuntimeError(f"The page after saving {save.path} does not say it was saved.")
+    return cookie
+
+
+def plan_of(page: Page, path: str, posts: list[Request]) -> list[Request]:
+    if page.method == "POST":
+        return posts
+    if page.after_save:
+        return [Request("GET", post.path) for post in posts]
+    return [Request("GET", path)]
 
 
 def load_page(
-    server: Gunicorn, page: Page, client: Client, path: str, body: str | None, script: Path
+    server: Gunicorn, page: Page, plan: list[Request], cookie: str, script: Path
 ) -> tuple[dict, dict | None]:
     """(wrk's figures for one page, after warming each worker up on it; for the CSV export,
     the workers' memory while it ran, else None)."""
@@ -375,41 +547,62 @@ def load_page(
         # Idle is measured before the workers ever stream an export.
         watch = MemoryWatch(server.worker_pids())
         watch.start()
-    for _ in range(2 * WORKERS):  # warm each worker (imports, caches, connections)
-        client.request(page.method, path, body=body)
+    warm = Client(server.port)
+    headers = {"Cookie": cookie} if cookie else {}
+    for item in plan[-2 * WORKERS :]:  # warm each worker (imports, caches, connections)
+        answer = warm.request(item.method, item.path, body=item.body, headers=headers)
+        if answer.status != page.expected_status:
+            raise RuntimeError(f"{page.name}: {item.path} answered {answer.status}")
     print(f"  {page.name} …", flush=True)
-    figures = wrk(
-        server.port,
-        path,
-        script=script,
-        cookie=client.cookie_header,
-        method=page.method,
-        body=body,
-    )
+    figures = wrk(server.port, plan, script=script, cookie=cookie, expected=page.expected_status)
     return figures, watch.stop() if watch is not None else None
 
 
 def measure_pages(
     server: Gunicorn, journal: "BenchJournal", today: date, queries: dict, script: Path
-) -> tuple[dict, dict, dict]:
-    """(figures per page, the CSV export's worker memory, the day log page's weight)."""
+) -> tuple[dict, dict]:
+    """(figures per page, the CSV export's worker memory)."""
     clients = log_in_everyone(server.port, journal)
-    day_path = page_url(PAGES[2], today=today, share_id=journal.share_id)
-    post_body = day_log_post_body(clients["patient"], journal, day_path)
+    posts = post_plan(clients["patient"], journal, today)
+    # The after-save row reads the days the POST row writes; its notice comes from a save of
+    # a day of its own.
+    saved_cookie = after_save_cookie(clients["patient"], posts.pop())
     pages, csv_memory = {}, None
     for page in PAGES:
         path = page_url(page, today=today, share_id=journal.share_id)
-        body = post_body if page.method == "POST" else None
-        figures, memory = load_page(server, page, clients[page.who], path, body, script)
+        cookie = saved_cookie if page.after_save else clients[page.who].cookie_header
+        plan = plan_of(page, path, posts)
+        figures, memory = load_page(server, page, plan, cookie, script)
         pages[page.name] = figures | queries[page.name]
         csv_memory = memory or csv_memory
-    floor = pages["healthz"]["requests_per_s"]
+    add_ratios(pages)
+    return pages, csv_memory
+
+
+def add_ratios(pages: dict) -> None:
+    """Each page's throughput as a share of /healthz's and of the logged-in floor's."""
+    healthz, floor = pages["healthz"]["requests_per_s"], pages[FLOOR]["requests_per_s"]
     for figures in pages.values():
-        figures["vs_healthz"] = figures["requests_per_s"] / floor
-    return pages, csv_memory, page_weight(clients["patient"], day_path)
+        figures["vs_healthz"] = figures["requests_per_s"] / healthz
+        figures["vs_logged_in_floor"] = figures["requests_per_s"] / floor
 
 
-def collect_results(*, database, journal, today, build_seconds, pages, csv_memory, weight):
+def measure_visits(server: Gunicorn, journal: "BenchJournal", today: date) -> dict:
+    """The day log's weight and paint (``bench/browser.py``), and the hostile import under
+    load (``bench/import_load.py``)."""
+    clients = log_in_everyone(server.port, journal)
+    day_path = page_url(PAGES[3], today=today, share_id=journal.share_id)
+    print("  day log in Chromium (fast 3G, 4× CPU slowdown) …", flush=True)
+    visits = {
+        "day_page_weight": page_weight(clients["patient"], day_path),
+        "day_log_lcp": largest_contentful_paint(server.port, day_path, clients["patient"].cookies),
+    }
+    print("  a 5 MB hostile import while others ask for pages …", flush=True)
+    visits["import_load"] = import_under_load(server.port, clients["patient"])
+    return visits
+
+
+def collect_results(*, database, journal, today, build_seconds, pages, csv_memory, visits):
     """Everything ``latest.json`` holds but the run time, the targets included."""
     results = {
         "date": today.isoformat(),
@@ -421,7 +614,7 @@ def collect_results(*, database, journal, today, build_seconds, pages, csv_memor
         "pages": pages,
         "trends_growth": pages["trends all time"]["p50_ms"] / pages["trends 90 days"]["p50_ms"],
         "csv_memory": csv_memory,
-        "day_page_weight": weight,
+        **visits,
     }
     results["targets"] = targets(results)
     return results
@@ -461,7 +654,7 @@ def main() -> int:
     tmp = Path(tempfile.mkdtemp(prefix="gistjournal-bench-"))
     database = ThrowawayDatabase.create(tmp, "bench")
     print(f"Building the benchmark database ({database.vendor}) …", flush=True)
-    set_up_django(database, tmp)
+    set_up_django(database, tmp, settings="bench.settings")
     from django.db import connections
 
     today, journal, build_seconds = build_journal()
@@ -469,9 +662,8 @@ def main() -> int:
     connections.close_all()  # the workers are the ones on the database from now on
 
     with Gunicorn(port=free_port(), workers=WORKERS, log=tmp / "gunicorn.log") as server:
-        pages, csv_memory, weight = measure_pages(
-            server, journal, today, queries, tmp / "page.lua"
-        )
+        pages, csv_memory = measure_pages(server, journal, today, queries, tmp / "page.lua")
+        visits = measure_visits(server, journal, today)
     results = collect_results(
         database=database,
         journal=journal,
@@ -479,7 +671,7 @@ def main() -> int:
         build_seconds=build_seconds,
         pages=pages,
         csv_memory=csv_memory,
-        weight=weight,
+        visits=visits,
     )
     write_and_print(results, started)
     clean_up(tmp, database, keep=args.keep)

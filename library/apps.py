@@ -18,6 +18,11 @@ class LibraryConfig(AppConfig):
     def ready(self):
         # Connects the glossary's cache to changes of its terms.
         from library import glossary  # noqa: F401
+        from library.cache import connect_library_version
+
+        # The library's version (what its per-process caches are keyed on) changes with every
+        # save and delete of library content.
+        connect_library_version()
 
         # Permissions are created by the auth app's post_migrate handler; run after it.
         post_migrate.connect(_ensure_curators_group, sender=self)

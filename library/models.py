@@ -823,3 +823,18 @@ class HelpfulVote(models.Model):
 
     def __str__(self):
         return f"{self.entry}: {'helped' if self.helpful else 'did not help'}"
+
+
+class LibraryVersion(models.Model):
+    """What the library's per-process caches are keyed on (``library.cache``): one row, whose
+    token changes whenever the library does (a curator's save in the admin, a delete, a
+    ``load_library`` run). Kept in the database, not a process's memory, so that every
+    worker sees a change on its next request."""
+
+    token = models.CharField(max_length=32)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=Q(pk=1), name="library_version_one_row")]
+
+    def __str__(self):
+        return self.token

@@ -36,6 +36,8 @@ from journal.models import (
     Treatment,
     hash_token,
 )
+from library.cache import bump_library_version
+from library.cache import forget_everything as forget_library_values
 from library.curators import ensure_curators_group
 from library.glossary import CACHE_KEY as GLOSSARY_CACHE_KEY
 from library.management.commands.load_library import LOADED_MODELS
@@ -134,9 +136,12 @@ def load_library(**options) -> str:
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """No test sees what another left in the cache (the glossary's words, for one)."""
+    """No test sees what another left in the cache (the glossary's words, for one), nor the
+    library's values kept in this process."""
+    forget_library_values()
     yield
     cache.clear()
+    forget_library_values()
 
 
 # The library's tables in the order their rows can be inserted, then the many-to-many links.
@@ -167,6 +172,7 @@ def library(db):
         ensure_curators_group()
         for model, rows in _library_rows:
             model.objects.bulk_create([model(**row) for row in rows])
+        bump_library_version()  # bulk_create sends no signal: the caches must not see old rows
     cache.delete(GLOSSARY_CACHE_KEY)
 
 

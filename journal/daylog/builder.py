@@ -15,7 +15,8 @@ from journal.models import (
     SymptomReport,
     Treatment,
 )
-from library.models import WarningSign, guidance_counts
+from library.cache import kept_guidance_counts
+from library.models import WarningSign
 
 
 @dataclass
@@ -27,6 +28,7 @@ class DayPage:
     day: date
     treatment: Treatment | None
     log: DayLog | None
+    previous: DayLog | None  # the last logged day before ``day``
     symptoms: list
     warning_signs: QuerySet  # of WarningSign: the current drug's, and any ticked that day
     rules: AlertRules
@@ -35,7 +37,17 @@ class DayPage:
     def build(cls, profile, day: date) -> "DayPage":
         patient = profile.user
         treatment = Treatment.objects.for_patient(patient).on(day).select_related("drug").first()
-        log = DayLog.objects.for_patient(patient).filter(date=day).with_reports().first()
+        # The day and the last logged day before it, in the same queries: the page offers
+        # "Same as yesterday" from the one before.
+        logs = list(
+            DayLog.objects.for_patient(patient)
+            .filter(date__lte=day)
+            .order_by("-date")
+            .select_related("treatment")  # its drug decides the alerts: no query for it
+            .with_reports()[:2]
+        )
+        log = next((found for found in logs if found.date == day), None)
+        previous = next((found for found in logs if found.date < day), None)
         signs = WarningSign.objects.for_drugs(
             [treatment.drug] if treatment and treatment.drug else []
         )
@@ -49,6 +61,7 @@ class DayPage:
             day=day,
             treatment=treatment,
             log=log,
+            previous=previous,
             symptoms=profile.symptoms_shown(
                 SymptomReport.objects.for_patient(patient).filter(day__date=day)
             ),
@@ -71,20 +84,13 @@ class DayPage:
 
     def context(self, request, form) -> dict:
         """The bound form after a refused save, else the day as it stands."""
-        patient, day, today = self.profile.user, self.day, self.profile.today()
+        day, today = self.day, self.profile.today()
         treatment = self.treatment
-        previous_date = (
-            DayLog.objects.for_patient(patient).before(day).values_list("date", flat=True).first()
-        )
+        previous_date = self.previous.date if self.previous else None
         if form is None:
             previous = None
             if request.GET.get("copy") == "previous" and previous_date is not None:
-                previous = (
-                    DayLog.objects.for_patient(patient)
-                    .filter(date=previous_date)
-                    .with_reports()
-                    .get()
-                )
+                previous = self.previous
                 messages.info(
                     request,
                     f"Filled in from {previous_date:%A} {previous_date.day} {previous_date:%B}. "
@@ -95,7 +101,7 @@ class DayPage:
             )
         drug = treatment.drug if treatment else None
         rows = form.symptom_rows()
-        helps = guidance_counts(self.symptoms)
+        helps = kept_guidance_counts(self.symptoms)
         for row in rows:
             row["helps"] = helps[row["symptom"].pk]
         return {

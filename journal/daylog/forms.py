@@ -4,6 +4,7 @@ from django import forms
 from django.db.models import QuerySet
 
 from gistjournal.forms import TextLimitsMixin, limit_text_without_cutting
+from gistjournal.widget_renderer import FastWidgetRenderer
 from journal.fields import DateInput, in_range, validate_journal_date
 from journal.models import (
     DIASTOLIC_RANGE,
@@ -87,6 +88,9 @@ class DayLogForm(TextLimitsMixin, forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text="Tick any you have: each one means getting urgent help.",
     )
+
+    # 28 widgets a page: written in Python, not through Django's per-widget templates.
+    default_renderer = FastWidgetRenderer()
 
     # The name and value of the button that answers "None" for every symptom left unanswered
     # (the page's script does it in place; without script the button saves the day so).

@@ -26,6 +26,7 @@ from journal.models import (
     SymptomReport,
     Treatment,
 )
+from library.cache import attach_symptoms
 from library.models import Symptom, guidance_for
 
 
@@ -176,9 +177,11 @@ def dashboard(request, journal):
     logs = list(
         DayLog.objects.for_patient(patient)
         .between(days[-1], today)
-        .with_reports()
+        .select_related("treatment")  # its drug decides the alerts: no query for it
+        .with_report_rows()
         .order_by("date")
     )
+    attach_symptoms(report for log in logs for report in log.reports.all())
     treatment = Treatment.objects.for_patient(patient).on(today).select_related("drug").first()
     rules = AlertRules.for_patient(patient)
     ctx = {
@@ -196,16 +199,25 @@ def dashboard(request, journal):
         "alerts": [alarms for alarms in map(rules.of_day, reversed(logs)) if alarms],
         "care_team_phone": profile.care_team_phone,
         "emergency": profile.emergency_call(),
-        # Days of the last month to fill in, newest first: one tap each, not one a day back.
-        "not_logged": DayLog.objects.for_patient(patient).dates_not_logged(
-            today - timedelta(days=FILL_IN_DAYS), today - timedelta(days=1)
-        ),
-        "logged_this_month": DayLog.objects.for_patient(patient)
-        .between(today.replace(day=1), today)
-        .count(),
         "days_this_month": today.day,
+        **_not_logged_and_month(patient, today),
     }
     return render(request, "journal/dashboard.html", ctx)
+
+
+def _not_logged_and_month(patient, today: date) -> dict:
+    """Days of the last month to fill in, newest first (one tap each, not one a day back),
+    and how many days of this month are logged: one query for both."""
+    start = min(today - timedelta(days=FILL_IN_DAYS), today.replace(day=1))
+    logged = set(
+        DayLog.objects.for_patient(patient).between(start, today).values_list("date", flat=True)
+    )
+    fill_in = [today - timedelta(days=back) for back in range(1, FILL_IN_DAYS + 1)]
+    month = [today - timedelta(days=back) for back in range(today.day)]
+    return {
+        "not_logged": [day for day in fill_in if day not in logged],
+        "logged_this_month": sum(day in logged for day in month),
+    }
 
 
 def _grade_strip(profile, logs, days) -> list[dict]:

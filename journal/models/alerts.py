@@ -22,6 +22,7 @@ from django.db.models import Q
 
 from journal.models.daylog import DayLog, Grade
 from journal.models.treatment import Treatment
+from library.cache import library_cached
 from library.models import AlertRule, Symptom, WarningSign
 
 # A symptom without any rule (a curator added it and no rule yet): the app's cautious point.
@@ -140,24 +141,40 @@ class Threshold:
     own: CareTeamThreshold | None = None
 
 
-class AlertRules:
-    """Every alert rule one patient's days can need, read once (three queries)."""
+def _every_alert_rule() -> list[AlertRule]:
+    return list(AlertRule.objects.select_related("source", "drug", "symptom"))
 
-    def __init__(self, *, rules, thresholds, drug_of_treatment):
+
+class AlertRules:
+    """Every alert rule one patient's days can need, read once: the patient's thresholds
+    (one query), the library's rules (kept per library version), and the drugs of the
+    patient's treatments when a day needs them and its treatment was not loaded with it.
+
+    ``drug_of_treatment`` maps a treatment's id to its drug's; ``read_treatments`` returns
+    that map for all the patient's treatments, called at most once, when a day needs one
+    that is not there."""
+
+    def __init__(self, *, rules, thresholds, drug_of_treatment, read_treatments=None):
         self.general = {rule.symptom_id: rule for rule in rules if rule.drug_id is None}
         self.by_drug = {(rule.symptom_id, rule.drug_id): rule for rule in rules if rule.drug_id}
         self.own = {threshold.symptom_id: threshold for threshold in thresholds}
         # Every symptom has a rule for every drug (the loader ships one each): its symptom,
         # fetched with it, says from which grade the symptom is urgent (Symptom.urgent_grade).
         self.urgent_grades = {rule.symptom_id: rule.symptom.urgent_grade for rule in rules}
-        self.drug_of_treatment = drug_of_treatment
+        self.drug_of_treatment = dict(drug_of_treatment)
+        self.read_treatments = read_treatments
 
     @classmethod
-    def for_patient(cls, patient) -> "AlertRules":
+    def for_patient(cls, patient, *, treatments=()) -> "AlertRules":
+        """The library's rules (kept per library version) and the patient's thresholds. A
+        day's drug comes from its treatment when that was loaded with it, else from
+        ``treatments`` (those the caller has at hand), else from one query for all the
+        patient's treatments, made only then (``drug_on``)."""
         return cls(
-            rules=list(AlertRule.objects.select_related("source", "drug", "symptom")),
+            rules=library_cached("alert_rules", _every_alert_rule),
             thresholds=list(CareTeamThreshold.objects.filter(patient=patient)),
-            drug_of_treatment=dict(
+            drug_of_treatment={treatment.pk: treatment.drug_id for treatment in treatments},
+            read_treatments=lambda: dict(
                 Treatment.objects.for_patient(patient).values_list("pk", "drug_id")
             ),
         )
@@ -195,6 +212,13 @@ class AlertRules:
         return min(grades, default=FALLBACK_CARE_TEAM_GRADE)
 
     def drug_on(self, log: DayLog) -> int | None:
+        if log.treatment_id is None:
+            return None
+        if DayLog.treatment.is_cached(log):  # loaded with the day: no query
+            return log.treatment.drug_id
+        if log.treatment_id not in self.drug_of_treatment and self.read_treatments:
+            self.drug_of_treatment.update(self.read_treatments())
+            self.read_treatments = None  # read once
         return self.drug_of_treatment.get(log.treatment_id)
 
     def of_day(self, log: DayLog | None) -> DayAlarms | None:

@@ -1,7 +1,7 @@
 """The day log: one record per patient and day, with a report per symptom graded that day."""
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
@@ -201,14 +201,14 @@ class DayLogQuerySet(models.QuerySet):
     def before(self, day: date):
         return self.filter(date__lt=day).order_by("-date")
 
-    def dates_not_logged(self, start: date, end: date) -> list[date]:
-        """The days from ``start`` to ``end`` without a log, newest first (one query)."""
-        logged = set(self.between(start, end).values_list("date", flat=True))
-        every_day = (end - timedelta(days=back) for back in range((end - start).days + 1))
-        return [day for day in every_day if day not in logged]
-
     def with_treatment(self):
         return self.select_related("treatment__drug")
+
+    def with_report_rows(self):
+        """Each day's reports without their symptoms, and the warning signs ticked: for a
+        page that attaches the library's symptoms itself (``library.cache.attach_symptoms``)
+        rather than build one Symptom row per report."""
+        return self.prefetch_related("reports", "warning_signs")
 
     def with_reports(self):
         """Each day's reports with their symptoms, and the warning signs ticked, in two extra

@@ -72,6 +72,7 @@ class Profile(models.Model):
             """
             profile = self.filter(user=user).first()
             if profile is not None:
+                profile.user = user  # already loaded: profile.user costs no second query
                 return profile
             with transaction.atomic():
                 profile, created = self.get_or_create(user=user)

@@ -180,7 +180,8 @@ def report_context(journal: JournalContext, start: date, end: date) -> dict:
 
     # Severe reports and "contact your care team" ones, in one query; each given its alarm
     # and the threshold it was judged by (the patient's own, the drug's or the general one).
-    rules = AlertRules.for_patient(patient)
+    # Every day in the range names one of these treatments (or none).
+    rules = AlertRules.for_patient(patient, treatments=treatments)
     notable = list(
         reports.filter(grade__gte=min(Grade.SEVERE, rules.lowest_care_team_grade()))
         .select_related("symptom", "day")

@@ -14,6 +14,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils.dateparse import parse_date
 
+from library.cache import bump_library_version
 from library.curators import ensure_curators_group
 from library.models import (
     AlertRule,
@@ -116,6 +117,8 @@ class Command(BaseCommand):
 
         for model, counts in self.counts.items():
             self.summarise(model._meta.verbose_name_plural, counts)
+        # Each save bumped it already; once more for whatever a load wrote without one.
+        bump_library_version()
 
     def load_sources(self, rows: list[dict]) -> dict[str, Source]:
         """Sources, then what each cites where that one was new in this load."""
