@@ -33,7 +33,7 @@ def fill_identifiers(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("journal", "0008_pending_import"),
+        ("journal", "0009_reminders"),
     ]
 
     operations = [
