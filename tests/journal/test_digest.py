@@ -21,6 +21,7 @@ from journal.reminders.services import periodic_pass, unsubscribe_token
 from journal.sharing.services import careshare_revoke
 from library.models import Drug, Symptom
 from tests.conftest import make_day, make_share, make_user
+from tests.pages import email_text
 
 CARE_INDEX = reverse("care:index")
 SHARING = reverse("journal:sharing")
@@ -117,7 +118,7 @@ def test_the_digest_counts_the_days_logged_and_those_that_raised_an_alert(
 def test_the_digest_carries_no_health_data(week_logged, mailoutbox):
     periodic_pass(now=MONDAY_8AM)
     (message,) = mail.outbox
-    text = (message.subject + message.body).lower()
+    text = email_text(message)
     forbidden = [
         *Symptom.objects.values_list("name", flat=True),
         *Drug.objects.values_list("name", flat=True),

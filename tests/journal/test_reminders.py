@@ -23,6 +23,7 @@ from journal.reminders.services import (
 )
 from library.models import Drug, Symptom
 from tests.conftest import make_day, make_user
+from tests.pages import email_text
 
 SETTINGS = reverse("journal:settings")
 
@@ -242,7 +243,7 @@ def test_the_reminder_links_to_the_days_log_and_carries_unsubscribe_headers(
 def test_the_reminder_carries_no_health_data(reminded_journal, mailoutbox, patient):
     periodic_pass(now=utc(2025, 4, 9, 17, 30))
     (message,) = mail.outbox
-    text = (message.subject + message.body).lower()
+    text = email_text(message)
     forbidden = [
         *Symptom.objects.values_list("name", flat=True),
         *Drug.objects.values_list("name", flat=True),
