@@ -335,6 +335,9 @@ class DayLog(models.Model):
     warning_signs = models.ManyToManyField(WarningSign, blank=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Counts the saves of the day (1 once created): a phone sends back the revision it loaded,
+    # so a save made offline cannot silently overwrite a change made since on another device.
+    revision = models.PositiveIntegerField(default=1)
 
     objects = DayLogQuerySet.as_manager()
 
@@ -342,6 +345,9 @@ class DayLog(models.Model):
         ordering = ["-date"]
         constraints = [
             models.UniqueConstraint(fields=["patient", "date"], name="journal_daylog_one_per_day"),
+            models.CheckConstraint(
+                condition=Q(revision__gte=1), name="journal_daylog_revision_counts_saves"
+            ),
             models.CheckConstraint(
                 condition=Q(dose_taken__in=[*DoseTaken.values, ""]),
                 name="journal_daylog_dose_taken_valid",

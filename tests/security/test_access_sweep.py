@@ -44,6 +44,10 @@ PUBLIC_NAMES = {
     "password_reset_confirm",
     "password_reset_complete",
     "journal:sharing_accept",  # an invitation link is a capability: open to whoever holds it
+    # Installing and offline use: the same for everyone, nothing of anyone's in them.
+    "service_worker",
+    "manifest",
+    "offline",
 }
 SWEPT_NAMESPACES = {"journal", "care"}
 
