@@ -339,6 +339,9 @@ class DayLog(models.Model):
     identifier = models.UUIDField(default=uuid.uuid4, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Counts the saves of the day (1 once created): a phone sends back the revision it loaded,
+    # so a save made offline cannot silently overwrite a change made since on another device.
+    revision = models.PositiveIntegerField(default=1)
 
     objects = DayLogQuerySet.as_manager()
 
@@ -349,6 +352,9 @@ class DayLog(models.Model):
             # Per patient, not site-wide: the same journal may be imported into two accounts.
             models.UniqueConstraint(
                 fields=["patient", "identifier"], name="journal_daylog_identifier_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(revision__gte=1), name="journal_daylog_revision_counts_saves"
             ),
             models.CheckConstraint(
                 condition=Q(dose_taken__in=[*DoseTaken.values, ""]),

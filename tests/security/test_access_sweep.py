@@ -53,6 +53,10 @@ PUBLIC_NAMES = {
     "password_reset_complete",
     "journal:sharing_accept",  # an invitation link is a capability: open to whoever holds it
     "journal:unsubscribe",  # so is an unsubscribe link, which can only turn one email off
+    # Installing and offline use: the same for everyone, nothing of anyone's in them.
+    "service_worker",
+    "manifest",
+    "offline",
 }
 # Exempt from CSRF on purpose: mail programs' one-click unsubscribe POST carries no token; the
 # signed link is the authority (journal/reminders/views.py).
