@@ -25,11 +25,15 @@ install: $(STAMP)
 
 # Development server on SQLite (or DATABASE_URL), with the library and the demo patient, on
 # HOST:PORT (make run PORT=8123). Emailed links follow that address unless DJANGO_SITE_URL is set.
+# The reminder sender runs beside it (its emails print here) and stops when the server does.
 run: export DJANGO_DEBUG ?= true
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_library
 	$(PY) manage.py seed_demo
+	export DJANGO_SITE_URL="$${DJANGO_SITE_URL:-http://$(HOST):$(PORT)}"; \
+	$(PY) manage.py send_reminders & sender=$$!; \
+	trap 'kill $$sender 2>/dev/null; wait $$sender' EXIT INT TERM; \
 	DJANGO_SITE_URL="$${DJANGO_SITE_URL:-http://$(HOST):$(PORT)}" $(PY) manage.py runserver $(HOST):$(PORT)
 
 # Production-like: gunicorn on the same settings (set DJANGO_SECRET_KEY and friends first).

@@ -8,13 +8,16 @@ from django.core.checks import Error, Tags, register
 EMAIL_BACKENDS_THAT_KEEP_LINKS = {
     "django.core.mail.backends.console.EmailBackend": "written to the server's log",
     "django.core.mail.backends.locmem.EmailBackend": "kept in memory and never sent",
+    "django.core.mail.backends.filebased.EmailBackend": "written to files on the server",
 }
 
 
 @register(Tags.security, deploy=True)
 def check_email_is_sent(app_configs, **kwargs) -> list[Error]:
-    """With debug off, emails must leave the server: a console or in-memory backend would put
-    invitation and password-reset links in the logs (or nowhere) instead of someone's inbox."""
+    """With debug off, emails must leave the server: a console, in-memory or file backend would
+    put invitation and password-reset links in the logs, on disk (or nowhere) instead of
+    someone's inbox. The file backend (DJANGO_EMAIL_FILE_PATH) is for seeing what would be
+    sent while debugging."""
     where = EMAIL_BACKENDS_THAT_KEEP_LINKS.get(settings.EMAIL_BACKEND)
     if settings.DEBUG or where is None:
         return []

@@ -207,6 +207,14 @@ AXES_LOCKOUT_CALLABLE = "gistjournal.throttling.locked_out"
 # axes always masks), so an attack can be traced.
 AXES_SENSITIVE_PARAMETERS = []
 TRUSTED_PROXY_COUNT = env_int("DJANGO_TRUSTED_PROXY_COUNT", 0)
+# django-axes' records of log-ins and failed log-ins carry a username, an address and a
+# browser: `manage.py send_reminders` removes those older than this. Never shorter than the
+# cool-off, whose count they are.
+LOGIN_RECORDS_KEPT_FOR = timedelta(days=env_int("DJANGO_LOGIN_RECORDS_DAYS", 30))
+if LOGIN_RECORDS_KEPT_FOR < AXES_COOLOFF_TIME:
+    raise ImproperlyConfigured(
+        "DJANGO_LOGIN_RECORDS_DAYS must be at least 1: log-in records are the lock-out's count."
+    )
 
 # Internationalisation ---------------------------------------------------------------------
 LANGUAGE_CODE = "en-gb"
@@ -237,6 +245,13 @@ EMAIL_PORT = env_int("DJANGO_EMAIL_PORT", 25)
 EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", False)
+# For django.core.mail.backends.filebased.EmailBackend: one file per pass of emails, to see
+# what would be sent (development; `check --deploy` refuses it with debug off).
+EMAIL_FILE_PATH = os.environ.get("DJANGO_EMAIL_FILE_PATH", "")
+if EMAIL_BACKEND == "django.core.mail.backends.filebased.EmailBackend" and not EMAIL_FILE_PATH:
+    raise ImproperlyConfigured(
+        "DJANGO_EMAIL_FILE_PATH must name a folder when DJANGO_EMAIL_BACKEND is the file backend."
+    )
 DEFAULT_FROM_EMAIL = os.environ.get(
     "DJANGO_DEFAULT_FROM_EMAIL", "GIST Journal <noreply@localhost>"
 )
@@ -275,6 +290,9 @@ CONTENT_SECURITY_POLICY = {
         "img-src": [SELF, "data:"],
         "font-src": [SELF],
         "connect-src": [SELF],
+        # The service worker and the web app manifest, both served by the site itself.
+        "worker-src": [SELF],
+        "manifest-src": [SELF],
         "object-src": [NONE],
         "base-uri": [SELF],
         "form-action": [SELF],

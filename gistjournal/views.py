@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
@@ -18,6 +18,7 @@ from gistjournal.forms import (
     SignupForm,
 )
 from gistjournal.middleware import remember_session
+from gistjournal.offline import CLEAR_SITE_DATA, web_app_manifest, worker_script
 from gistjournal.throttling import locked_out, password_check_is_paused, record_wrong_password
 from journal.access import JournalRoles
 
@@ -39,6 +40,42 @@ def home(request):
 def healthz(request):
     """Liveness check for load balancers: no database work, so it is the benchmark's floor."""
     return HttpResponse("ok", content_type="text/plain")
+
+
+@login_not_required
+@require_GET
+def service_worker(request):
+    """The service worker, from the root so that it may keep the journal's day pages; the
+    browser asks for it again on each visit, so a new release reaches it at once."""
+    response = HttpResponse(worker_script(), content_type="text/javascript; charset=utf-8")
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
+@login_not_required
+@require_GET
+def manifest(request):
+    response = JsonResponse(web_app_manifest(), content_type="application/manifest+json")
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
+@login_not_required
+@require_GET
+def offline(request):
+    """What the service worker shows for a page it has not kept, with no connection. Kept by
+    the worker for everyone who visits, so it names nobody and holds nothing private."""
+    return render(request, "offline.html")
+
+
+class LogoutView(auth_views.LogoutView):
+    """Logging out also tells the browser to forget the pages and saves kept for offline use
+    (the page's script asks first when saves have not been sent)."""
+
+    def post(self, request, *args, **kwargs):
+        response = super().post(request, *args, **kwargs)
+        response["Clear-Site-Data"] = CLEAR_SITE_DATA
+        return response
 
 
 def _next_url(request) -> str | None:

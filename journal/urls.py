@@ -7,6 +7,7 @@ from journal.converters import IsoDateConverter
 from journal.daylog import views as daylog
 from journal.export_import import views as export_import
 from journal.helpful import views as helpful
+from journal.reminders import views as reminders
 from journal.report import views as report
 from journal.sharing import views as sharing
 from journal.treatments import views as treatments
@@ -30,6 +31,7 @@ urlpatterns = [
     path("report/", report.report, name="report"),
     path("sharing/", sharing.sharing, name="sharing"),
     path("sharing/<int:share_id>/revoke/", sharing.sharing_revoke, name="sharing_revoke"),
+    path("sharing/<int:share_id>/digest/", sharing.sharing_digest, name="sharing_digest"),
     path("sharing/accept/<str:token>/", sharing.sharing_accept, name="sharing_accept"),
     path("export.csv", export_import.export_csv, name="export_csv"),
     path("export.json", export_import.export_json, name="export_json"),
@@ -41,4 +43,5 @@ urlpatterns = [
     path("settings/", account.settings_page, name="settings"),
     path("settings/when-to-call/", account.thresholds, name="thresholds"),
     path("account/delete/", account.delete_account, name="account_delete"),
+    path("unsubscribe/<str:token>/", reminders.unsubscribe, name="unsubscribe"),
 ]

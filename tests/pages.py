@@ -95,3 +95,12 @@ def table_rows(html: str | bytes, table_class: str) -> list[list[str]]:
     parser.feed(html)
     parser.close()
     return parser.rows
+
+
+def email_text(message) -> str:
+    """An email's subject and body as a reader meets them, lowercased, without its signed
+    unsubscribe link: that token is opaque text which may hold any letters or digits by chance
+    ("mg", "131"), so tests looking for health data in an email must not read it."""
+    link = message.extra_headers["List-Unsubscribe"].strip("<>")
+    assert link in message.body
+    return (message.subject + "\n" + message.body.replace(link, "")).lower()

@@ -16,3 +16,11 @@ def test_static_files_carry_nosniff_and_the_referrer_policy(db, settings):
     assert response["Content-Type"].startswith("text/css")
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Referrer-Policy"] == "same-origin"
+
+
+def test_the_policy_allows_our_own_service_worker_and_manifest_and_still_no_inline_script(db):
+    policy = Client().get("/").headers["Content-Security-Policy"]
+    directives = dict(part.strip().split(" ", 1) for part in policy.split(";"))
+    assert directives["worker-src"] == "'self'"
+    assert directives["manifest-src"] == "'self'"
+    assert directives["script-src"] == "'self'"

@@ -106,11 +106,16 @@ def test_deploy_check_warns_when_https_is_turned_off():
     [
         "django.core.mail.backends.console.EmailBackend",
         "django.core.mail.backends.locmem.EmailBackend",
+        "django.core.mail.backends.filebased.EmailBackend",
     ],
-    ids=["console", "in memory"],
+    ids=["console", "in memory", "files"],
 )
 def test_deploy_check_refuses_an_email_backend_that_keeps_links_in_the_logs(backend):
-    env = {**PRODUCTION_ENV, "DJANGO_EMAIL_BACKEND": backend}
+    env = {
+        **PRODUCTION_ENV,
+        "DJANGO_EMAIL_BACKEND": backend,
+        "DJANGO_EMAIL_FILE_PATH": "sent-emails",
+    }
     result = run_manage("check", "--deploy", env=env)
     output = result.stdout + result.stderr
     assert result.returncode != 0, output

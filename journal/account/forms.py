@@ -12,6 +12,7 @@ from journal.fields import DateInput, validate_journal_date
 from journal.models import (
     AlertRules,
     CareTeamThreshold,
+    DailyReminder,
     Grade,
     Profile,
     SymptomReport,
@@ -83,6 +84,19 @@ class SettingsForm(TextLimitsMixin, forms.ModelForm):
             (name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())
         ],
     )
+    reminder_on = forms.BooleanField(
+        label="Email me a reminder when a day is not logged yet",
+        required=False,
+        help_text="One email at most each day, at the time below, only if you have not logged "
+        "that day. It says the day is not logged and links to it: never what you recorded.",
+    )
+    reminder_time = forms.TimeField(
+        label="Reminder time (your time zone)",
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        help_text="For example 19:30.",
+        error_messages={"invalid": "Give a time of day such as 19:30."},
+    )
     tracked_symptoms = tracked_symptoms_field()
 
     country = forms.ChoiceField(
@@ -104,6 +118,8 @@ class SettingsForm(TextLimitsMixin, forms.ModelForm):
         fields = [
             "name",  # on the account, not the profile: see save()
             "time_zone",
+            "reminder_on",  # on the patient's DailyReminder: see save()
+            "reminder_time",
             "tracked_symptoms",
             "care_team_phone",
             "country",
@@ -121,6 +137,13 @@ class SettingsForm(TextLimitsMixin, forms.ModelForm):
             for name in set(self.fields) - set(self.CAREGIVER_FIELDS):
                 del self.fields[name]
             return
+        reminder = DailyReminder.objects.filter(patient=self.instance.user).first()
+        self.fields["reminder_on"].initial = reminder is not None and reminder.is_on
+        self.fields["reminder_time"].initial = (
+            reminder.local_time
+            if reminder
+            else DailyReminder._meta.get_field("local_time").default
+        )
         guessed = self.instance.emergency_call()
         self.fields["country"].choices = [
             ("", f"Not chosen{f' (we use {guessed.number})' if guessed else ''}"),
@@ -130,12 +153,32 @@ class SettingsForm(TextLimitsMixin, forms.ModelForm):
     def clean_name(self) -> str:
         return plain_name(self.cleaned_data["name"])
 
+    def clean_reminder_time(self):
+        chosen = self.cleaned_data["reminder_time"]
+        return chosen.replace(second=0, microsecond=0) if chosen else chosen
+
+    def clean(self):
+        cleaned = super().clean()
+        if (
+            cleaned.get("reminder_on")
+            and cleaned.get("reminder_time") is None
+            and not self.has_error("reminder_time")
+        ):
+            self.add_error("reminder_time", "Choose the time of your reminder, e.g. 19:30.")
+        return cleaned
+
     @transaction.atomic
     def save(self, commit=True):
-        """The name goes on the account (as sign-up puts it), the rest on the profile."""
+        """The name goes on the account (as sign-up puts it), the reminder on the patient's
+        ``DailyReminder``, the rest on the profile."""
         user = self.instance.user
         user.first_name = self.cleaned_data["name"]
         user.save(update_fields=["first_name"])
+        if "reminder_on" in self.fields:
+            reminder = {"is_on": self.cleaned_data["reminder_on"]}
+            if self.cleaned_data["reminder_time"] is not None:
+                reminder["local_time"] = self.cleaned_data["reminder_time"]
+            DailyReminder.objects.update_or_create(patient=user, defaults=reminder)
         return super().save(commit)
 
     def clean_last_visit_on(self):

@@ -8,6 +8,7 @@ from django.views.decorators.http import (
     require_http_methods,
 )
 
+from gistjournal.offline import CLEAR_SITE_DATA
 from gistjournal.throttling import locked_out, password_check_is_paused, record_wrong_password
 from journal.access import JournalRoles
 from journal.account.forms import (
@@ -78,7 +79,9 @@ def delete_account(request):
         messages.success(
             request, "Your account and your journal have been deleted. Take care of yourself."
         )
-        return redirect("home")
+        response = redirect("home")
+        response["Clear-Site-Data"] = CLEAR_SITE_DATA  # the pages kept for offline use
+        return response
     if form.has_error("password") and not form.has_error("password", "required"):
         record_wrong_password(request)
     ctx = {"form": form, "summary": account_summary(request.user)}

@@ -80,6 +80,7 @@ class DayPage:
             "warning_signs": self.warning_signs,
             "alarm_of": lambda symptom, grade: self.rules.alarm(symptom.pk, grade, self.drug_id),
             "refuse_empty": True,
+            "current_revision": self.log.revision if self.log else 0,
         }
 
     def context(self, request, form) -> dict:
@@ -123,4 +124,20 @@ class DayPage:
             "alarms": self.rules.of_day(self.log),
             "care_team_phone": self.profile.care_team_phone,
             "emergency": self.profile.emergency_call(),
+        }
+
+    def conflict_context(self, request, form) -> dict:
+        """A save refused because the day changed since the phone loaded it: both versions,
+        and the phone's answers ready to send again over the saved day's revision."""
+        resend = [
+            (name, value)
+            for name, values in request.POST.lists()
+            if name not in ("csrfmiddlewaretoken", "base_revision")
+            for value in values
+        ]
+        return {
+            "day": self.day,
+            "today": self.profile.today(),
+            "versions": form.versions(self.log),
+            "resend": [*resend, ("base_revision", form.current_revision)],
         }

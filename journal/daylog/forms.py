@@ -34,6 +34,18 @@ def _is_blank(value) -> bool:
     return isinstance(value, QuerySet | list) and not value
 
 
+def _answer_words(field, value) -> str:
+    """An answer as the day log's page words it; "" for no answer."""
+    if isinstance(field, forms.BooleanField):
+        return "Yes" if value else ""
+    if _is_blank(value):
+        return ""
+    if isinstance(value, QuerySet | list):
+        return ", ".join(str(item) for item in value)
+    choices = dict(getattr(field, "choices", ()))
+    return str(choices.get(value, value))
+
+
 class DayLogForm(TextLimitsMixin, forms.Form):
     """One day: the dose, blood pressure, weight, a note, a grade for each symptom, and the
     warning signs of the day's drug.
@@ -92,12 +104,34 @@ class DayLogForm(TextLimitsMixin, forms.Form):
     # 28 widgets a page: written in Python, not through Django's per-widget templates.
     default_renderer = FastWidgetRenderer()
 
+    # The revision of the day the page was loaded with (0: not saved yet). A save carrying
+    # one is refused when the day has changed since (another phone saved it): see clean().
+    # Without it (an import, a page older than the field) the save is not checked.
+    base_revision = forms.IntegerField(
+        label="Version of the day", required=False, min_value=0, widget=forms.HiddenInput
+    )
+
     # The name and value of the button that answers "None" for every symptom left unanswered
     # (the page's script does it in place; without script the button saves the day so).
     REST_NONE = ("unanswered", "none")
+    # The code of the refusal of a save over a day changed since its page was loaded.
+    DAY_CHANGED = "day_changed"
 
-    def __init__(self, *args, symptoms, warning_signs, alarm_of, refuse_empty=False, **kwargs):
+    def __init__(
+        self,
+        *args,
+        symptoms,
+        warning_signs,
+        alarm_of,
+        refuse_empty=False,
+        current_revision=None,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
+        # The day's revision in the database now (0: no log yet); None: nothing to compare.
+        self.current_revision = current_revision
+        if current_revision is not None:
+            self.initial.setdefault("base_revision", current_revision)
         # The day log page refuses a day with nothing in it (it would count as logged); an
         # import takes the days of a file as they are.
         self.refuse_empty = refuse_empty
@@ -185,7 +219,9 @@ class DayLogForm(TextLimitsMixin, forms.Form):
         if (
             self.refuse_empty
             and not self.errors
-            and all(_is_blank(cleaned.get(name)) for name in self.fields)
+            and all(
+                _is_blank(cleaned.get(name)) for name in self.fields if name != "base_revision"
+            )
         ):
             raise forms.ValidationError(
                 "Nothing to save yet: answer at least one question, or tap “None for all "
@@ -201,7 +237,38 @@ class DayLogForm(TextLimitsMixin, forms.Form):
                 self.add_error(
                     "diastolic", "The lower number must be smaller than the upper number."
                 )
+        if not self.errors and self.changed_elsewhere:
+            raise forms.ValidationError(
+                "This day was changed on another device after this one opened it. Nothing "
+                "was saved yet: choose which version to keep.",
+                code=self.DAY_CHANGED,
+            )
         return cleaned
+
+    @property
+    def changed_elsewhere(self) -> bool:
+        """Whether the page was loaded with an older revision of the day than the saved one."""
+        base = self.cleaned_data.get("base_revision")
+        return None not in (base, self.current_revision) and base != self.current_revision
+
+    def versions(self, log) -> list[dict]:
+        """The saved day (``log``, reports prefetched; None: not saved) beside this form's
+        answers, one row per question either answers: ``label``, ``saved``, ``this_phone``
+        and ``differs``, in words."""
+        saved = self.initial_from(log) if log is not None else {}
+        rows = []
+        for name, field in self.fields.items():
+            if name == "base_revision":
+                continue
+            row = {
+                "label": field.label,
+                "saved": _answer_words(field, saved.get(name)),
+                "this_phone": _answer_words(field, self.cleaned_data.get(name)),
+            }
+            if row["saved"] or row["this_phone"]:
+                row["differs"] = row["saved"] != row["this_phone"]
+                rows.append(row)
+        return rows
 
     def symptom_rows(self) -> list[dict]:
         """What the template needs per symptom: its fields, each grade's meaning (the page

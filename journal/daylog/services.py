@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 
 from journal.models import (
     EARLIEST_DATE,
@@ -36,7 +37,8 @@ def daylog_save(
 
     Saving the same day again updates it; ``warning_signs`` replaces the day's ticked signs
     (None leaves them as they are). A fixed handful of queries whatever the number of
-    symptoms: the reports are written in one upsert.
+    symptoms: the reports are written in one upsert. Each save counts one more ``revision``
+    of the day, in the database (refresh the returned log to read it).
     """
     if day > today:
         raise ValidationError("You cannot log a day that has not happened yet.")
@@ -45,18 +47,20 @@ def daylog_save(
     if dose_taken not in (*DoseTaken.values, ""):
         raise ValidationError({"dose_taken": "Choose one of the answers."})
     treatment = Treatment.objects.in_force(patient, day)
+    values = {
+        "treatment": treatment,
+        "dose_taken": dose_taken,
+        "systolic": systolic,
+        "diastolic": diastolic,
+        "weight_kg": weight_kg,
+        "note": note,
+        "for_doctor": for_doctor,
+    }
     log, _ = DayLog.objects.update_or_create(
         patient=patient,
         date=day,
-        defaults={
-            "treatment": treatment,
-            "dose_taken": dose_taken,
-            "systolic": systolic,
-            "diastolic": diastolic,
-            "weight_kg": weight_kg,
-            "note": note,
-            "for_doctor": for_doctor,
-        },
+        defaults={**values, "revision": F("revision") + 1},
+        create_defaults=values,
     )
     SymptomReport.objects.bulk_create(
         [

@@ -5,7 +5,7 @@ from datetime import date, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -51,6 +51,9 @@ def day(request, day: date):
             rest = " Symptoms you had not answered are saved as None." if form.rest_is_none else ""
             messages.success(request, f"Saved {day:%A} {day.day} {day:%B}.{rest}")
             return redirect("journal:day", day.isoformat())
+        if form.has_error(NON_FIELD_ERRORS, DayLogForm.DAY_CHANGED):
+            ctx = page.conflict_context(request, form)
+            return render(request, "journal/day_conflict.html", ctx, status=409)
     return render(request, "journal/day.html", page.context(request, form))
 
 

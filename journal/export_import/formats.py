@@ -1,7 +1,10 @@
 """What an export file is, shared by the export and the import (see ``export_format.md``)."""
 
 JSON_FORMAT = "gist-journal"
-JSON_VERSION = 1
+# Version 2 added the "id" of the profile, each treatment and each day (kept on import);
+# version 1 files, without them, are still read (new ids are made).
+JSON_VERSION = 2
+JSON_VERSIONS_READ = (1, 2)
 
 CSV_COLUMNS = [
     "date",

@@ -15,9 +15,11 @@ period), and overlapping periods are found by sorting.
 The day fields are checked by the day log form (``journal.daylog.forms.DayLogForm``) and treatment
 periods by the treatment form, so an import accepts exactly what the pages accept.
 
-- JSON (``export_format.md``, version 1): treatments are matched by start date, days by
+- JSON (``export_format.md``, versions 1 and 2): treatments are matched by start date, days by
   date; settings are applied only to a journal that is still empty (moving servers). Shares
-  and the access log are not imported: they belong to accounts on the old server.
+  and the access log are not imported: they belong to accounts on the old server. The
+  profile, each period and each day keep the file's ``id`` (version 2), which the FHIR
+  export's identifiers come from, unless the journal already uses it.
 - CSV: one row per symptom report, columns as in the export (``date`` required; a row
   without a symptom records only the day). Treatment columns are not read back: a period's
   start and end cannot be told from the days, so periods are recorded on the treatment page
@@ -30,6 +32,7 @@ import csv
 import io
 import json
 import re
+import uuid
 import zoneinfo
 from bisect import bisect_right
 from dataclasses import dataclass, field
@@ -43,7 +46,7 @@ from journal.daylog.forms import DayLogForm
 from journal.export_import.formats import (
     FORMULA_PREFIXES,
     JSON_FORMAT,
-    JSON_VERSION,
+    JSON_VERSIONS_READ,
     NOT_ANSWERED_WORD,
 )
 from journal.models import (
@@ -110,6 +113,7 @@ class DayPlan:
     values: dict  # DAY_FIELDS
     reports: list[ReportInput]
     warning_signs: list = field(default_factory=list)  # WarningSign rows ticked that day
+    identifier: uuid.UUID | None = None  # the file's id for the day; None: a new one is made
 
 
 @dataclass
@@ -202,6 +206,20 @@ def _date(value) -> date | None:
         return None
     try:
         return date.fromisoformat(value.strip())
+    except ValueError:
+        return None
+
+
+def _identifier(value) -> uuid.UUID | None:
+    """The ``id`` of a JSON object, if it is a UUID; None (a new one is made) otherwise.
+
+    A wrong or missing id costs the patient nothing they could fix, so it is not a problem:
+    the row simply gets a new identifier, as rows from a version 1 file do.
+    """
+    if not isinstance(value, str):
+        return None
+    try:
+        return uuid.UUID(value)
     except ValueError:
         return None
 
@@ -388,7 +406,8 @@ def _read_json(text: str) -> dict:
             "This file is not a GIST Journal export. Choose the file that “Download "
             "everything” gave you, or a spreadsheet saved as CSV."
         )
-    if document.get("version") != JSON_VERSION:
+    version = document.get("version")
+    if type(version) is not int or version not in JSON_VERSIONS_READ:
         raise ImportFileError(
             "This export was made by a different version of GIST Journal, which this "
             "site cannot read yet. Ask the site that made it for a spreadsheet (CSV) "
@@ -454,6 +473,9 @@ class _JsonImport(_Importer):
             )
             return
         settings, where = {}, "Settings"
+        identifier = _identifier(data.get("id"))
+        if identifier is not None:
+            settings["identifier"] = identifier
         time_zone = data.get("time_zone")
         if time_zone not in (None, ""):
             if isinstance(time_zone, str) and time_zone in zoneinfo.available_timezones():
@@ -531,6 +553,7 @@ class _JsonImport(_Importer):
             return
         values = form.treatment_values()
         values["ends_on"] = form.cleaned_data["ends_on"]
+        values["identifier"] = _identifier(item.get("id"))
         regimen = values["regimen"]
         since = f"{drug_title(regimen.drug_name)} {format_mg(regimen.dose_mg)} mg from "
         since += values["starts_on"].isoformat()
@@ -635,16 +658,28 @@ class _JsonImport(_Importer):
             self.check_day(day, data, reports, lambda name, slug: where)
             if self.preview.days and self.preview.days[-1].date == day:
                 self.preview.days[-1].warning_signs = [self.warning_signs[s] for s in signs]
+                self.preview.days[-1].identifier = _identifier(item.get("id"))
 
 
 # --- CSV -------------------------------------------------------------------------------------
 
 
 def _unneutralise(cell: str) -> str:
-    """Undo the export's ``'`` before text a spreadsheet would read as a formula."""
-    if cell.startswith("'") and cell[1:].startswith(FORMULA_PREFIXES):
+    """Undo the export's ``'`` before text a spreadsheet would read as a formula (one ``'``
+    only: a note that itself began with ``'=`` was written with two)."""
+    if cell.startswith("'") and cell.lstrip("'").startswith(FORMULA_PREFIXES):
         return cell[1:]
     return cell
+
+
+# A number with a decimal comma and nothing a thousands separator could be mistaken for:
+# "70,5" is 70.5 kg; "1,234" is left alone (and refused as not a number).
+_DECIMAL_COMMA = re.compile(r"^\d{1,3},\d{1,2}$")
+
+
+def _decimal_point(cell: str) -> str:
+    """ "70,5" as "70.5": spreadsheets where the comma is the decimal mark save it so."""
+    return cell.replace(",", ".") if _DECIMAL_COMMA.match(cell) else cell
 
 
 def _csv_grade(grade_text: str, word_text: str) -> tuple[int | None, str | None]:
@@ -816,6 +851,8 @@ class _CsvImport(_Importer):
                     ok = False
                     continue
                 value = value.lower() in _TRUE
+            elif name == "weight_kg":
+                value = _decimal_point(value)
             earlier = found["fields"].get(name)
             if earlier is not None and earlier[0] != value:
                 self.problem(

@@ -2,6 +2,7 @@
 journal, all or nothing."""
 
 import hashlib
+import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -71,6 +72,15 @@ class ImportResult:
         return f"Imported {days} with {reports}{unanswered} and {treatments}{settings}."
 
 
+def _free_identifier(identifier: uuid.UUID | None, taken: set) -> uuid.UUID:
+    """The file's identifier for a row, unless this journal already uses it (the same file
+    edited and imported again, or one id written twice): then a new one. Added to ``taken``."""
+    if identifier is None or identifier in taken:
+        identifier = uuid.uuid4()
+    taken.add(identifier)
+    return identifier
+
+
 @transaction.atomic
 def journal_import(*, patient, preview: "ImportPreview") -> ImportResult:
     """Apply a checked import preview (``journal.export_import.imports.parse_import``), all or nothing.
@@ -100,14 +110,15 @@ def journal_import(*, patient, preview: "ImportPreview") -> ImportResult:
             profile.tracked_symptoms.set(tracked)
         applied_settings = True
 
-    existing_starts = set(
-        Treatment.objects.for_patient(patient).values_list("starts_on", flat=True)
-    )
+    periods = Treatment.objects.for_patient(patient)
+    existing_starts = set(periods.values_list("starts_on", flat=True))
+    taken = set(periods.values_list("identifier", flat=True))
     new_treatments = 0
     for plan in preview.treatments:
         if plan.values["starts_on"] in existing_starts:
             continue
-        treatment_start(patient=patient, **plan.values)
+        identifier = _free_identifier(plan.values.get("identifier"), taken)
+        treatment_start(patient=patient, **{**plan.values, "identifier": identifier})
         new_treatments += 1
 
     plans = preview.days
@@ -116,8 +127,17 @@ def journal_import(*, patient, preview: "ImportPreview") -> ImportResult:
     first, last = plans[0].date, plans[-1].date
     existing_dates = set(days.between(first, last).values_list("date", flat=True))
     plans = [plan for plan in plans if plan.date not in existing_dates]
+    taken = set(days.values_list("identifier", flat=True))
     DayLog.objects.bulk_create(
-        [DayLog(patient=patient, date=plan.date, **plan.values) for plan in plans],
+        [
+            DayLog(
+                patient=patient,
+                date=plan.date,
+                identifier=_free_identifier(plan.identifier, taken),
+                **plan.values,
+            )
+            for plan in plans
+        ],
         batch_size=500,
     )
     days.between(first, last).link_to_periods()

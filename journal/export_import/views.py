@@ -15,7 +15,9 @@ from django.views.decorators.http import (
     require_safe,
 )
 
-from journal.export_import.exports import csv_rows, fhir_bundle, journal_document
+from journal.export_import.exports import csv_rows, journal_document
+from journal.export_import.fhir import CONTENT_TYPE as FHIR_CONTENT_TYPE
+from journal.export_import.fhir import fhir_bundle
 from journal.export_import.forms import (
     MAX_IMPORT_BODY_BYTES,
     ImportConfirmForm,
@@ -65,10 +67,14 @@ def export_json(request):
 @login_required
 @require_safe
 def export_fhir(request):
-    bundle = fhir_bundle(request.user, now=timezone.now())
-    return _json_download(
-        request, bundle, content_type="application/fhir+json", suffix=".fhir.json"
+    # ?bundle=transaction: the shape a FHIR server's transaction endpoint takes.
+    shape = "transaction" if request.GET.get("bundle") == "transaction" else "collection"
+    bundle = fhir_bundle(request.user, now=timezone.now(), shape=shape)
+    response = HttpResponse(
+        bundle.model_dump_json(), content_type=f"{FHIR_CONTENT_TYPE}; charset=utf-8"
     )
+    suffix = ".fhir-transaction.json" if shape == "transaction" else ".fhir.json"
+    return _attachment(response, _filename(request, suffix))
 
 
 EXPIRED = (

@@ -7,6 +7,8 @@
 - ``alerts``: when a day calls for the care team or for urgent help, and the patient's own
   care-team thresholds;
 - ``sharing``: shares with caregivers and the record of their views;
+- ``reminders``: a patient's daily reminder, a caregiver's weekly digest, and the claim that
+  sends each at most once;
 - ``imports``: a file read for import, waiting for its owner to confirm it;
 - ``sql``: date arithmetic in SQL for the querysets.
 
@@ -52,6 +54,19 @@ from journal.models.profile import (
     display_name,
     validate_time_zone,
 )
+from journal.models.reminders import (
+    DIGEST_DAYS,
+    DIGEST_TIME,
+    EMAIL_CLAIMS_KEPT_FOR,
+    DailyReminder,
+    DigestSubscription,
+    DueDigest,
+    DueReminder,
+    EmailClaim,
+    EmailKind,
+    Weekday,
+    week_of,
+)
 from journal.models.sharing import (
     INVITATION_VALID_FOR,
     AccessEvent,
@@ -77,6 +92,9 @@ __all__ = [
     "GRADE_COLOURS",
     "NOT_ANSWERED",
     "DEFAULT_TRACKED_SYMPTOMS",
+    "DIGEST_DAYS",
+    "DIGEST_TIME",
+    "EMAIL_CLAIMS_KEPT_FOR",
     "DIASTOLIC_RANGE",
     "EARLIEST_DATE",
     "INVITATION_VALID_FOR",
@@ -94,6 +112,14 @@ __all__ = [
     "CareTeamThreshold",
     "DayAlarms",
     "CareShare",
+    "DailyReminder",
+    "DigestSubscription",
+    "DueDigest",
+    "DueReminder",
+    "EmailClaim",
+    "EmailKind",
+    "Weekday",
+    "week_of",
     "ChangeReason",
     "CycleDay",
     "DayLog",

@@ -1,5 +1,6 @@
 """The day log: one record per patient and day, with a report per symptom graded that day."""
 
+import uuid
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -333,8 +334,14 @@ class DayLog(models.Model):
     for_doctor = models.BooleanField("for my doctor", default=False)
     # Signs from the drug's label ticked that day; any one of them means urgent help.
     warning_signs = models.ManyToManyField(WarningSign, blank=True, related_name="+")
+    # Names the day (and, derived from it, its symptom reports, readings and note) in every
+    # export; an import keeps it, so a clinic system that received the day before knows it.
+    identifier = models.UUIDField(default=uuid.uuid4, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Counts the saves of the day (1 once created): a phone sends back the revision it loaded,
+    # so a save made offline cannot silently overwrite a change made since on another device.
+    revision = models.PositiveIntegerField(default=1)
 
     objects = DayLogQuerySet.as_manager()
 
@@ -342,6 +349,13 @@ class DayLog(models.Model):
         ordering = ["-date"]
         constraints = [
             models.UniqueConstraint(fields=["patient", "date"], name="journal_daylog_one_per_day"),
+            # Per patient, not site-wide: the same journal may be imported into two accounts.
+            models.UniqueConstraint(
+                fields=["patient", "identifier"], name="journal_daylog_identifier_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(revision__gte=1), name="journal_daylog_revision_counts_saves"
+            ),
             models.CheckConstraint(
                 condition=Q(dose_taken__in=[*DoseTaken.values, ""]),
                 name="journal_daylog_dose_taken_valid",

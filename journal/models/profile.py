@@ -1,5 +1,6 @@
 """A patient's journal settings, and how a person is named on pages and in files."""
 
+import uuid
 import zoneinfo
 from datetime import date
 
@@ -63,6 +64,9 @@ class Profile(models.Model):
         blank=True,
         help_text="The clinic report starts from here.",
     )
+    # Names the patient in every export (FHIR Patient.identifier); it moves with the journal
+    # to a new account, so a clinic system that knows the patient recognises them.
+    identifier = models.UUIDField(default=uuid.uuid4, editable=False)
 
     class ProfileManager(models.Manager):
         def for_user(self, user) -> "Profile":

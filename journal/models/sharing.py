@@ -81,6 +81,9 @@ class CareShare(models.Model):
     can_see_notes = models.BooleanField(
         "may read my notes", default=False, help_text="Off: your notes stay private."
     )
+    # Off until the patient says so on the sharing page: the caregiver may then ask for a weekly
+    # email of counts (days logged, days that raised an alert), never what was recorded.
+    allows_digest = models.BooleanField("may get a weekly summary by email", default=False)
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()
     accepted_at = models.DateTimeField(null=True, blank=True)
@@ -116,6 +119,12 @@ class CareShare(models.Model):
     @property
     def is_active(self) -> bool:
         return self.accepted_at is not None and self.revoked_at is None
+
+    @property
+    def weekly_digest(self):
+        """The caregiver's ``DigestSubscription`` for this share, or None. A query unless the
+        share was read with ``select_related("digest")``."""
+        return getattr(self, "digest", None)
 
     def state(self, now) -> ShareState:
         if self.revoked_at:

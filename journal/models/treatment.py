@@ -1,5 +1,6 @@
 """Treatment periods: one drug at one dose and schedule, from a start date to an end date."""
 
+import uuid
 from dataclasses import dataclass, fields
 from datetime import date
 from decimal import Decimal
@@ -161,6 +162,8 @@ class Treatment(models.Model):
     reason = models.CharField(
         "reason for this change", max_length=16, choices=ChangeReason, default=ChangeReason.FIRST
     )
+    # Names the period in every export (FHIR MedicationStatement.identifier); kept on import.
+    identifier = models.UUIDField(default=uuid.uuid4, editable=False)
 
     objects = TreatmentQuerySet.as_manager()
 
@@ -204,6 +207,9 @@ class Treatment(models.Model):
             ),
             models.UniqueConstraint(
                 fields=["patient", "starts_on"], name="journal_treatment_one_start_per_day"
+            ),
+            models.UniqueConstraint(
+                fields=["patient", "identifier"], name="journal_treatment_identifier_unique"
             ),
         ]
         # The (patient, starts_on) unique index serves "the period in force on a date".

@@ -93,3 +93,11 @@ class CareShareInviteForm(TextLimitsMixin, forms.ModelForm):
                 "or wait for them to be accepted, before sending another."
             )
         return cleaned
+
+
+class DigestAllowForm(forms.Form):
+    """The patient's yes or no to a caregiver's weekly digest (the button says which)."""
+
+    allow = forms.TypedChoiceField(
+        choices=[("yes", "Allow"), ("no", "Do not allow")], coerce=lambda value: value == "yes"
+    )

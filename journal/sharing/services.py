@@ -14,6 +14,7 @@ from django.urls import reverse
 from journal.models import (
     INVITATION_VALID_FOR,
     CareShare,
+    DigestSubscription,
     ShareState,
     display_name,
     hash_token,
@@ -158,10 +159,23 @@ def careshare_accept(*, token: str, user, now: datetime) -> CareShare:
     return share
 
 
+@transaction.atomic
 def careshare_revoke(*, share: CareShare, now: datetime) -> CareShare:
     """End a share, or withdraw a pending invitation. Takes effect on the next request:
-    every caregiver page looks the share up afresh."""
+    every caregiver page looks the share up afresh. Its weekly digest ends with it."""
+    DigestSubscription.objects.filter(share=share).delete()
     if share.revoked_at is None:
         CareShare.objects.filter(pk=share.pk, revoked_at__isnull=True).update(revoked_at=now)
         share.revoked_at = now
+    return share
+
+
+@transaction.atomic
+def careshare_digest_allow(*, share: CareShare, allows: bool) -> CareShare:
+    """Whether the caregiver of ``share`` may ask for a weekly digest. Withdrawing it also
+    ends the digest they asked for: allowing it again later sends nothing until they ask."""
+    CareShare.objects.filter(pk=share.pk).update(allows_digest=allows)
+    share.allows_digest = allows
+    if not allows:
+        DigestSubscription.objects.filter(share=share).delete()
     return share

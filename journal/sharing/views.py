@@ -14,7 +14,6 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import (
-    require_GET,
     require_http_methods,
     require_POST,
 )
@@ -24,13 +23,17 @@ from journal.models import (
     AccessEvent,
     CareShare,
     ShareState,
+    Weekday,
     display_name,
 )
-from journal.sharing.forms import CareShareInviteForm
+from journal.reminders.forms import DigestForm, digest_forms
+from journal.reminders.services import digest_subscribe
+from journal.sharing.forms import CareShareInviteForm, DigestAllowForm
 from journal.sharing.services import (
     InvitationError,
     Refusal,
     careshare_accept,
+    careshare_digest_allow,
     careshare_invite,
     careshare_revoke,
     invitation_check,
@@ -79,7 +82,9 @@ def sharing(request):
         return redirect("journal:sharing")
 
     shares = list(
-        CareShare.objects.given_by(request.user).with_state(now).select_related("caregiver")
+        CareShare.objects.given_by(request.user)
+        .with_state(now)
+        .select_related("caregiver", "digest")
     )
     ctx = {
         "form": form,
@@ -103,6 +108,27 @@ def sharing_revoke(request, share_id: int):
         messages.success(request, f"{share.invitee_name} can no longer read your journal.")
     else:
         messages.success(request, f"The invitation to {share.invitee_name} was withdrawn.")
+    return redirect("journal:sharing")
+
+
+@login_required
+@require_POST
+def sharing_digest(request, share_id: int):
+    """The patient allows, or stops allowing, a caregiver's weekly digest."""
+    share = get_owned_or_404(CareShare.objects.active(), request.user, pk=share_id)
+    form = DigestAllowForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Nothing changed: use the button beside their name.")
+        return redirect("journal:sharing")
+    careshare_digest_allow(share=share, allows=form.cleaned_data["allow"])
+    if share.allows_digest:
+        messages.success(
+            request,
+            f"{share.invitee_name} may now ask for a weekly email saying how many days you "
+            "logged and how many raised an alert. Never what you recorded.",
+        )
+    else:
+        messages.success(request, f"{share.invitee_name} will get no weekly email about you.")
     return redirect("journal:sharing")
 
 
@@ -152,12 +178,29 @@ def sharing_accept(request, token: str):
 
 
 @login_required
-@require_GET
+@require_http_methods(["GET", "HEAD", "POST"])
 def care_index(request):
-    shares = (
+    """The people a caregiver follows, each with the weekly digest they may ask for."""
+    posted = None
+    if request.method == "POST":
+        posted = DigestForm(request.POST, caregiver=request.user)
+        if posted.is_valid():
+            share, weekday = posted.cleaned_data["share"], posted.cleaned_data["weekday"]
+            digest_subscribe(share=share, weekday=weekday)
+            name = display_name(share.patient)
+            if weekday is None:
+                messages.success(request, f"No more weekly summaries about {name}.")
+            else:
+                day = Weekday(weekday).label
+                messages.success(request, f"You will get a summary about {name} every {day}.")
+            return redirect("care:index")
+    shares = list(
         CareShare.objects.received_by(request.user)
         .active()
-        .select_related("patient")
+        .select_related("patient", "digest")
         .order_by("patient__first_name", "patient__username")
     )
-    return render(request, "care/index.html", {"shares": shares})
+    rows = digest_forms(shares, caregiver=request.user, posted=posted)
+    if posted is not None and not any(form is posted for _, form in rows):
+        messages.error(request, posted.errors.get("share", ["Nothing changed."])[0])
+    return render(request, "care/index.html", {"shares": shares, "rows": rows})

@@ -1,5 +1,6 @@
 """Writes to treatment periods: start, change, stop; each keeps the days' stored period right."""
 
+import uuid
 from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
@@ -42,12 +43,21 @@ def treatment_start(
     starts_on: date,
     ends_on: date | None = None,
     reason: str = ChangeReason.FIRST,
+    identifier: uuid.UUID | None = None,
 ) -> Treatment:
-    """Record a period that touches no other: a first treatment, a restart, or a past one."""
+    """Record a period that touches no other: a first treatment, a restart, or a past one.
+
+    ``identifier``: the one an imported file gave the period (else a new one is made).
+    """
     Profile.objects.lock_journal(patient)
     _refuse_overlap(patient=patient, starts_on=starts_on, ends_on=ends_on)
     treatment = Treatment.objects.create(
-        patient=patient, starts_on=starts_on, ends_on=ends_on, reason=reason, **regimen.values()
+        patient=patient,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        reason=reason,
+        identifier=identifier or uuid.uuid4(),
+        **regimen.values(),
     )
     DayLog.objects.for_patient(patient).between(starts_on, ends_on).link_to_periods()
     return treatment

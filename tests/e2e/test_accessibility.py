@@ -16,7 +16,16 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from journal.models import AccessEvent, DayLog, DoseTaken, Profile, SymptomReport
+from journal.models import (
+    AccessEvent,
+    CareShare,
+    DailyReminder,
+    DayLog,
+    DoseTaken,
+    Profile,
+    SymptomReport,
+)
+from journal.reminders.services import unsubscribe_token
 from journal.sharing.services import careshare_invite
 from library.models import Drug, Entry, Symptom
 from tests.conftest import (
@@ -181,6 +190,12 @@ def visitor_pages(c: Checker, journal):
         f"/journal/sharing/accept/{journal['token']}/", label="/journal/sharing/accept/<token>/"
     )
     c.visit("/journal/sharing/accept/not-a-real-token/", status=404)
+    reminder = DailyReminder.objects.create(patient=journal["patient"], is_on=True)
+    c.visit(
+        f"/journal/unsubscribe/{unsubscribe_token('reminder', reminder.pk)}/",
+        label="/journal/unsubscribe/<token>/",
+    )
+    c.visit("/journal/unsubscribe/not-a-real-token/", status=404)
     c.visit("/journal/", label="/journal/ (login, with ?next=)")
     c.visit("/no-such-page/", status=404)
     for _ in range(5):  # last: five wrong passwords pause logging in from here
@@ -267,6 +282,8 @@ def patient_pages(c: Checker, journal):
 
 def caregiver_pages(c: Checker, journal):
     share = journal["share"].pk
+    c.visit("/care/", label="/care/ (weekly summary not allowed)")
+    CareShare.objects.filter(pk=share).update(allows_digest=True)  # the weekday's form
     c.visit("/care/")
     c.visit(f"/care/{share}/")
     c.visit(f"/care/{share}/history/")

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from journal.models import AccessEvent, CareShare, DayLog, Profile
+from journal.models import AccessEvent, CareShare, DayLog, DigestSubscription, Profile
 from tests.conftest import make_day, make_drug, make_share, make_treatment, make_user
 from tests.pages import visible_text
 
@@ -222,8 +222,16 @@ def test_care_list_leaves_out_revoked_and_others_shares(client, revoked_caregive
     assert "Nobody shares a journal with you yet" in response.content.decode()
 
 
-def test_care_list_needs_log_in_and_get(client, caregiver_client):
-    assert caregiver_client.post(reverse("care:index")).status_code == 405
+def test_care_list_needs_log_in_and_get_or_a_digest_choice(client, caregiver_client, share):
+    assert caregiver_client.put(reverse("care:index")).status_code == 405
+    # A POST is the weekly digest's form (tests/journal/test_digest.py): an empty one saves
+    # nothing.
+    response = caregiver_client.post(reverse("care:index"))
+    assert response.status_code == 200
+    assert (
+        "Nothing changed: use the form beside a person&#x27;s name." in response.content.decode()
+    )
+    assert not DigestSubscription.objects.exists()
     caregiver_client.logout()
     response = client.get(reverse("care:index"))
     assert response.status_code == 302

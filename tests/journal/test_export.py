@@ -2,10 +2,7 @@
 
 import csv
 import io
-import json
-import re
 import tracemalloc
-import uuid
 from datetime import date, timedelta
 
 import pytest
@@ -14,7 +11,7 @@ from django.urls import reverse
 from journal.export_import.exports import neutralise_cell
 from journal.export_import.formats import CSV_COLUMNS
 from journal.export_import.imports import parse_import
-from journal.models import AccessEvent, DayLog, DoseTaken, SymptomReport
+from journal.models import AccessEvent, DayLog, DoseTaken, Profile, SymptomReport, Treatment
 from tests.conftest import make_day, make_treatment, make_user
 
 CSV_URL = reverse("journal:export_csv")
@@ -152,6 +149,10 @@ def test_csv_day_without_reports_has_no_grade_word(patient_client, patient, libr
         ("＋81 3 0000 0000", "'＋81 3 0000 0000"),
         ("－2 kg", "'－2 kg"),
         ("＠SUM(A1:A9)", "'＠SUM(A1:A9)"),
+        # Already written with an apostrophe: one more, which the import takes off again.
+        ("'=already quoted by me", "''=already quoted by me"),
+        ("'＋81 3 0000 0000", "''＋81 3 0000 0000"),
+        ("'tis fine", "'tis fine"),
         ("Fine today = good", "Fine today = good"),
         ("Fine today ＝ good", "Fine today ＝ good"),
         ("", ""),
@@ -171,7 +172,12 @@ def test_cells_a_spreadsheet_would_run_as_formulas_are_neutralised(
 
 
 @pytest.mark.parametrize(
-    "note", ["＝1+1 blisters", "＋44 on the phone", "－tired－", "＠home", "=SUM(A1)", "-5 kg"]
+    "note",
+    [
+        *("＝1+1 blisters", "＋44 on the phone", "－tired－", "＠home", "=SUM(A1)", "-5 kg"),
+        # A note that itself starts with an apostrophe keeps it (the export adds a second).
+        *("'=already quoted by me", "''=twice", "'-5 kg", "'tis fine"),
+    ],
 )
 def test_a_neutralised_note_is_imported_back_as_it_was_written(
     patient_client, patient, symptoms, note
@@ -179,7 +185,8 @@ def test_a_neutralised_note_is_imported_back_as_it_was_written(
     day = make_day(patient, date(2025, 2, 1), note=note)
     SymptomReport.objects.create(day=day, symptom=symptoms["fatigue"], grade=1, note=note)
     exported = b"".join(patient_client.get(CSV_URL).streaming_content).decode("utf-8-sig")
-    assert f",'{note}," in exported  # neutralised in the file
+    neutralised = note.lstrip("'")[:1] in "＝＋－＠=-"
+    assert f",{chr(39) if neutralised else ''}{note}," in exported  # neutralised in the file
 
     preview = parse_import(exported, patient=make_user("newcomer"))
 
@@ -221,7 +228,12 @@ def add_days(patient, symptoms, start: date, count: int) -> None:
 
 
 def stream_csv(client) -> tuple[int, int, int]:
-    """Consume the CSV download chunk by chunk: ``(peak traced memory, bytes, chunks)``."""
+    """Consume the CSV download chunk by chunk: ``(peak traced memory, bytes, chunks)``.
+
+    Measured on a second download: the first after new rows were written also fills
+    caches (about 60 kB, whatever the journal's length), which would blur the comparison.
+    """
+    b"".join(client.get(CSV_URL).streaming_content)
     response = client.get(CSV_URL)
     tracemalloc.start()
     size = chunks = 0
@@ -272,11 +284,14 @@ def test_json_holds_everything_the_patient_owns_in_a_versioned_shape(
     assert response["Content-Type"] == "application/json; charset=utf-8"
     document = response.json()
 
-    assert (document["format"], document["version"]) == ("gist-journal", 1)
+    assert (document["format"], document["version"]) == ("gist-journal", 2)
     assert document["account"] == {"username": "pat", "name": "Pat"}
     assert document["profile"]["time_zone"] == "Europe/Paris"
     assert "fatigue" in document["profile"]["tracked_symptoms"]
+    sunitinib_period = Treatment.objects.get(patient=patient, starts_on=date(2025, 3, 10))
+    assert document["profile"]["id"] == str(Profile.objects.get(user=patient).identifier)
     assert document["treatments"][1] == {
+        "id": str(sunitinib_period.identifier),
         "drug": "sunitinib",
         "other_drug": "",
         "dose_mg": "37.5",
@@ -290,6 +305,7 @@ def test_json_holds_everything_the_patient_owns_in_a_versioned_shape(
     }
     assert [day["date"] for day in document["days"]] == ["2025-03-01", "2025-04-07", "2025-04-08"]
     assert document["days"][0] == {
+        "id": str(DayLog.objects.get(patient=patient, date=date(2025, 3, 1)).identifier),
         "date": "2025-03-01",
         "dose_taken": "all",
         "systolic": 131,
@@ -320,230 +336,18 @@ def test_json_tells_not_answered_from_none(patient_client, unanswered_day):
     ]
 
 
-# --- FHIR R4 ---------------------------------------------------------------------------------
-
-UUID_URN = re.compile(r"^urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
-FHIR_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
-# R4 value sets (required bindings) and reference targets of the elements we use.
-OBSERVATION_STATUS = {
-    "registered",
-    "preliminary",
-    "final",
-    "amended",
-    "corrected",
-    "cancelled",
-    "entered-in-error",
-    "unknown",
-}
-MEDICATION_STATEMENT_STATUS = {
-    "active",
-    "completed",
-    "entered-in-error",
-    "intended",
-    "stopped",
-    "on-hold",
-    "unknown",
-    "not-taken",
-}
-BUNDLE_TYPES = {
-    "document",
-    "message",
-    "transaction",
-    "transaction-response",
-    "batch",
-    "batch-response",
-    "history",
-    "searchset",
-    "collection",
-}
-OBSERVATION_PART_OF = {
-    "MedicationAdministration",
-    "MedicationDispense",
-    "MedicationStatement",
-    "Procedure",
-    "Immunization",
-    "ImagingStudy",
-}
-UCUM = "http://unitsofmeasure.org"
+# --- Query counts ----------------------------------------------------------------------------
 
 
-def references(node):
-    """Every ``{"reference": ...}`` anywhere in a resource."""
-    if isinstance(node, dict):
-        if "reference" in node:
-            yield node["reference"]
-        for value in node.values():
-            yield from references(value)
-    elif isinstance(node, list):
-        for value in node:
-            yield from references(value)
-
-
-def quantities(node):
-    if isinstance(node, dict):
-        for key, value in node.items():
-            if key in ("valueQuantity", "doseQuantity"):
-                yield value
-            yield from quantities(value)
-    elif isinstance(node, list):
-        for value in node:
-            yield from quantities(value)
-
-
-def check_codeable_concept(concept):
-    assert concept.get("text") or concept.get("coding"), concept
-    for coding in concept.get("coding", []):
-        assert set(coding) <= {"system", "version", "code", "display", "userSelected"}
-
-
-def check_r4_bundle(bundle) -> dict:
-    """The R4 rules this export relies on; returns resources by fullUrl."""
-    assert bundle["resourceType"] == "Bundle"
-    assert bundle["type"] in BUNDLE_TYPES
-    by_url = {}
-    for entry in bundle["entry"]:
-        assert UUID_URN.match(entry["fullUrl"]), entry["fullUrl"]
-        assert entry["fullUrl"] not in by_url, "fullUrl must be unique in a bundle"
-        by_url[entry["fullUrl"]] = entry["resource"]
-    for url, resource in by_url.items():
-        kind = resource["resourceType"]
-        for reference in references(resource):
-            assert reference in by_url, f"{kind} {url} refers to {reference} outside the bundle"
-        for quantity in quantities(resource):
-            assert isinstance(quantity["value"], int | float)
-            assert quantity["system"] == UCUM and quantity["code"]
-        if kind == "Observation":
-            assert resource["status"] in OBSERVATION_STATUS
-            check_codeable_concept(resource["code"])
-            for category in resource.get("category", []):
-                check_codeable_concept(category)
-            assert by_url[resource["subject"]["reference"]]["resourceType"] == "Patient"
-            assert FHIR_DATE.match(resource["effectiveDateTime"])
-            values = [key for key in resource if key.startswith("value")]
-            assert len(values) <= 1, "value[x] is 0..1"
-            if "dataAbsentReason" in resource:  # obs-6: a reason only where no value
-                assert values == []
-                check_codeable_concept(resource["dataAbsentReason"])
-            for part in resource.get("partOf", []):
-                assert by_url[part["reference"]]["resourceType"] in OBSERVATION_PART_OF
-            for component in resource.get("component", []):
-                check_codeable_concept(component["code"])
-        elif kind == "MedicationStatement":
-            assert resource["status"] in MEDICATION_STATEMENT_STATUS
-            check_codeable_concept(resource["medicationCodeableConcept"])
-            assert by_url[resource["subject"]["reference"]]["resourceType"] == "Patient"
-            period = resource["effectivePeriod"]
-            assert FHIR_DATE.match(period["start"])
-            assert "end" not in period or period["end"] >= period["start"]
-        elif kind == "Patient":
-            assert "telecom" not in resource  # no email or phone leaves with the bundle
-        else:
-            pytest.fail(f"unexpected resource {kind}")
-    return by_url
-
-
-def test_fhir_bundle_follows_the_r4_rules_and_resolves_every_reference(
-    patient_client, short_journal
-):
-    response = patient_client.get(FHIR_URL)
-    assert response["Content-Type"] == "application/fhir+json; charset=utf-8"
-    bundle = response.json()
-
-    resources = check_r4_bundle(bundle)
-
-    kinds = [r["resourceType"] for r in resources.values()]
-    assert kinds.count("Patient") == 1
-    assert kinds.count("MedicationStatement") == 2
-    # 3 symptom grades + 1 blood pressure + 1 weight.
-    assert kinds.count("Observation") == 5
-    assert "pat@example.org" not in response.content.decode()
-
-
-def test_fhir_observation_carries_the_grade_the_date_and_the_treatment(
-    patient_client, short_journal
-):
-    resources = check_r4_bundle(patient_client.get(FHIR_URL).json())
-
-    before, during = sorted(
-        (
-            r
-            for r in resources.values()
-            if r.get("code", {}).get("text", "").startswith("Diarrhoea: patient-reported")
-        ),
-        key=lambda r: r["effectiveDateTime"],
-    )
-    assert (before["effectiveDateTime"], before["valueInteger"]) == ("2025-03-01", 3)
-    assert (during["effectiveDateTime"], during["valueInteger"]) == ("2025-04-07", 1)
-    assert during["category"][0]["coding"][0]["code"] == "survey"
-    assert during["code"]["coding"][0]["display"] == (
-        "Patient-reported severity (0 none, 1 mild, 2 moderate, 3 severe, 4 very severe), "
-        "CTCAE v5 term: Diarrhea"
-    )
-    assert "grade 4" not in json.dumps(during).lower()
-    medication = resources[during["partOf"][0]["reference"]]
-    assert medication["medicationCodeableConcept"]["text"] == "Sunitinib"
-    assert medication["status"] == "active"
-    assert medication["dosage"][0]["doseAndRate"][0]["doseQuantity"] == {
-        "value": 37.5,
-        "unit": "mg",
-        "system": UCUM,
-        "code": "mg",
-    }
-    ended = next(
-        r
-        for r in resources.values()
-        if r["resourceType"] == "MedicationStatement" and r["status"] == "completed"
-    )
-    assert ended["effectivePeriod"] == {"start": "2025-01-01", "end": "2025-03-09"}
-    assert resources[before["partOf"][0]["reference"]] == ended
-
-
-def test_fhir_ids_are_stable_between_exports(patient_client, short_journal):
-    first = [e["fullUrl"] for e in patient_client.get(FHIR_URL).json()["entry"]]
-    second = [e["fullUrl"] for e in patient_client.get(FHIR_URL).json()["entry"]]
-
-    assert first == second
-    assert all(uuid.UUID(url.removeprefix("urn:uuid:")) for url in first)
-
-
-def test_fhir_bundle_is_valid_json_without_floats_for_grades(patient_client, short_journal):
-    text = patient_client.get(FHIR_URL).content.decode()
-    bundle = json.loads(text)
-    grades = [
-        e["resource"]["valueInteger"] for e in bundle["entry"] if "valueInteger" in e["resource"]
-    ]
-    assert grades and all(isinstance(g, int) for g in grades)
-
-
-@pytest.mark.parametrize("name", ["journal:export_json", "journal:export_fhir"])
+@pytest.mark.parametrize(
+    "url",
+    [JSON_URL, FHIR_URL, f"{FHIR_URL}?bundle=transaction"],
+)
 def test_exports_run_a_fixed_number_of_queries(
-    patient_client, long_journal, django_assert_max_num_queries, name
+    patient_client, long_journal, django_assert_max_num_queries, url
 ):
     with django_assert_max_num_queries(15):
-        response = patient_client.get(reverse(name))
+        response = patient_client.get(url)
         assert response.status_code == 200
         body = b"".join(response.streaming_content) if response.streaming else response.content
     assert body.startswith(b"{")
-
-
-def test_fhir_marks_an_unanswered_symptom_as_asked_without_a_value(patient_client, unanswered_day):
-    resources = check_r4_bundle(patient_client.get(FHIR_URL).json())
-    symptoms = {
-        r["code"]["text"].split(":")[0]: r
-        for r in resources.values()
-        if r.get("category", [{}])[0].get("coding", [{}])[0].get("code") == "survey"
-    }
-
-    assert sorted(symptoms) == ["Diarrhoea", "Fatigue", "Nausea"]
-    unanswered = symptoms["Fatigue"]
-    assert "valueInteger" not in unanswered
-    assert unanswered["dataAbsentReason"]["coding"] == [
-        {
-            "system": "http://terminology.hl7.org/CodeSystem/data-absent-reason",
-            "code": "asked-unknown",
-            "display": "Asked But Unknown",
-        }
-    ]
-    assert symptoms["Nausea"]["valueInteger"] == 0
-    assert "dataAbsentReason" not in symptoms["Nausea"]
-    assert symptoms["Diarrhoea"]["valueInteger"] == 2

@@ -1,7 +1,10 @@
 """Import: preview, all-or-nothing confirm, idempotence, round trips, and every refusal."""
 
+import csv
+import io
 import json
 import re
+import uuid
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -152,7 +155,33 @@ def test_confirming_twice_imports_once(client, patient, short_journal):
     assert Treatment.objects.for_patient(newcomer).count() == 2
 
 
-def test_csv_round_trip_keeps_days_grades_and_notes(client, patient, short_journal, imatinib):
+def days_of(user):
+    """Everything a day holds, as comparable values, oldest first."""
+    return [
+        (
+            log.date,
+            log.dose_taken,
+            log.systolic,
+            log.diastolic,
+            log.weight_kg,
+            log.note,
+            log.for_doctor,
+            sorted((r.symptom.slug, r.grade, r.interference, r.note) for r in log.reports.all()),
+        )
+        for log in DayLog.objects.for_patient(user).with_reports().order_by("date")
+    ]
+
+
+@pytest.fixture
+def quoted_notes(patient, symptoms, short_journal):
+    """9 April 2025: notes the patient began with an apostrophe themselves."""
+    day = make_day(patient, date(2025, 4, 9), note="'=already quoted by me")
+    SymptomReport.objects.create(day=day, symptom=symptoms["fatigue"], grade=1, note="'-tired-")
+
+
+def test_csv_round_trip_keeps_days_grades_and_notes(
+    client, patient, short_journal, quoted_notes, imatinib
+):
     client.force_login(patient)
     exported = b"".join(client.get(reverse("journal:export_csv")).streaming_content)
     newcomer = make_user("newcomer")
@@ -164,24 +193,10 @@ def test_csv_round_trip_keeps_days_grades_and_notes(client, patient, short_journ
     assert any("not imported" in note for note in preview.notes)  # treatment columns
     confirm(client)
 
-    def days_of(user):
-        return [
-            (
-                log.date,
-                log.dose_taken,
-                log.systolic,
-                log.diastolic,
-                log.weight_kg,
-                log.note,
-                log.for_doctor,
-                sorted(
-                    (r.symptom.slug, r.grade, r.interference, r.note) for r in log.reports.all()
-                ),
-            )
-            for log in DayLog.objects.for_patient(user).with_reports().order_by("date")
-        ]
-
     assert days_of(newcomer) == days_of(patient)
+    quoted = DayLog.objects.for_patient(newcomer).get(date=date(2025, 4, 9))
+    assert quoted.note == "'=already quoted by me"
+    assert quoted.reports.get().note == "'-tired-"
     assert (
         DayLog.objects.for_patient(newcomer).get(date=date(2025, 3, 1)).treatment.drug == imatinib
     )
@@ -337,6 +352,53 @@ def test_semicolon_separated_spreadsheets_are_read(patient_client, patient, libr
     assert preview.report_count == 1
 
 
+def test_a_decimal_comma_is_read_as_the_decimal_point(patient_client, patient, library):
+    preview = preview_of(
+        patient_client, "date;weight_kg;dose_taken\n2025-01-05;70,5;all\n2025-01-06;71;all\n"
+    )
+    assert preview.problems == []
+    confirm(patient_client)
+
+    weights = (
+        DayLog.objects.for_patient(patient).order_by("date").values_list("weight_kg", flat=True)
+    )
+    assert list(weights) == [Decimal("70.5"), Decimal("71")]
+
+
+@pytest.mark.parametrize("weight", ["1,234", "70,5,1", "70,555", ",5"])
+def test_a_comma_that_may_not_be_a_decimal_mark_is_refused(patient_client, library, weight):
+    preview = preview_of(patient_client, f'date,weight_kg\n2025-01-05,"{weight}"\n')
+
+    assert [str(problem) for problem in preview.problems] == [
+        "Row 2: Weight (kg): Enter a number."
+    ]
+
+
+def test_a_csv_resaved_with_semicolons_and_decimal_commas_round_trips(
+    client, patient, short_journal, imatinib
+):
+    """As a spreadsheet set to a comma-decimal language saves the export again."""
+    client.force_login(patient)
+    exported = b"".join(client.get(reverse("journal:export_csv")).streaming_content)
+    rows = list(csv.reader(io.StringIO(exported.decode("utf-8-sig"), newline="")))
+    weight = rows[0].index("weight_kg")
+    resaved = io.StringIO()
+    writer = csv.writer(resaved, delimiter=";")
+    for row in rows:
+        writer.writerow(
+            [cell.replace(".", ",") if i == weight else cell for i, cell in enumerate(row)]
+        )
+    assert ";71,5;" in resaved.getvalue()
+    newcomer = make_user("newcomer")
+    make_treatment(newcomer, imatinib, starts_on=date(2025, 1, 1))
+    client.force_login(newcomer)
+
+    assert preview_of(client, resaved.getvalue()).can_import
+    confirm(client)
+
+    assert days_of(newcomer) == days_of(patient)
+
+
 # --- The example spreadsheet -----------------------------------------------------------------
 
 EXAMPLE = "examples/gist-journal-example.csv"
@@ -462,7 +524,7 @@ def test_an_empty_file_is_refused(patient_client, library):
     [
         ("{not json", "This file is damaged or was changed"),
         ('{"days": []}', "This file is not a GIST Journal export"),
-        ('{"format": "gist-journal", "version": 2, "days": []}', "a different version"),
+        ('{"format": "gist-journal", "version": 3, "days": []}', "a different version"),
         ("name,grade\nFatigue,2\n", "This does not look like a journal spreadsheet"),
     ],
 )
@@ -827,3 +889,66 @@ def test_two_years_import_in_one_go_with_bounded_queries(
 )
 def test_the_import_summary_counts_in_words(result, summary):
     assert result.summary == summary
+
+
+# --- Identifiers ------------------------------------------------------------------------------
+
+
+def identifiers_of(user) -> tuple[set, set, object]:
+    return (
+        set(DayLog.objects.for_patient(user).values_list("identifier", flat=True)),
+        set(Treatment.objects.for_patient(user).values_list("identifier", flat=True)),
+        Profile.objects.for_user(user).identifier,
+    )
+
+
+def test_a_move_to_another_account_keeps_every_identifier(client, patient, short_journal):
+    client.force_login(patient)
+    exported = client.get(reverse("journal:export_json")).content
+    newcomer = make_user("newcomer")
+    client.force_login(newcomer)
+
+    preview_of(client, exported, "gist-journal.json")
+    confirm(client)
+
+    assert identifiers_of(newcomer) == identifiers_of(patient)
+    assert len(identifiers_of(newcomer)[0]) == 3
+
+
+def test_a_version_1_file_without_identifiers_gets_new_ones(patient_client, patient, library):
+    document = {
+        "format": "gist-journal",
+        "version": 1,
+        "profile": {"time_zone": "Europe/Paris"},
+        "days": [
+            {"date": "2025-01-05", "reports": [{"symptom": "fatigue", "grade": 1}]},
+            {"date": "2025-01-06", "reports": []},
+        ],
+    }
+    before = Profile.objects.for_user(patient).identifier
+
+    assert preview_of(patient_client, json.dumps(document), "old.json").can_import
+    confirm(patient_client)
+
+    days, _, profile = identifiers_of(patient)
+    assert len(days) == 2 and None not in days
+    assert profile == before
+
+
+def test_an_identifier_the_journal_already_uses_is_replaced_not_refused(
+    patient_client, patient, short_journal
+):
+    """The same file, edited to move a day to a free date, imported again: the day comes in
+    under a new identifier (one journal never holds one twice)."""
+    document = patient_client.get(reverse("journal:export_json")).json()
+    moved = document["days"][0] | {"date": "2025-02-01"}
+    document["days"] = [moved, moved | {"date": "2025-02-02"}]
+    taken = identifiers_of(patient)[0]
+
+    assert preview_of(patient_client, json.dumps(document), "edited.json").can_import
+    confirm(patient_client)
+
+    days, _, _ = identifiers_of(patient)
+    assert len(days) == 5
+    assert uuid.UUID(moved["id"]) in taken
+    assert len(days - taken) == 2

@@ -28,6 +28,7 @@ from journal.export_import.formats import CSV_COLUMNS, JSON_FORMAT, JSON_VERSION
 from journal.models import (
     CareShare,
     ChangeReason,
+    DailyReminder,
     DayLog,
     DoseTaken,
     PendingImport,
@@ -343,7 +344,8 @@ def test_treatment_stop_is_saved_valid_or_refused(
 def _settings_snapshot(patient):
     profile = Profile.objects.get(user=patient)
     tracked = sorted(profile.tracked_symptoms.values_list("pk", flat=True))
-    return profile.time_zone, profile.care_team_phone, profile.last_visit_on, tracked
+    reminder = list(DailyReminder.objects.filter(patient=patient).values("is_on", "local_time"))
+    return profile.time_zone, profile.care_team_phone, profile.last_visit_on, tracked, reminder
 
 
 @fuzz(80)
@@ -356,11 +358,15 @@ def test_settings_are_saved_valid_or_refused(patient_client, patient, profile, d
         "care_team_phone": st.one_of(
             st.just(""), st.from_regex(r"\A\+?[0-9]{6,14}\Z"), st.just("+44 (20) 7946-0000")
         ),
+        "reminder_on": st.sampled_from(["", "on"]),
+        "reminder_time": st.times().map(lambda chosen: chosen.strftime("%H:%M")),
     }
     hostile = {
         "time_zone": hostile_choice(["Nowhere/Else", "utc", "../../etc/passwd"]),
         "tracked_symptoms": st.lists(hostile_choice(["0", "9" * 25, "-1", "fatigue"])),
         "care_team_phone": st.one_of(hostile_text, st.text("0123456789+()-. ", max_size=45)),
+        "reminder_on": hostile_choice(["yes", "0", "false"]),
+        "reminder_time": st.one_of(hostile_text, hostile_choice(["24:00", "7pm", "12:60", ""])),
     }
     post = draw_post(data, valid, hostile)
     before = _settings_snapshot(patient)
@@ -374,6 +380,11 @@ def test_settings_are_saved_valid_or_refused(patient_client, patient, profile, d
         profile = Profile.objects.get(user=patient)
         profile.full_clean()
         assert profile.tracked_symptoms.exists()
+        reminder = DailyReminder.objects.get(patient=patient)
+        assert reminder.local_time.second == 0
+        ticked = post.get("reminder_on") or ""
+        # As a checkbox reads it: "false" is unticked, any other text ticked.
+        assert reminder.is_on == {"false": False}.get(ticked.lower(), bool(ticked))
     else:
         assert_refused(response)
         assert _settings_snapshot(patient) == before
