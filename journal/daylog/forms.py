@@ -13,10 +13,12 @@ from journal.models import (
     SYSTOLIC_RANGE,
     WEIGHT_RANGE_KG,
     Alarm,
+    DayLog,
     DoseTaken,
     Grade,
     Interference,
     ReportInput,
+    day_changed_error,
 )
 from library.models import Symptom, WarningSign
 
@@ -115,7 +117,7 @@ class DayLogForm(TextLimitsMixin, forms.Form):
     # (the page's script does it in place; without script the button saves the day so).
     REST_NONE = ("unanswered", "none")
     # The code of the refusal of a save over a day changed since its page was loaded.
-    DAY_CHANGED = "day_changed"
+    DAY_CHANGED = DayLog.CHANGED_ELSEWHERE
 
     def __init__(
         self,
@@ -238,11 +240,7 @@ class DayLogForm(TextLimitsMixin, forms.Form):
                     "diastolic", "The lower number must be smaller than the upper number."
                 )
         if not self.errors and self.changed_elsewhere:
-            raise forms.ValidationError(
-                "This day was changed on another device after this one opened it. Nothing "
-                "was saved yet: choose which version to keep.",
-                code=self.DAY_CHANGED,
-            )
+            raise day_changed_error()
         return cleaned
 
     @property

@@ -14,6 +14,7 @@ from journal.models import (
     ReportInput,
     SymptomReport,
     Treatment,
+    day_changed_error,
 )
 from library.models import WarningSign
 
@@ -32,6 +33,7 @@ def daylog_save(
     for_doctor: bool = False,
     reports: list[ReportInput] = (),
     warning_signs: list[WarningSign] | None = None,
+    base_revision: int | None = None,
 ) -> DayLog:
     """Create or update the day's log and its symptom reports, all or nothing.
 
@@ -39,6 +41,11 @@ def daylog_save(
     (None leaves them as they are). A fixed handful of queries whatever the number of
     symptoms: the reports are written in one upsert. Each save counts one more ``revision``
     of the day, in the database (refresh the returned log to read it).
+
+    ``base_revision`` is the revision the patient's page was loaded with (0: the day was not
+    logged yet). When given, a save over a day that has changed since is refused with
+    ``day_changed_error()`` and nothing is saved, even when another save of the same day
+    landed a moment before this one (the form's own check reads the revision earlier).
     """
     if day > today:
         raise ValidationError("You cannot log a day that has not happened yet.")
@@ -62,6 +69,13 @@ def daylog_save(
         defaults={**values, "revision": F("revision") + 1},
         create_defaults=values,
     )
+    # update_or_create locks the row (or waits on the other insert), so the revision it wrote
+    # is exactly one more than the one this save was based on unless another save came first;
+    # raising here rolls the whole save back.
+    if base_revision is not None:
+        saved_revision = DayLog.objects.filter(pk=log.pk).values_list("revision", flat=True).get()
+        if saved_revision != base_revision + 1:
+            raise day_changed_error()
     SymptomReport.objects.bulk_create(
         [
             SymptomReport(

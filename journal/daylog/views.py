@@ -90,6 +90,7 @@ def _saved(form, *, patient, day: date, today: date) -> bool:
             today=today,
             reports=form.report_inputs(),
             warning_signs=form.cleaned_data["warning_signs"],
+            base_revision=form.cleaned_data["base_revision"],
             **form.day_values(),
         )
     except ValidationError as error:

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from gistjournal import offline
@@ -185,6 +186,34 @@ def test_a_day_created_elsewhere_since_the_page_opened_is_a_change_too(
     response = patient_client.post(day_url(today), form_data(profile, base_revision="0"))
     assert response.status_code == 409
     assert DayLog.objects.get(date=today).note == "From the other phone"
+
+
+@pytest.mark.parametrize("base", [0, 1])
+def test_two_saves_based_on_the_same_revision_cannot_both_land(patient, fatigue, today, base):
+    """The race the form's check cannot see: two phones' saves of the same revision reach the
+    server together, both pass the form, and the second to be written must still be refused
+    (the save itself compares the revision it writes), leaving the first untouched."""
+    if base:
+        save_on_another_phone(patient, today, fatigue, Grade.MILD)
+
+    def save(note, grade):
+        return daylog_save(
+            patient=patient,
+            day=today,
+            today=today,
+            note=note,
+            reports=[ReportInput(symptom=fatigue, grade=grade, interference=None, note="")],
+            base_revision=base,
+        )
+
+    save("First phone", Grade.MODERATE)
+    with pytest.raises(ValidationError) as refused:
+        save("Second phone", Grade.SEVERE)
+    assert refused.value.code == DayLog.CHANGED_ELSEWHERE
+    assert "changed on another device" in refused.value.messages[0]
+    log = DayLog.objects.get(date=today)
+    assert (log.note, log.revision) == ("First phone", base + 1)
+    assert log.reports.get(symptom=fatigue).grade == Grade.MODERATE
 
 
 def test_a_form_without_a_revision_is_not_checked(
