@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from journal.models import DayLog, Grade, Profile, SymptomReport
-from library.models import Drug
+from library.models import GUIDANCE_PER_SYMPTOM, Drug
 from tests.conftest import make_day, make_entry, make_standard_sunitinib, make_treatment
 from tests.pages import visible_text
 
@@ -101,6 +101,22 @@ def test_what_helps_of_a_day_to_come_or_an_unknown_symptom_is_not_found(
     assert patient_client.get(future).status_code == 404
     unknown = reverse("journal:day_helps", args=[today.isoformat(), "no-such-symptom"])
     assert patient_client.get(unknown).status_code == 404
+
+
+def test_what_helps_costs_the_same_queries_for_two_entries_or_twenty(
+    patient_client, patient, sunitinib, symptoms, today, django_assert_max_num_queries
+):
+    hfs = symptoms["hand-foot-syndrome"]
+    hfs.entries.clear()
+    make_standard_sunitinib(patient, sunitinib, starts_on=today - timedelta(days=5))
+    url = reverse("journal:day_helps", args=[today.isoformat(), hfs.slug])
+    for count in (2, 20):
+        for n in range(hfs.entries.count(), count):
+            drugs = [sunitinib] if n % 2 else []
+            make_entry(f"entry-{n:02}", title=f"Tip number {n:02}", symptoms=[hfs], drugs=drugs)
+        with django_assert_max_num_queries(10):
+            box = visible_text(patient_client.get(url).content)
+        assert box.count("Tip number") == min(count, GUIDANCE_PER_SYMPTOM)
 
 
 def test_what_helps_needs_a_log_in(client, symptoms, today):

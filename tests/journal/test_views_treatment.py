@@ -367,6 +367,17 @@ def test_first_day_preset_is_saved_and_leads_to_the_symptoms(
     )
 
 
+def test_first_day_step_costs_a_fixed_handful_of_queries(
+    patient_client, patient, sunitinib, today, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(7):
+        assert "Step 1 of 3" in visible_text(patient_client.get(FIRST_DAY).content)
+    preset = RegimenPreset.objects.get(drug=sunitinib, days_on=28)
+    data = manual(sunitinib, today, preset=preset.pk, drug="", dose_mg="", schedule="")
+    with django_assert_max_num_queries(11):  # savepoints included
+        assert patient_client.post(FIRST_DAY, data).url == reverse("journal:first_day_symptoms")
+
+
 def test_first_day_refusal_stays_on_the_step_and_saves_nothing(patient_client, library, today):
     response = patient_client.post(FIRST_DAY, manual(None, today, dose_mg=""))
     assert response.status_code == 200
