@@ -28,8 +28,7 @@ def home(request):
     """Visitors get the landing page; patients their journal; caregivers their list."""
     if not request.user.is_authenticated:
         return render(request, "home.html")
-    user = request.user
-    if JournalRoles.of(user).is_only_a_caregiver:
+    if JournalRoles.of_request(request).is_only_a_caregiver:
         return redirect("care:index")
     return redirect("journal:dashboard")
 

@@ -49,6 +49,14 @@ class JournalRoles:
         )
         return cls(cares_for_someone=row["cares"], keeps_a_journal=row["treated"] or row["logged"])
 
+    @classmethod
+    def of_request(cls, request) -> "JournalRoles":
+        """The roles of the request's user, asked once per request: a page that needs them
+        (settings) and its menu (``nav_role``) share the one query."""
+        if not hasattr(request, "_journal_roles"):
+            request._journal_roles = cls.of(request.user)
+        return request._journal_roles
+
     @property
     def is_only_a_caregiver(self) -> bool:
         return self.cares_for_someone and not self.keeps_a_journal

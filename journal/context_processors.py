@@ -14,7 +14,7 @@ def navigation(request):
         return {}
 
     def nav_role() -> str:
-        roles = JournalRoles.of(user)
+        roles = JournalRoles.of_request(request)
         if not roles.cares_for_someone:
             return "patient"
         return "both" if roles.keeps_a_journal else "caregiver"

@@ -28,7 +28,7 @@ from journal.models import (
 @login_required
 def settings_page(request):
     profile = Profile.objects.for_user(request.user)
-    only_caregiving = JournalRoles.of(request.user).is_only_a_caregiver
+    only_caregiving = JournalRoles.of_request(request).is_only_a_caregiver
     form = SettingsForm(request.POST or None, instance=profile, only_caregiving=only_caregiving)
     if request.method == "POST" and form.is_valid():
         form.save()

@@ -2,6 +2,8 @@ import re
 from datetime import date, timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from journal.models import Profile
@@ -81,6 +83,19 @@ def test_settings_query_count_is_fixed(
 ):
     with django_assert_max_num_queries(10):
         assert patient_client.get(SETTINGS).status_code == 200
+
+
+def test_settings_ask_who_the_reader_is_once_for_the_page_and_its_menu(caregiver_client, share):
+    """The page (which fields a caregiver sees) and the menu both need the roles."""
+    with CaptureQueriesContext(connection) as queries:
+        response = caregiver_client.get(SETTINGS)
+    roles_queries = [
+        query["sql"]
+        for query in queries.captured_queries
+        if "EXISTS" in query["sql"] and '"journal_careshare"' in query["sql"]
+    ]
+    assert len(roles_queries) == 1
+    assert "People I care for" in visible_text(response.content)
 
 
 def test_last_clinic_visit_is_saved_and_starts_the_report(patient_client, symptoms, profile):
