@@ -709,8 +709,10 @@ class AlertRule(LoadedContent):
 
 class WarningSignQuerySet(models.QuerySet):
     def for_drugs(self, drugs: Iterable):
-        """Signs in the labels of these drugs, and signs that apply to every drug."""
-        return self.filter(Q(drug__in=list(drugs)) | Q(drug=None))
+        """Signs in the labels of these drugs (a queryset of drug ids stays a subquery), and
+        signs that apply to every drug."""
+        drugs = drugs if isinstance(drugs, models.QuerySet) else list(drugs)
+        return self.filter(Q(drug__in=drugs) | Q(drug=None))
 
 
 class WarningSign(LoadedContent):

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.db.models import QuerySet
 
 from journal.daylog.forms import DayLogForm
+from journal.daylog.row_writer import symptom_row
 from journal.models import (
     EARLIEST_DATE,
     AlertRules,
@@ -33,8 +34,29 @@ class DayPage:
     warning_signs: QuerySet  # of WarningSign: the current drug's, and any ticked that day
     rules: AlertRules
 
+    @staticmethod
+    def save_form_kwargs(profile, day: date) -> dict:
+        """What a save's form needs, and only that (issue 17's query budget): the symptoms it
+        asks about (one query) and the warning signs it may tick, as a query that runs only
+        when signs were sent. The revision is checked by the save itself."""
+        patient = profile.user
+        drugs = Treatment.objects.for_patient(patient).on(day).values("drug")
+        ticked = DayLog.warning_signs.through.objects.filter(
+            daylog__patient=patient, daylog__date=day
+        ).values("warningsign")
+        return {
+            "symptoms": _symptoms_shown(profile, day),
+            "warning_signs": (
+                WarningSign.objects.for_drugs(drugs) | WarningSign.objects.filter(pk__in=ticked)
+            )
+            .select_related("drug")
+            .distinct(),
+            "refuse_empty": True,
+        }
+
     @classmethod
-    def build(cls, profile, day: date) -> "DayPage":
+    def build(cls, profile, day: date, *, symptoms=None) -> "DayPage":
+        """The page's parts; ``symptoms`` when already read (a refused save's form)."""
         patient = profile.user
         treatment = Treatment.objects.for_patient(patient).on(day).select_related("drug").first()
         # The day and the last logged day before it, in the same queries: the page offers
@@ -62,9 +84,7 @@ class DayPage:
             treatment=treatment,
             log=log,
             previous=previous,
-            symptoms=profile.symptoms_shown(
-                SymptomReport.objects.for_patient(patient).filter(day__date=day)
-            ),
+            symptoms=_symptoms_shown(profile, day) if symptoms is None else symptoms,
             warning_signs=signs.select_related("drug").distinct(),
             rules=AlertRules.for_patient(patient),
         )
@@ -78,7 +98,6 @@ class DayPage:
         return {
             "symptoms": self.symptoms,
             "warning_signs": self.warning_signs,
-            "alarm_of": lambda symptom, grade: self.rules.alarm(symptom.pk, grade, self.drug_id),
             "refuse_empty": True,
             "current_revision": self.log.revision if self.log else 0,
         }
@@ -101,10 +120,13 @@ class DayPage:
                 day, log=self.log, previous=previous, treatment=treatment, **self.form_kwargs
             )
         drug = treatment.drug if treatment else None
-        rows = form.symptom_rows()
+        rows = form.symptom_rows(
+            lambda symptom, grade: self.rules.alarm(symptom.pk, grade, self.drug_id)
+        )
         helps = kept_guidance_counts(self.symptoms)
         for row in rows:
             row["helps"] = helps[row["symptom"].pk]
+            row["html"] = symptom_row(row, day=day, drug=drug)
         return {
             "day": day,
             "today": today,
@@ -139,5 +161,11 @@ class DayPage:
             "day": self.day,
             "today": self.profile.today(),
             "versions": form.versions(self.log),
-            "resend": [*resend, ("base_revision", form.current_revision)],
+            "resend": [*resend, ("base_revision", self.log.revision if self.log else 0)],
         }
+
+
+def _symptoms_shown(profile, day: date) -> list:
+    """The day's symptoms: the tracked ones, and any reported that day (one query)."""
+    reports = SymptomReport.objects.for_patient(profile.user).filter(day__date=day)
+    return profile.symptoms_shown(reports)

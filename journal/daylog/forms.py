@@ -5,6 +5,7 @@ from django.db.models import QuerySet
 
 from gistjournal.forms import TextLimitsMixin, limit_text_without_cutting
 from gistjournal.widget_renderer import FastWidgetRenderer
+from journal.daylog.services import DAY_CHANGED
 from journal.fields import DateInput, in_range, validate_journal_date
 from journal.models import (
     DIASTOLIC_RANGE,
@@ -13,12 +14,10 @@ from journal.models import (
     SYSTOLIC_RANGE,
     WEIGHT_RANGE_KG,
     Alarm,
-    DayLog,
     DoseTaken,
     Grade,
     Interference,
     ReportInput,
-    day_changed_error,
 )
 from library.models import Symptom, WarningSign
 
@@ -54,8 +53,6 @@ class DayLogForm(TextLimitsMixin, forms.Form):
 
     The per-symptom fields are added for the symptoms given (the tracked ones, plus any
     already reported that day): ``grade_<slug>``, ``interference_<slug>``, ``note_<slug>``.
-    ``alarm_of(symptom, grade)`` says which notice a grade raises (``AlertRules.alarm`` for
-    the patient and the day's drug).
     """
 
     dose_taken = forms.ChoiceField(
@@ -107,7 +104,8 @@ class DayLogForm(TextLimitsMixin, forms.Form):
     default_renderer = FastWidgetRenderer()
 
     # The revision of the day the page was loaded with (0: not saved yet). A save carrying
-    # one is refused when the day has changed since (another phone saved it): see clean().
+    # one is refused when the day has changed since (another phone saved it): the save
+    # checks it (``daylog_save``), under the transaction's lock.
     # Without it (an import, a page older than the field) the save is not checked.
     base_revision = forms.IntegerField(
         label="Version of the day", required=False, min_value=0, widget=forms.HiddenInput
@@ -117,28 +115,25 @@ class DayLogForm(TextLimitsMixin, forms.Form):
     # (the page's script does it in place; without script the button saves the day so).
     REST_NONE = ("unanswered", "none")
     # The code of the refusal of a save over a day changed since its page was loaded.
-    DAY_CHANGED = DayLog.CHANGED_ELSEWHERE
+    DAY_CHANGED = DAY_CHANGED
 
     def __init__(
         self,
         *args,
         symptoms,
         warning_signs,
-        alarm_of,
         refuse_empty=False,
         current_revision=None,
         **kwargs,
     ):
         super().__init__(*args, **kwargs)
-        # The day's revision in the database now (0: no log yet); None: nothing to compare.
-        self.current_revision = current_revision
+        # The day's revision in the database now (0: no log yet): the page sends it back.
         if current_revision is not None:
             self.initial.setdefault("base_revision", current_revision)
         # The day log page refuses a day with nothing in it (it would count as logged); an
         # import takes the days of a file as they are.
         self.refuse_empty = refuse_empty
         self.symptoms = list(symptoms)
-        self.alarm_of = alarm_of
         self.fields["warning_signs"].queryset = warning_signs
         for symptom in self.symptoms:
             name = symptom.name.lower()
@@ -239,15 +234,7 @@ class DayLogForm(TextLimitsMixin, forms.Form):
                 self.add_error(
                     "diastolic", "The lower number must be smaller than the upper number."
                 )
-        if not self.errors and self.changed_elsewhere:
-            raise day_changed_error()
         return cleaned
-
-    @property
-    def changed_elsewhere(self) -> bool:
-        """Whether the page was loaded with an older revision of the day than the saved one."""
-        base = self.cleaned_data.get("base_revision")
-        return None not in (base, self.current_revision) and base != self.current_revision
 
     def versions(self, log) -> list[dict]:
         """The saved day (``log``, reports prefetched; None: not saved) beside this form's
@@ -268,9 +255,10 @@ class DayLogForm(TextLimitsMixin, forms.Form):
                 rows.append(row)
         return rows
 
-    def symptom_rows(self) -> list[dict]:
+    def symptom_rows(self, alarm_of) -> list[dict]:
         """What the template needs per symptom: its fields, each grade's meaning (the page
-        shows the chosen one), and what choosing it raises."""
+        shows the chosen one), and what choosing it raises: ``alarm_of(symptom, grade)``
+        says which notice (``AlertRules.alarm`` for the patient and the day's drug)."""
         rows = []
         for symptom in self.symptoms:
             grade = self[f"grade_{symptom.slug}"]
@@ -282,7 +270,7 @@ class DayLogForm(TextLimitsMixin, forms.Form):
                     "meaning": "" if value == 0 else symptom.grade_meaning(value),
                     "id": f"{grade.auto_id}_{value}",
                     "checked": chosen == str(value),
-                    "alarm": ALARM_WORDS.get(alarm := self.alarm_of(symptom, value), ""),
+                    "alarm": ALARM_WORDS.get(alarm := alarm_of(symptom, value), ""),
                     "urgent": alarm == Alarm.URGENT,
                     "style": Grade(value).colour,
                 }

@@ -42,18 +42,18 @@ def day(request, day: date):
     profile = Profile.objects.for_user(request.user)
     if day > profile.today():
         raise Http404("That day has not happened yet.")
-    patient = request.user
-    page = DayPage.build(profile, day)
     form = None
     if request.method == "POST":
-        form = DayLogForm(request.POST, **page.form_kwargs)
-        if _saved(form, patient=patient, day=day, today=profile.today()):
+        # Only what the check needs: a valid save redirects, and draws no page.
+        form = DayLogForm(request.POST, **DayPage.save_form_kwargs(profile, day))
+        if _saved(form, patient=request.user, day=day, today=profile.today()):
             rest = " Symptoms you had not answered are saved as None." if form.rest_is_none else ""
             messages.success(request, f"Saved {day:%A} {day.day} {day:%B}.{rest}")
             return redirect("journal:day", day.isoformat())
-        if form.has_error(NON_FIELD_ERRORS, DayLogForm.DAY_CHANGED):
-            ctx = page.conflict_context(request, form)
-            return render(request, "journal/day_conflict.html", ctx, status=409)
+    page = DayPage.build(profile, day, symptoms=form.symptoms if form else None)
+    if form is not None and form.has_error(NON_FIELD_ERRORS, DayLogForm.DAY_CHANGED):
+        ctx = page.conflict_context(request, form)
+        return render(request, "journal/day_conflict.html", ctx, status=409)
     return render(request, "journal/day.html", page.context(request, form))
 
 

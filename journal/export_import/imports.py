@@ -51,7 +51,6 @@ from journal.export_import.formats import (
 )
 from journal.models import (
     EARLIEST_DATE,
-    Alarm,
     DayLog,
     DoseTaken,
     Grade,
@@ -343,8 +342,6 @@ class _Importer:
             form_data,
             symptoms=[report[0] for report in reports],
             warning_signs=WarningSign.objects.none(),
-            # An import raises no notice: the days are past, and the patient reads them later.
-            alarm_of=lambda symptom, grade: Alarm.NONE,
         )
         if not form.is_valid():
             by_slug = {symptom.slug: symptom for symptom, *_ in reports}

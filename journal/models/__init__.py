@@ -44,7 +44,6 @@ from journal.models.daylog import (
     Interference,
     ReportInput,
     SymptomReport,
-    day_changed_error,
 )
 from journal.models.imports import PENDING_IMPORT_VALID_FOR, PendingImport
 
@@ -87,7 +86,6 @@ from journal.models.treatment import (
 )
 
 __all__ = [
-    "day_changed_error",
     "BP_ALERT",
     "BP_CRISIS",
     "BP_HIGH",

@@ -6,7 +6,6 @@ from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Avg, Count, Exists, F, Max, OuterRef, Q, Subquery, Window
@@ -296,22 +295,8 @@ class DayLogQuerySet(models.QuerySet):
         )
 
 
-def day_changed_error() -> ValidationError:
-    """The refusal of a save made over an older revision of the day than the saved one (the
-    patient's other phone saved it since this page was loaded): nothing is saved, and the
-    patient chooses which version to keep."""
-    return ValidationError(
-        "This day was changed on another device after this one opened it. Nothing "
-        "was saved yet: choose which version to keep.",
-        code=DayLog.CHANGED_ELSEWHERE,
-    )
-
-
 class DayLog(models.Model):
     """One patient's record of one day."""
-
-    # The code of day_changed_error(), which the day log page answers with both versions.
-    CHANGED_ELSEWHERE = "day_changed"
 
     patient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="day_logs"

@@ -19,7 +19,7 @@ from django.urls import reverse
 
 from gistjournal import offline
 from gistjournal.offline import OFFLINE_ASSETS
-from journal.daylog.services import daylog_save
+from journal.daylog.services import DAY_CHANGED, daylog_save
 from journal.models import DayLog, Grade, ReportInput
 from tests.conftest import PASSWORD, make_user
 from tests.journal.test_views_day import day_url, form_data
@@ -209,7 +209,7 @@ def test_two_saves_based_on_the_same_revision_cannot_both_land(patient, fatigue,
     save("First phone", Grade.MODERATE)
     with pytest.raises(ValidationError) as refused:
         save("Second phone", Grade.SEVERE)
-    assert refused.value.code == DayLog.CHANGED_ELSEWHERE
+    assert refused.value.code == DAY_CHANGED
     assert "changed on another device" in refused.value.messages[0]
     log = DayLog.objects.get(date=today)
     assert (log.note, log.revision) == ("First phone", base + 1)

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection
 from django.test.utils import CaptureQueriesContext
 
-from journal.daylog.services import daylog_save
+from journal.daylog.services import DAY_CHANGED, daylog_save
 from journal.models import (
     ChangeReason,
     DayLog,
@@ -246,9 +246,25 @@ def data_queries(context) -> list[str]:
 def test_saving_ten_symptoms_is_a_handful_of_queries(patient, symptoms, imatinib):
     make_treatment(patient, imatinib, starts_on=START)
     ten = [ReportInput(symptom=symptom, grade=1) for symptom in list(symptoms.values())[:10]]
-    for _first_save_then_update in range(2):
+    # A first save: the day (read, with the treatment in force), the treatment, the day's
+    # insert, the reports (one upsert). An update: the day with its treatment, its update,
+    # the reports.
+    for expected in (4, 3):
         with CaptureQueriesContext(connection) as context:
             daylog_save(patient=patient, day=START, today=TODAY, reports=ten)
-        # The treatment in force, the day (read, then insert or update), the reports (one upsert).
-        assert len(data_queries(context)) == 4
+        assert len(data_queries(context)) == expected
     assert SymptomReport.objects.count() == 10
+
+
+def test_a_save_over_a_day_saved_since_it_was_loaded_is_refused_and_changes_nothing(
+    patient, symptoms
+):
+    daylog_save(patient=patient, day=START, today=TODAY, note="first phone")
+    with pytest.raises(ValidationError) as refused:
+        daylog_save(patient=patient, day=START, today=TODAY, note="second", base_revision=0)
+    assert refused.value.code == DAY_CHANGED
+    log = DayLog.objects.get()
+    assert (log.note, log.revision) == ("first phone", 1)
+    daylog_save(patient=patient, day=START, today=TODAY, note="second", base_revision=1)
+    log.refresh_from_db()
+    assert (log.note, log.revision) == ("second", 2)

@@ -1,0 +1,204 @@
+"""The day log's symptom rows, written in Python.
+
+A day log asks about 8 to 20 symptoms; drawn through ``symptom_fieldset.html`` and its two
+``field.html`` includes, their template tags were most of the page's time (issue 17's
+profile). ``symptom_row`` writes the same markup, without the templates' blank lines, from
+the rows of ``DayLogForm.symptom_rows``. Every value goes through ``format_html``, so the
+escaping is Django's own, as in ``gistjournal.widget_renderer``.
+
+"What do these mean?" holds library text only (a symptom's grade meanings): it is kept per
+library version (``library.cache``), keyed on the symptom. Anything of the patient's (the
+checked grade, the notices their thresholds raise, their notes) is written per request.
+"""
+
+from functools import lru_cache
+
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+
+from journal.models import Grade
+from library.cache import library_cached
+
+
+def symptom_row(row: dict, *, day, drug) -> str:
+    """One symptom's fieldset: its grade buttons, the chosen grade's meaning (shown by CSS,
+    no script needed), then three folded extras: every meaning, a note, what helps."""
+    symptom, grade = row["symptom"], row["grade"]
+    errors_id = f"{grade.auto_id}_errors"
+    errors = (
+        format_html(
+            '<div id="{}" class="invalid-feedback d-block mb-1">{}</div>',
+            errors_id,
+            format_html_join("", "<strong>{}</strong> ", ((error,) for error in grade.errors)),
+        )
+        if grade.errors
+        else ""
+    )
+    return format_html(
+        '<fieldset class="symptom-row{}" id="symptom-{}"{}>'
+        '<legend class="symptom-name">{}</legend>{}'
+        '<div class="grade-chips">{}</div>'
+        '<div class="chosen-meanings">{}</div>'
+        '<p class="alarm-live alert alert-danger mt-2 mb-0 fw-semibold" aria-live="polite"'
+        " hidden></p>"
+        '<div class="row-extras">{}{}{}</div>'
+        "</fieldset>\n",
+        " has-error" if grade.errors else "",
+        symptom.slug,
+        format_html(' aria-describedby="{}"', errors_id) if grade.errors else "",
+        symptom.name,
+        errors,
+        format_html_join(
+            "", "{}", ((_chip(grade.html_name, option),) for option in row["options"])
+        ),
+        format_html_join(
+            "",
+            "{}",
+            ((_chosen_meaning(option),) for option in row["options"] if option["meaning"]),
+        ),
+        _meanings(symptom),
+        _note(row),
+        _what_helps(row, day=day, drug=drug),
+    )
+
+
+def _chip(name: str, option: dict) -> str:
+    return _chip_markup(
+        name,
+        option["id"],
+        option["value"],
+        option["label"],
+        option["style"],
+        option["checked"],
+        ("urgent" if option["urgent"] else "care") if option["alarm"] else "",
+        bool(option["meaning"]),
+    )
+
+
+# A pure function of its arguments, which name a symptom's grade button and its state: the
+# few thousand combinations a process meets are written once (no patient's words in them).
+@lru_cache(maxsize=4096)
+def _chip_markup(name, id, value, label, style, checked, alarm, has_meaning) -> str:  # noqa: A002
+    return format_html(
+        '<input type="radio" class="btn-check" name="{}" id="{}" value="{}" autocomplete="off"'
+        "{}{}{}>"
+        '<label class="btn btn-outline-{} grade-chip" for="{}">{}</label>',
+        name,
+        id,
+        value,
+        " checked" if checked else "",
+        format_html(' data-alarm="{}"', alarm) if alarm else "",
+        format_html(' aria-describedby="{}_meaning"', id) if has_meaning else "",
+        style,
+        id,
+        label,
+    )
+
+
+def _chosen_meaning(option: dict) -> str:
+    return _chosen_meaning_markup(
+        option["id"], option["value"], option["meaning"], option["alarm"]
+    )
+
+
+# Library words and the notice's fixed words only, as ``_chip_markup``.
+@lru_cache(maxsize=4096)
+def _chosen_meaning_markup(id, value, meaning, alarm) -> str:  # noqa: A002
+    return format_html(
+        '<p class="grade-meaning grade-meaning-{}" id="{}_meaning">{}{}</p>',
+        value,
+        id,
+        meaning,
+        format_html(' <strong class="text-danger-emphasis">{}</strong>', alarm) if alarm else "",
+    )
+
+
+def _meanings(symptom) -> str:
+    """ "What do these mean?": the library's words only, kept per library version."""
+
+    def write() -> str:
+        return format_html(
+            '<details class="row-extra"><summary>What do these mean?</summary>'
+            '<ul class="meanings-list small list-unstyled">{}</ul></details>',
+            format_html_join(
+                "",
+                "<li><strong>{}:</strong> {}</li>",
+                (
+                    (Grade(value).label, meaning)
+                    for value, meaning in symptom.grade_meanings()
+                    if meaning
+                ),
+            ),
+        )
+
+    return library_cached(f"day-log-meanings-{symptom.pk}", write)
+
+
+def _note(row: dict) -> str:
+    opened = row["details_open"]
+    return format_html(
+        '<details class="row-extra"{}><summary>Note{}</summary>'
+        '<div class="row g-2 mt-1"><div class="col-md-6">{}</div>'
+        '<div class="col-md-6">{}</div></div></details>',
+        " open" if opened else "",
+        " (filled in)" if opened else "",
+        field(row["interference"]),
+        field(row["note"]),
+    )
+
+
+def _what_helps(row: dict, *, day, drug) -> str:
+    symptom = row["symptom"]
+    return format_html(
+        '<details class="row-extra what-helps" data-src="{}">'
+        "<summary>What helps ({})</summary>"
+        '<div class="what-helps-body" aria-live="polite">'
+        '<p class="my-2"><a href="{}{}">What helps with {}</a></p></div></details>',
+        reverse("journal:day_helps", args=[day.isoformat(), symptom.slug]),
+        row["helps"],
+        symptom.get_absolute_url(),
+        format_html("?drug={}", drug.slug) if drug else "",
+        symptom.name.lower(),
+    )
+
+
+def field(bound) -> str:
+    """``journal/includes/field.html``: one field in Bootstrap's markup, its label, its
+    errors and help text under the ids Django's aria-describedby points at."""
+    errors = ""
+    if bound.errors:
+        errors = format_html(
+            '<div id="{}_error" class="invalid-feedback d-block">{}</div>',
+            bound.auto_id,
+            format_html_join(" ", "{}", ((error,) for error in bound.errors)),
+        )
+    help_text = ""
+    if bound.help_text:
+        help_text = format_html(
+            '<div class="form-text" id="{}_helptext">{}</div>', bound.auto_id, bound.help_text
+        )
+    return format_html(
+        '<div class="mb-2"><label class="form-label" for="{}">{}</label>{}{}{}</div>',
+        bound.id_for_label,
+        bound.label,
+        _widget(bound),
+        errors,
+        help_text,
+    )
+
+
+# (name, id, widget class) -> the empty widget's markup: one per symptom field at most.
+_empty_widgets: dict[tuple, str] = {}
+
+
+def _widget(bound) -> str:
+    """The field's widget. An empty one without errors (most symptoms' interference and
+    note, most days) is the same markup for every patient and every day: written once per
+    process, with no patient's words in it."""
+    if bound.errors or bound.value() not in (None, ""):
+        return bound.as_widget()
+    key = (bound.html_name, bound.auto_id, type(bound.field.widget))
+    markup = _empty_widgets.get(key)
+    if markup is None:
+        markup = _empty_widgets[key] = bound.as_widget()
+    return markup
