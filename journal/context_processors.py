@@ -14,7 +14,8 @@ def navigation(request):
         return {}
 
     def nav_role() -> str:
-        roles = JournalRoles.of(user)
+        # A caregiver's page learnt them with the share (``journal_page``).
+        roles = getattr(request, "journal_roles", None) or JournalRoles.of(user)
         if not roles.cares_for_someone:
             return "patient"
         return "both" if roles.keeps_a_journal else "caregiver"
