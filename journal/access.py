@@ -42,20 +42,29 @@ class JournalRoles:
             .objects.filter(pk=user.pk)
             .values(
                 cares=Exists(CareShare.objects.received_by(user).active()),
-                treated=Exists(Treatment.objects.for_patient(user)),
-                logged=Exists(DayLog.objects.for_patient(user)),
+                **cls.keeps_a_journal_of(user),
             )
             .get()
         )
         return cls(cares_for_someone=row["cares"], keeps_a_journal=row["treated"] or row["logged"])
 
+    @staticmethod
+    def keeps_a_journal_of(user) -> dict:
+        """``treated`` and ``logged``: the annotations that say whether ``user`` keeps a
+        journal (either true), for any query about them."""
+        return {
+            "treated": Exists(Treatment.objects.for_patient(user)),
+            "logged": Exists(DayLog.objects.for_patient(user)),
+        }
+
     @classmethod
     def of_request(cls, request) -> "JournalRoles":
         """The roles of the request's user, asked once per request: a page that needs them
-        (settings) and its menu (``nav_role``) share the one query."""
-        if not hasattr(request, "_journal_roles"):
-            request._journal_roles = cls.of(request.user)
-        return request._journal_roles
+        (settings) and its menu (``nav_role``) share the one query, and a caregiver's page
+        learns them with the share (``journal_page``)."""
+        if getattr(request, "journal_roles", None) is None:
+            request.journal_roles = cls.of(request.user)
+        return request.journal_roles
 
     @property
     def is_only_a_caregiver(self) -> bool:
@@ -120,9 +129,18 @@ def journal_page(page: str):
                     patient=request.user, profile=Profile.objects.for_user(request.user)
                 )
             else:
+                # The patient's profile rides along with the share: one query fewer on every
+                # caregiver page (``Profile.objects.for_user`` only when it does not exist yet).
                 share = get_object_or_404(
-                    CareShare.objects.received_by(request.user).active().select_related("patient"),
+                    CareShare.objects.received_by(request.user)
+                    .active()
+                    .select_related("patient__journal_profile")
+                    .annotate(**JournalRoles.keeps_a_journal_of(request.user)),
                     pk=share_id,
+                )
+                # An active share received: the menu's roles are known without a query.
+                request.journal_roles = JournalRoles(
+                    cares_for_someone=True, keeps_a_journal=share.treated or share.logged
                 )
                 if request.method not in SAFE_METHODS:
                     raise PermissionDenied("Shared journals are read-only.")
@@ -135,15 +153,21 @@ def journal_page(page: str):
                     path=request.get_full_path()[:300],
                 )
                 journal = JournalContext(
-                    patient=share.patient,
-                    profile=Profile.objects.for_user(share.patient),
-                    share=share,
+                    patient=share.patient, profile=_loaded_profile(share.patient), share=share
                 )
             return view(request, journal, *args, **kwargs)
 
         return wrapper
 
     return decorator
+
+
+def _loaded_profile(user) -> Profile:
+    """The profile ``select_related`` brought with ``user``, else ``Profile.objects.for_user``."""
+    try:
+        return user.journal_profile
+    except Profile.DoesNotExist:
+        return Profile.objects.for_user(user)
 
 
 def get_owned_or_404(queryset, user, **lookup):

@@ -165,14 +165,17 @@ class AlertRules:
         self.read_treatments = read_treatments
 
     @classmethod
-    def for_patient(cls, patient, *, treatments=()) -> "AlertRules":
-        """The library's rules (kept per library version) and the patient's thresholds. A
-        day's drug comes from its treatment when that was loaded with it, else from
-        ``treatments`` (those the caller has at hand), else from one query for all the
-        patient's treatments, made only then (``drug_on``)."""
+    def for_patient(cls, patient, *, treatments=(), thresholds=None) -> "AlertRules":
+        """The library's rules (kept per library version) and the patient's thresholds
+        (``thresholds`` when the caller has read them already). A day's drug comes from its
+        treatment when that was loaded with it, else from ``treatments`` (those the caller
+        has at hand), else from one query for all the patient's treatments, made only then
+        (``drug_on``)."""
+        if thresholds is None:
+            thresholds = list(CareTeamThreshold.objects.filter(patient=patient))
         return cls(
             rules=library_cached("alert_rules", _every_alert_rule),
-            thresholds=list(CareTeamThreshold.objects.filter(patient=patient)),
+            thresholds=thresholds,
             drug_of_treatment={treatment.pk: treatment.drug_id for treatment in treatments},
             read_treatments=lambda: dict(
                 Treatment.objects.for_patient(patient).values_list("pk", "drug_id")

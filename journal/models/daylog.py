@@ -8,8 +8,22 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Avg, Count, Exists, F, Max, OuterRef, Q, Subquery, Window
-from django.db.models.functions import FirstValue
+from django.db.models import (
+    Avg,
+    Case,
+    Count,
+    Exists,
+    F,
+    Max,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import RowNumber
 from django.urls import reverse
 
 from journal.models.sql import BUCKET_START, DaysBetween, WeekStart, dates_between
@@ -241,57 +255,70 @@ class DayLogQuerySet(models.QuerySet):
         )
         return self.filter(Exists(present))
 
-    def bp_high(self):
-        """Readings at or above ``BP_HIGH`` (either number), the ones the report lists."""
-        return self.filter(BP_HIGH.reached())
+    def counts_by_treatment_and_week(self):
+        """The report's counts of days, in one pass over the range: one row per treatment
+        period (``treatment_id``, None for days outside any) and week (``on``, its Monday).
 
-    def bp_summary(self) -> dict:
-        """``readings``, ``avg_systolic``, ``avg_diastolic``, ``max_systolic``,
-        ``max_diastolic`` and ``high_readings`` (at or above 140/90), in one query."""
-        return self.filter(systolic__isnull=False).aggregate(
-            readings=Count("id"),
-            avg_systolic=Avg("systolic"),
-            avg_diastolic=Avg("diastolic"),
-            max_systolic=Max("systolic"),
-            max_diastolic=Max("diastolic"),
-            high_readings=Count("id", filter=BP_HIGH.reached()),
-        )
-
-    def weight_change(self) -> dict | None:
-        """The first and last weighing of the range, in one query (window functions)."""
-        oldest, newest = F("date").asc(), F("date").desc()
-        ends = list(
-            self.filter(weight_kg__isnull=False)
-            .annotate(
-                first_date=Window(FirstValue("date"), order_by=oldest),
-                first_kg=Window(FirstValue("weight_kg"), order_by=oldest),
-                last_date=Window(FirstValue("date"), order_by=newest),
-                last_kg=Window(FirstValue("weight_kg"), order_by=newest),
-            )
-            .values("first_date", "first_kg", "last_date", "last_kg")
-            .order_by()[:1]
-        )
-        if not ends:
-            return None
-        first = {"date": ends[0]["first_date"], "weight_kg": ends[0]["first_kg"]}
-        last = {"date": ends[0]["last_date"], "weight_kg": ends[0]["last_kg"]}
-        change = last["weight_kg"] - first["weight_kg"]
-        # The sign is said in words ("down 0.5 kg (0.7%)"), so the figures are unsigned.
-        return {
-            "first": first,
-            "last": last,
-            "direction": "up" if change > 0 else "down" if change < 0 else None,
-            "change": abs(change),
-            "percent": abs(change / first["weight_kg"] * 100),
-        }
-
-    def days_per_week(self):
-        """Rows ``on`` (the week's Monday) and ``days`` (days logged that week)."""
+        Rows: the ``adherence_by_treatment`` counts (``days``, ``taken_all``, ``taken_some``,
+        ``missed``, ``planned_break``, ``unanswered``) and the blood-pressure sums the range's
+        summary adds up (``readings``, ``sum_systolic``, ``sum_diastolic``, ``max_systolic``,
+        ``max_diastolic``, ``high_readings``). Summing rows gives the range's figures exactly
+        (whole numbers), so days per week, adherence and blood pressure cost one query.
+        """
         return (
             self.annotate(on=WeekStart("date"))
-            .values("on")
-            .annotate(days=Count("id"))
-            .order_by("on")
+            .values("treatment_id", "on")
+            .annotate(
+                days=Count("id"),
+                taken_all=Count("id", filter=Q(dose_taken=DoseTaken.ALL)),
+                taken_some=Count("id", filter=Q(dose_taken=DoseTaken.SOME)),
+                missed=Count("id", filter=Q(dose_taken=DoseTaken.MISSED)),
+                planned_break=Count("id", filter=Q(dose_taken=DoseTaken.BREAK)),
+                unanswered=Count("id", filter=Q(dose_taken="")),
+                readings=Count("systolic"),
+                sum_systolic=Sum("systolic"),
+                sum_diastolic=Sum("diastolic"),
+                max_systolic=Max("systolic"),
+                max_diastolic=Max("diastolic"),
+                high_readings=Count("id", filter=Q(systolic__isnull=False) & BP_HIGH.reached()),
+            )
+            .order_by("on", "treatment_id")
+        )
+
+    def report_readings(self, *, with_notes: bool):
+        """The days the report names, in one query, by date: readings at or above
+        ``BP_HIGH``, the highest reading (``bp_rank`` 1), the first and last weighing
+        (``first_weighing``, ``last_weighing`` 1) and, ``with_notes``, the days flagged
+        "for my doctor" with their note. Window functions rank the range's days; the outer
+        filter keeps the few the report prints.
+        """
+        weighed_first = Case(When(weight_kg__isnull=False, then=Value(0)), default=Value(1))
+        ranked = self.annotate(
+            bp_rank=Window(
+                RowNumber(),
+                order_by=[
+                    F("systolic").desc(nulls_last=True),
+                    F("diastolic").desc(nulls_last=True),
+                    F("date").asc(),
+                ],
+            ),
+            first_weighing=Window(RowNumber(), order_by=[weighed_first.asc(), F("date").asc()]),
+            last_weighing=Window(RowNumber(), order_by=[weighed_first.asc(), F("date").desc()]),
+        )
+        wanted = (
+            BP_HIGH.reached()
+            | Q(bp_rank=1, systolic__isnull=False)
+            | Q(first_weighing=1, weight_kg__isnull=False)
+            | Q(last_weighing=1, weight_kg__isnull=False)
+        )
+        fields = ["date", "systolic", "diastolic", "weight_kg", "for_doctor"]
+        if with_notes:
+            wanted |= Q(for_doctor=True)
+            fields.append("note")
+        return (
+            ranked.filter(wanted)
+            .values(*fields, "bp_rank", "first_weighing", "last_weighing")
+            .order_by("date")
         )
 
 
@@ -475,17 +502,43 @@ class SymptomReportQuerySet(models.QuerySet):
         Rows: ``treatment_id``, ``symptom_id``, ``cycle_day`` (1-based, counted from the
         period's start, computed in SQL from the stored treatment), ``average``, ``days``.
         """
-        cycle_length = F("day__treatment__days_on") + F("day__treatment__days_off")
         return (
             self.answered()
             .filter(day__treatment__days_on__isnull=False)
-            .annotate(
-                cycle_day=DaysBetween("day__date", "day__treatment__starts_on") % cycle_length + 1
-            )
+            .annotate(cycle_day=cycle_day_of_report())
             .values("symptom_id", "cycle_day", treatment_id=F("day__treatment_id"))
             .annotate(average=Avg("grade"), days=Count("id"))
             .order_by("treatment_id", "symptom_id", "cycle_day")
         )
+
+    def sums_by_treatment_and_cycle_day(self):
+        """``by_treatment`` and ``by_cycle_day`` in one pass over the reports: per treatment
+        period, symptom and day of the cycle (``cycle_day`` None on a continuous schedule),
+        ``days``, ``total`` (the sum of the grades) and ``days_2_plus``.
+
+        Sums of whole numbers, not averages, so that adding a period's rows gives its
+        figures exactly (the average is ``total / days``, as SQL's AVG computes it): the
+        trends page reads both tables from this one query.
+        """
+        return (
+            self.answered()
+            .filter(day__treatment__isnull=False)
+            .annotate(cycle_day=cycle_day_of_report())
+            .values("symptom_id", "cycle_day", treatment_id=F("day__treatment_id"))
+            .annotate(
+                days=Count("id"),
+                total=Sum("grade"),
+                days_2_plus=Count("id", filter=Q(grade__gte=2)),
+            )
+            .order_by()
+        )
+
+
+def cycle_day_of_report():
+    """A report's day of the cycle (1-based, from the start of its day's treatment period,
+    in SQL); NULL on a continuous schedule (no days on and off)."""
+    cycle_length = F("day__treatment__days_on") + F("day__treatment__days_off")
+    return DaysBetween("day__date", "day__treatment__starts_on") % cycle_length + 1
 
 
 class SymptomReport(models.Model):

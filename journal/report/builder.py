@@ -15,6 +15,7 @@ from journal.filter_links import since_links
 from journal.models import (
     BP_ALERT,
     BP_CRISIS,
+    BP_HIGH,
     AlertRules,
     CareTeamThreshold,
     DayLog,
@@ -52,14 +53,15 @@ def range_links(journal, today: date, start: date, end: date) -> list[dict]:
     return since_links(journal.url("report"), current, presets)
 
 
-def week_table(patient, start: date, end: date) -> dict:
+def week_table(patient, start: date, end: date, logged: dict[date, int]) -> dict:
     """Worst grade per symptom per week, and days logged; per symptom, its days severe or
     worse and its days not answered.
 
     Rows run over every week from the first logged week of the range to its end, reported or
     not, so a gap shows as a gap (a range reaching back before the journal began does not
     print years of empty weeks). A week whose answers for a symptom were all left blank has
-    no worst grade (``None``, printed as a dash), never 0. Two queries.
+    no worst grade (``None``, printed as a dash), never 0. ``logged``: days logged per week
+    (by Monday), from ``counts_by_treatment_and_week``. One query.
     """
     reports = SymptomReport.objects.for_patient(patient).between(start, end)
     # Not ``worst_by("week")``: that one reads answered reports only, and the report also
@@ -100,10 +102,6 @@ def week_table(patient, start: date, end: date) -> dict:
         symptom["unanswered_days"] += row["unanswered"]
     columns = sorted(symptoms.values(), key=lambda symptom: (symptom["order"], symptom["name"]))
     worst = {(row["symptom_id"], row["on"]): row["worst"] for row in weekly}
-    logged = {
-        row["on"]: row["days"]
-        for row in DayLog.objects.for_patient(patient).between(start, end).days_per_week()
-    }
     rows = []
     monday = min(logged) if logged else end + timedelta(days=1)
     while monday <= end:
@@ -132,12 +130,69 @@ def week_table(patient, start: date, end: date) -> dict:
 
 
 ADHERENCE_COUNTS = ("days", "taken_all", "taken_some", "missed", "planned_break", "unanswered")
+BP_SUMS = ("readings", "sum_systolic", "sum_diastolic", "high_readings")
+
+
+def _sum_rows(rows, keys) -> dict:
+    return {key: sum(row[key] or 0 for row in rows) for key in keys}
+
+
+def _by_treatment(weekly_counts) -> list[dict]:
+    """``adherence_by_treatment``'s rows (with the days outside any period), from the
+    per-week rows of ``counts_by_treatment_and_week``."""
+    periods: dict[int | None, list] = {}
+    for row in weekly_counts:
+        periods.setdefault(row["treatment_id"], []).append(row)
+    return [
+        {"treatment_id": treatment_id, **_sum_rows(rows, ADHERENCE_COUNTS)}
+        for treatment_id, rows in periods.items()
+    ]
+
+
+def _bp_summary(weekly_counts) -> dict:
+    """The range's readings: how many, their averages and highest numbers, how many high."""
+    sums = _sum_rows(weekly_counts, BP_SUMS)
+    readings = sums["readings"]
+    with_bp = [row for row in weekly_counts if row["readings"]]
+    return {
+        "readings": readings,
+        "avg_systolic": sums["sum_systolic"] / readings if readings else None,
+        "avg_diastolic": sums["sum_diastolic"] / readings if readings else None,
+        "max_systolic": max((row["max_systolic"] for row in with_bp), default=None),
+        "max_diastolic": max((row["max_diastolic"] for row in with_bp), default=None),
+        "high_readings": sums["high_readings"],
+    }
+
+
+def _weight_change(readings: list[dict]) -> dict | None:
+    """The first and last weighing of the range (from ``report_readings``) and the change."""
+    first = next(
+        (row for row in readings if row["first_weighing"] == 1 and row["weight_kg"] is not None),
+        None,
+    )
+    last = next(
+        (row for row in readings if row["last_weighing"] == 1 and row["weight_kg"] is not None),
+        None,
+    )
+    if first is None or last is None:
+        return None
+    first = {"date": first["date"], "weight_kg": first["weight_kg"]}
+    last = {"date": last["date"], "weight_kg": last["weight_kg"]}
+    change = last["weight_kg"] - first["weight_kg"]
+    # The sign is said in words ("down 0.5 kg (0.7%)"), so the figures are unsigned.
+    return {
+        "first": first,
+        "last": last,
+        "direction": "up" if change > 0 else "down" if change < 0 else None,
+        "change": abs(change),
+        "percent": abs(change / first["weight_kg"] * 100),
+    }
 
 
 def _adherence(rows) -> dict:
     """The whole range's answers: the sum of the per-period rows (days outside any period
     included), so the report needs no second pass over the days."""
-    summary = {key: sum(row[key] for row in rows) for key in ADHERENCE_COUNTS}
+    summary = _sum_rows(rows, ADHERENCE_COUNTS)
     meant = summary["taken_all"] + summary["taken_some"] + summary["missed"]
     summary["percent_all"] = percent(summary["taken_all"], meant) if meant else None
     return summary
@@ -172,8 +227,12 @@ def report_context(journal: JournalContext, start: date, end: date) -> dict:
         .select_related("drug")
         .order_by("starts_on")
     )
-    adherence_rows = list(days.adherence_by_treatment(with_unlinked=True))
+    weekly_counts = list(days.counts_by_treatment_and_week())
+    adherence_rows = _by_treatment(weekly_counts)
     by_treatment = {row["treatment_id"]: row for row in adherence_rows}
+    logged: dict[date, int] = {}
+    for row in weekly_counts:
+        logged[row["on"]] = logged.get(row["on"], 0) + row["days"]
     for treatment in treatments:
         treatment.changed_in_range = start <= treatment.starts_on <= end
         treatment.adherence = by_treatment.get(treatment.pk)
@@ -181,7 +240,10 @@ def report_context(journal: JournalContext, start: date, end: date) -> dict:
     # Severe reports and "contact your care team" ones, in one query; each given its alarm
     # and the threshold it was judged by (the patient's own, the drug's or the general one).
     # Every day in the range names one of these treatments (or none).
-    rules = AlertRules.for_patient(patient, treatments=treatments)
+    own_thresholds = list(
+        CareTeamThreshold.objects.filter(patient=patient).select_related("symptom")
+    )
+    rules = AlertRules.for_patient(patient, treatments=treatments, thresholds=own_thresholds)
     notable = list(
         reports.filter(grade__gte=min(Grade.SEVERE, rules.lowest_care_team_grade()))
         .select_related("symptom", "day")
@@ -197,7 +259,13 @@ def report_context(journal: JournalContext, start: date, end: date) -> dict:
             entry = severe_days.setdefault(report.day.date, {"day": report.day, "reports": []})
             entry["reports"].append(report)
 
-    bp_high = list(days.bp_high().order_by("date").values("date", "systolic", "diastolic"))
+    # High readings, the highest, the first and last weighing and the days for the doctor.
+    readings = list(days.report_readings(with_notes=journal.can_see_notes))
+    bp_high = [
+        {"date": row["date"], "systolic": row["systolic"], "diastolic": row["diastolic"]}
+        for row in readings
+        if BP_HIGH.reached_by(row["systolic"], row["diastolic"])
+    ]
     # Readings to call about are among the high ones (BP_ALERT is above BP_HIGH).
     bp_alerts = [
         {**reading, "crisis": BP_CRISIS.reached_by(reading["systolic"], reading["diastolic"])}
@@ -209,23 +277,24 @@ def report_context(journal: JournalContext, start: date, end: date) -> dict:
         .select_related("daylog", "warningsign__drug")
         .order_by("daylog__date", "warningsign__order")
     )
-    doctor_days = (
-        list(days.filter(for_doctor=True).order_by("date").values("date", "note"))
-        if journal.can_see_notes
-        else []
-    )
-
-    with_bp = days.filter(systolic__isnull=False)
+    doctor_days = [
+        {"date": row["date"], "note": row["note"]}
+        for row in readings
+        if journal.can_see_notes and row["for_doctor"]
+    ]
     return {
         "start": start,
         "end": end,
         "days_in_range": (end - start).days + 1,
         "treatments": treatments,
-        "weeks": week_table(patient, start, end),
-        "bp": days.bp_summary(),
-        "bp_highest": with_bp.order_by("-systolic", "-diastolic", "date").first(),
+        "weeks": week_table(patient, start, end, logged),
+        "bp": _bp_summary(weekly_counts),
+        "bp_highest": next(
+            (row for row in readings if row["bp_rank"] == 1 and row["systolic"] is not None),
+            None,
+        ),
         "bp_high": bp_high,
-        "weight": days.weight_change(),
+        "weight": _weight_change(readings),
         "adherence": _adherence(adherence_rows),
         # None: the notes are private (a caregiver not allowed them).
         "notes": _notes(doctor_days, severe_days.values()) if journal.can_see_notes else None,
@@ -235,7 +304,5 @@ def report_context(journal: JournalContext, start: date, end: date) -> dict:
             bp_alerts,
             with_year=start.year != end.year,
         ),
-        "own_thresholds": list(
-            CareTeamThreshold.objects.filter(patient=patient).select_related("symptom")
-        ),
+        "own_thresholds": own_thresholds,
     }

@@ -1,7 +1,7 @@
 """Journal pieces for templates: ``{% load journal %}``."""
 
 from django import template
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 
 from journal.models import BP_ALERT, BP_CRISIS, BP_HIGH, NOT_ANSWERED, Grade, display_name
 from library.formatting import format_number
@@ -69,3 +69,56 @@ def cycle_cells(cells) -> str:
             markup.append(NO_CYCLE_CELL)
             values.append("–")
     return format_html("".join(markup), *values)
+
+
+@register.simple_tag
+def cycle_rows(rows) -> str:
+    """The body of a by-cycle-day table: "Day 5 (off)", then ``cycle_cells``, for each day
+    of the cycle, in one tag rather than a template loop over the days."""
+    return format_html_join(
+        "",
+        '<tr><th scope="row">Day {}{}</th>{}</tr>',
+        (
+            (row["day"], "" if row["is_on"] else " (off)", cycle_cells(row["cells"]))
+            for row in rows
+        ),
+    )
+
+
+SYMPTOM_ROW = "<tr><td>{}</td><td>{}</td></tr>"
+SYMPTOM_ROW_UNANSWERED = '<tr><td>{}</td><td class="text-body-secondary">{}</td></tr>'
+SYMPTOM_DAY_ROW = "<tr><td>{}</td><td>{}</td><td>{}</td></tr>"
+SYMPTOM_DAY_ROW_UNANSWERED = (
+    '<tr><td>{}</td><td class="text-body-secondary">{}</td><td>{}</td></tr>'
+)
+
+
+@register.simple_tag
+def symptom_rows(points, by_day) -> str:
+    """The rows of a symptom's table on the trends page: the date (or week, or month), the
+    grade in words ("Not answered" greyed), and, day by day, "off day" on a schedule's days
+    off. A five-year page has hundreds of rows a symptom: one ``format_html`` for them all,
+    as ``cycle_cells`` does. Every value is escaped by ``format_html``."""
+    markup, values = [], []
+    for point in points:
+        unanswered = point["grade"] is None
+        if by_day:
+            markup.append(SYMPTOM_DAY_ROW_UNANSWERED if unanswered else SYMPTOM_DAY_ROW)
+            values += [point["label"], point["grade_label"], "off day" if point["off_day"] else ""]
+        else:
+            markup.append(SYMPTOM_ROW_UNANSWERED if unanswered else SYMPTOM_ROW)
+            values += [point["label"], point["grade_label"]]
+    return format_html("".join(markup), *values)
+
+
+@register.simple_tag
+def reading_rows(points, *keys) -> str:
+    """The rows of the blood-pressure or weight table on the trends page: each point's
+    label, then its ``keys`` ("kg" written as ``|number`` writes it). One ``format_html``
+    for every row (see ``symptom_rows``)."""
+    row = "<tr><td>{}</td>" + "<td>{}</td>" * len(keys) + "</tr>"
+    values = []
+    for point in points:
+        values.append(point["label"])
+        values += [format_number(point[key]) if key == "kg" else point[key] for key in keys]
+    return format_html(row * len(points), *values)

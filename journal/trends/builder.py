@@ -425,7 +425,9 @@ def build_trends(
     stretches = off_periods(treatments, chart_start, end)
     series = _symptom_series(reports, shown, styles, bucket, labels, stretches)
     blood_pressure, weight = _vitals(days, bucket, labels)
-    periods, dose_rows = _by_dose(adherence, reports, shown, treatments)
+    # The by-dose and by-cycle-day tables add up the same rows: one query for both.
+    sums = list(reports.sums_by_treatment_and_cycle_day())
+    periods, dose_rows = _by_dose(adherence, sums, shown, treatments)
     return Trends(
         start=chart_start,
         end=end,
@@ -441,7 +443,7 @@ def build_trends(
         periods=periods,
         dose_rows=dose_rows,
         summary=_summary(periods, [row.symptom for row in dose_rows]),
-        cycles=_by_cycle_day(reports, shown, styles, treatments),
+        cycles=_by_cycle_day(sums, shown, styles, treatments),
     )
 
 
@@ -488,11 +490,12 @@ def _vitals(days, bucket, labels) -> tuple[list[dict], list[dict]]:
     return blood_pressure, weight
 
 
-def _by_dose(adherence, reports, symptoms, treatments) -> tuple[list[PeriodRow], list[DoseRow]]:
+def _by_dose(adherence, sums, symptoms, treatments) -> tuple[list[PeriodRow], list[DoseRow]]:
     """Per treatment period: days logged, how the dose was taken, each symptom's grades.
 
     ``adherence`` holds a row for the days outside any period too (``treatment_id`` None):
-    the by-dose tables leave it out.
+    the by-dose tables leave it out. ``sums``: ``sums_by_treatment_and_cycle_day`` rows,
+    added up per period and symptom.
     """
     by_id = {t.pk: t for t in treatments}
     periods: dict[int, PeriodRow] = {}
@@ -502,33 +505,44 @@ def _by_dose(adherence, reports, symptoms, treatments) -> tuple[list[PeriodRow],
         period = periods.setdefault(row["treatment_id"], PeriodRow(by_id[row["treatment_id"]]))
         period.days_logged = row["days"]
         period.adherence = row
-    for row in reports.by_treatment():
-        period = periods.setdefault(row["treatment_id"], PeriodRow(by_id[row["treatment_id"]]))
-        period.cells[row["symptom_id"]] = DoseCell(
-            days=row["days"], average=round(row["average"], 1), days_2_plus=row["days_2_plus"]
+    totals: dict[tuple[int, int], list[int]] = {}
+    for row in sums:
+        total = totals.setdefault((row["treatment_id"], row["symptom_id"]), [0, 0, 0])
+        total[0] += row["days"]
+        total[1] += row["total"]
+        total[2] += row["days_2_plus"]
+    for (treatment_id, symptom_id), (days, grades, days_2_plus) in totals.items():
+        period = periods.setdefault(treatment_id, PeriodRow(by_id[treatment_id]))
+        period.cells[symptom_id] = DoseCell(
+            days=days, average=round(grades / days, 1), days_2_plus=days_2_plus
         )
     columns = sorted(periods.values(), key=lambda p: p.treatment.starts_on)
+    reported = {symptom_id for _, symptom_id in totals}
     rows = [
         DoseRow(symptom, [period.cells.get(symptom.pk) for period in columns])
         for symptom in symptoms
-        if any(symptom.pk in period.cells for period in columns)
+        if symptom.pk in reported
     ]
     return columns, rows
 
 
-def _by_cycle_day(reports, symptoms, styles, treatments) -> list[CycleTable]:
-    """For on/off schedules, each symptom's average grade on each day of the cycle."""
+def _by_cycle_day(sums, symptoms, styles, treatments) -> list[CycleTable]:
+    """For on/off schedules, each symptom's average grade on each day of the cycle
+    (``sums``: ``sums_by_treatment_and_cycle_day`` rows; a continuous schedule's have none)."""
     by_id = {t.pk: t for t in treatments}
     cycle_cells: dict[int, dict] = {}
-    for row in reports.by_cycle_day():
+    for row in sums:
+        if row["cycle_day"] is None:
+            continue
         cycle_cells.setdefault(row["treatment_id"], {})[(row["symptom_id"], row["cycle_day"])] = {
-            "average": round(row["average"], 1),
+            "average": round(row["total"] / row["days"], 1),
             "days": row["days"],
         }
     cycles = []
     for treatment_id, cells in cycle_cells.items():
         treatment = by_id[treatment_id]
-        cycle_symptoms = [s for s in symptoms if any(key[0] == s.pk for key in cells)]
+        reported = {symptom_id for symptom_id, _ in cells}
+        cycle_symptoms = [s for s in symptoms if s.pk in reported]
         rows = [
             {
                 "day": day,

@@ -274,3 +274,15 @@ def test_care_list_query_count_does_not_grow_with_the_patients(
     with django_assert_max_num_queries(len(one.captured_queries)):
         response = client.get(reverse("care:index"))
     assert response.content.decode().count("/care/") >= 11
+
+
+def test_shared_page_menu_knows_whether_the_caregiver_keeps_a_journal(
+    caregiver_client, caregiver, share
+):
+    """The share's lookup also says whether the caregiver keeps a journal of their own (so
+    the menu costs no query of its own on a shared page): only the people they care for at
+    first, their own journal too once they log a day."""
+    url = reverse("care:trends", args=[share.pk])
+    assert caregiver_client.get(url).context["nav_role"]() == "caregiver"
+    make_day(caregiver, date(2025, 3, 1))
+    assert caregiver_client.get(url).context["nav_role"]() == "both"
