@@ -150,6 +150,18 @@ class DoseTaken(models.TextChoices):
     BREAK = "break", "Planned break"
 
 
+def dose_taken_counts() -> dict:
+    """Annotations counting a group's days by their answer to "Did you take your dose?":
+    ``taken_all``, ``taken_some``, ``missed``, ``planned_break`` and ``unanswered``."""
+    return {
+        "taken_all": Count("id", filter=Q(dose_taken=DoseTaken.ALL)),
+        "taken_some": Count("id", filter=Q(dose_taken=DoseTaken.SOME)),
+        "missed": Count("id", filter=Q(dose_taken=DoseTaken.MISSED)),
+        "planned_break": Count("id", filter=Q(dose_taken=DoseTaken.BREAK)),
+        "unanswered": Count("id", filter=Q(dose_taken="")),
+    }
+
+
 class DayLogQuerySet(models.QuerySet):
     def for_patient(self, patient):
         return self.filter(patient=patient)
@@ -169,11 +181,7 @@ class DayLogQuerySet(models.QuerySet):
             days.values("treatment_id")
             .annotate(
                 days=Count("id"),
-                taken_all=Count("id", filter=Q(dose_taken=DoseTaken.ALL)),
-                taken_some=Count("id", filter=Q(dose_taken=DoseTaken.SOME)),
-                missed=Count("id", filter=Q(dose_taken=DoseTaken.MISSED)),
-                planned_break=Count("id", filter=Q(dose_taken=DoseTaken.BREAK)),
-                unanswered=Count("id", filter=Q(dose_taken="")),
+                **dose_taken_counts(),
             )
             .order_by("treatment_id")
         )
@@ -270,11 +278,7 @@ class DayLogQuerySet(models.QuerySet):
             .values("treatment_id", "on")
             .annotate(
                 days=Count("id"),
-                taken_all=Count("id", filter=Q(dose_taken=DoseTaken.ALL)),
-                taken_some=Count("id", filter=Q(dose_taken=DoseTaken.SOME)),
-                missed=Count("id", filter=Q(dose_taken=DoseTaken.MISSED)),
-                planned_break=Count("id", filter=Q(dose_taken=DoseTaken.BREAK)),
-                unanswered=Count("id", filter=Q(dose_taken="")),
+                **dose_taken_counts(),
                 readings=Count("systolic"),
                 sum_systolic=Sum("systolic"),
                 sum_diastolic=Sum("diastolic"),

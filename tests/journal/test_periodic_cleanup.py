@@ -123,6 +123,18 @@ def test_the_retention_cannot_be_shorter_than_the_lock_outs_cool_off():
     assert "DJANGO_LOGIN_RECORDS_DAYS must be at least 1" in result.stderr.read()
 
 
+def migrated_site_writing_mail_to_files(tmp_path) -> dict:
+    """The environment of a site on its own SQLite file, migrated, whose emails are written
+    as files in ``tmp_path/mail``."""
+    env = {
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "DJANGO_EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+        "DJANGO_EMAIL_FILE_PATH": str(tmp_path / "mail"),
+    }
+    assert run_manage("migrate", "--noinput", env=env).wait(timeout=300) == 0
+    return env
+
+
 def test_the_file_email_backend_needs_a_folder(tmp_path):
     backend = {"DJANGO_EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend"}
     missing = run_manage("check", env=backend)
@@ -134,12 +146,7 @@ def test_the_file_email_backend_needs_a_folder(tmp_path):
 
 def test_send_reminders_writes_to_the_file_backend(tmp_path):
     """What would be sent can be read from files, with DJANGO_EMAIL_FILE_PATH."""
-    env = {
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
-        "DJANGO_EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
-        "DJANGO_EMAIL_FILE_PATH": str(tmp_path / "mail"),
-    }
-    assert run_manage("migrate", "--noinput", env=env).wait(timeout=300) == 0
+    env = migrated_site_writing_mail_to_files(tmp_path)
     code = (
         "from datetime import time; from django.contrib.auth.models import User; "
         "from journal.models import DailyReminder, Profile; "
@@ -161,12 +168,7 @@ def test_send_reminders_writes_to_the_file_backend(tmp_path):
 def test_two_sender_processes_at_once_send_each_reminder_once(tmp_path):
     """Two copies of `send_reminders --once` started together on one SQLite file (as two
     cron jobs or a timer beside a service would): every reminder is sent exactly once."""
-    env = {
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
-        "DJANGO_EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
-        "DJANGO_EMAIL_FILE_PATH": str(tmp_path / "mail"),
-    }
-    assert run_manage("migrate", "--noinput", env=env).wait(timeout=300) == 0
+    env = migrated_site_writing_mail_to_files(tmp_path)
     code = (
         "from datetime import time; from django.contrib.auth.models import User; "
         "from journal.models import DailyReminder, Profile\n"
