@@ -305,4 +305,6 @@ def report_context(journal: JournalContext, start: date, end: date) -> dict:
             with_year=start.year != end.year,
         ),
         "own_thresholds": own_thresholds,
+        # A threshold's note is the patient's own words: private like the day notes.
+        "threshold_notes_shown": journal.can_see_notes,
     }

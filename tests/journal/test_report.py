@@ -11,7 +11,9 @@ from django.urls import reverse
 from journal.models import (
     AccessEvent,
     CareShare,
+    CareTeamThreshold,
     DoseTaken,
+    Grade,
     SymptomReport,
 )
 from journal.report.alerts import compact_dates
@@ -333,6 +335,25 @@ def test_caregiver_allowed_notes_sees_them(caregiver_client, share, march):
 
     assert "Blisters on both heels." in html
     assert "Could not walk far." in html
+
+
+def test_a_care_team_thresholds_note_is_private_like_the_day_notes(
+    caregiver_client, share, patient, march, symptoms
+):
+    CareTeamThreshold.objects.create(
+        patient=patient,
+        symptom=symptoms["fatigue"],
+        care_team_grade=Grade.MODERATE,
+        note="Dr Okafor, ring the ward",
+    )
+    text = visible_text(caregiver_client.get(care_report(share), MARCH).content)
+    assert "The care team asked to be called for fatigue from moderate (2)." in text
+    assert "Okafor" not in text
+
+    share.can_see_notes = True
+    share.save()
+    text = visible_text(caregiver_client.get(care_report(share), MARCH).content)
+    assert "fatigue from moderate (2) (“Dr Okafor, ring the ward”)." in text
 
 
 def test_caregiver_cannot_post_to_the_report(caregiver_client, share, march):
