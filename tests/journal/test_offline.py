@@ -158,6 +158,16 @@ def test_a_save_over_a_day_changed_elsewhere_shows_both_versions_and_saves_nothi
     assert log.reports.get(symptom=fatigue).grade == Grade.SEVERE
 
 
+def test_the_two_versions_page_costs_a_fixed_handful_of_queries(
+    patient_client, patient, profile, fatigue, today, django_assert_max_num_queries
+):
+    save_on_another_phone(patient, today, fatigue, Grade.SEVERE)
+    with django_assert_max_num_queries(17):  # the refused save and its savepoints included
+        response = patient_client.post(day_url(today), form_data(profile, base_revision="0"))
+    assert response.status_code == 409
+    assert "Keep the one on the server" in visible_text(response.content)
+
+
 def test_using_this_phones_version_saves_it_over_the_other(
     patient_client, patient, profile, fatigue, today
 ):

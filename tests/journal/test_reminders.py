@@ -289,6 +289,17 @@ def test_opening_the_unsubscribe_link_asks_and_changes_nothing(client, reminder)
     assert reminder.is_on
 
 
+def test_the_unsubscribe_page_costs_a_fixed_handful_of_queries(
+    client, reminder, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(3):
+        assert "Stop these emails?" in client.get(unsubscribe_url(reminder)).content.decode()
+    with django_assert_max_num_queries(3):
+        client.post(unsubscribe_url(reminder))
+    reminder.refresh_from_db()
+    assert not reminder.is_on
+
+
 def test_the_button_turns_off_that_reminder_only_without_logging_in(client, reminder):
     response = client.post(unsubscribe_url(reminder))
     assert response.status_code == 200
