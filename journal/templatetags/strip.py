@@ -3,6 +3,8 @@
 from functools import cache
 
 from django import template
+from django.template.defaultfilters import date as date_filter
+from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
 from journal.templatetags.journal import grade_class, grade_word
@@ -11,6 +13,15 @@ register = template.Library()
 
 
 @register.simple_tag
+def strip_rows(strip) -> str:
+    """The grid's rows: the symptom's name, then ``strip_cells``."""
+    return format_html_join(
+        "",
+        '<tr><th scope="row">{}</th>{}</tr>',
+        ((row["symptom"].name, strip_cells(row["cells"])) for row in strip),
+    )
+
+
 def strip_cells(cells) -> str:
     """The ``<td>`` cells of one symptom's row: a grade, "not answered" (the day was logged
     without it) or "not logged".
@@ -44,4 +55,66 @@ def _cell(logged: bool, grade: int | None) -> str:
         grade_word(grade),
         grade,
         grade_word(grade),
+    )
+
+
+@register.simple_tag
+def strip_header(days, today, is_caregiver) -> str:
+    """The grid's column headings, newest day first: "We 3" (and "Today") linking to the
+    day's log for the patient, the same words with the whole date as a title for a
+    caregiver. One tag for the 14 days, where a template loop formatted each date four
+    times (issue 17)."""
+    if is_caregiver:
+        return format_html_join(
+            "",
+            '<th scope="col"><abbr title="{}">{}<br>{}</abbr></th>',
+            ((date_filter(day, "l j F"), date_filter(day, "D")[:2], day.day) for day in days),
+        )
+    return format_html_join(
+        "",
+        '<th scope="col"><a href="{}"><span aria-hidden="true">{}</span>'
+        '<span class="visually-hidden">{}</span></a></th>',
+        (
+            (
+                reverse("journal:day", args=[day.isoformat()]),
+                "Today"
+                if day == today
+                else format_html("{}<br>{}", date_filter(day, "D")[:2], day.day),
+                date_filter(day, "l j F"),
+            )
+            for day in days
+        ),
+    )
+
+
+@register.simple_tag
+def alert_items(alerts, is_caregiver) -> str:
+    """The "Recent alerts" list's items: the day (a link to its log for the patient), then
+    what it raised in one line, urgent ones marked ("Diarrhoea severe; blood pressure
+    182/95 (urgent help)"). Every word goes through ``format_html``."""
+    return format_html_join(
+        "",
+        '<li class="list-group-item"><strong>{}:</strong> {}</li>',
+        ((_alert_day(alarms.log, is_caregiver), _summary(alarms)) for alarms in alerts),
+    )
+
+
+def _alert_day(log, is_caregiver) -> str:
+    day = date_filter(log.date, "l j F")
+    return day if is_caregiver else format_html('<a href="{}">{}</a>', log.get_absolute_url(), day)
+
+
+def _summary(alarms) -> str:
+    return format_html_join(
+        "; ",
+        "{}{}",
+        (
+            (
+                text,
+                format_html(' <strong class="text-danger-emphasis">{}</strong>', "(urgent help)")
+                if urgent
+                else "",
+            )
+            for text, urgent in alarms.summary()
+        ),
     )

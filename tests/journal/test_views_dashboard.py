@@ -77,7 +77,45 @@ def test_recent_alerts_are_listed(patient_client, patient, symptoms, today, libr
         today - timedelta(days=1),
         today - timedelta(days=2),
     ]
-    assert "blood pressure 170/95" in response.content.decode()
+    text = visible_text(response.content)
+    start = text.index("Recent alerts")
+    # (visible_text spaces out the link: "Tuesday 1 December : …")
+    listed = text[start : text.index("Treatment", start)].replace(" :", ":")
+    yesterday, before = today - timedelta(days=1), today - timedelta(days=2)
+    # What the patient reads: each day, newest first, and what it raised.
+    assert f"{yesterday:%A} {yesterday.day} {yesterday:%B}: blood pressure 170/95" in listed
+    assert f"{before:%A} {before.day} {before:%B}: Hand-foot syndrome severe" in listed
+    # Each day links to its log.
+    html = response.content.decode()
+    assert f'<a href="/journal/day/{yesterday.isoformat()}/">{yesterday:%A}' in html
+
+
+def test_an_alert_needing_urgent_help_is_marked_in_the_list(
+    caregiver_client, share, patient, symptoms, today
+):
+    make_day(patient, today - timedelta(days=1), {symptoms["diarrhoea"]: Grade.VERY_SEVERE})
+    make_day(patient, today - timedelta(days=3), {symptoms["diarrhoea"]: Grade.SEVERE})
+    response = caregiver_client.get(care_dashboard(share))
+    text = visible_text(response.content)
+    listed = text[text.index("Recent alerts") : text.index("No current treatment")]
+    urgent, care = today - timedelta(days=1), today - timedelta(days=3)
+    assert f"{urgent:%A} {urgent.day} {urgent:%B}: Diarrhoea very severe (urgent help)" in listed
+    assert f"{care:%A} {care.day} {care:%B}: Diarrhoea severe;" not in listed
+    assert f"{care:%A} {care.day} {care:%B}: Diarrhoea severe" in listed
+    # A caregiver reads the days, with no link to the patient's day log.
+    assert "/journal/day/" not in response.content.decode().split("<main", 1)[1]
+
+
+def test_a_caregiver_reads_the_grid_headings_with_whole_dates(
+    caregiver_client, share, patient, symptoms, today
+):
+    make_day(patient, today - timedelta(days=1), {symptoms["fatigue"]: Grade.MILD})
+    response = caregiver_client.get(care_dashboard(share))
+    rows = {row[0]: row[1:] for row in table_rows(response.content, "strip")}
+    assert rows["Symptom"][0] == f"{today:%a}"[:2] + f" {today.day}"
+    assert f'<abbr title="{today:%A} {today.day} {today:%B}">{today:%a}'[:-1] in (
+        response.content.decode()
+    )
 
 
 def test_todays_alert_shows_the_care_team_notice(
