@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import IntEnum
+from functools import lru_cache
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -76,6 +77,13 @@ URGENT_GRADE = 4
 CTCAE_SOURCE_SLUG = "ctcae-v5"
 
 
+@lru_cache(maxsize=1024)
+def symptom_url(slug: str) -> str:
+    """A symptom's library page. Kept per slug: a day log links twenty symptoms, and
+    reversing a URL costs more than the rest of the link."""
+    return reverse("library:symptom", kwargs={"slug": slug})
+
+
 class Symptom(LoadedContent):
     LOADED_FIELDS = (
         "name",
@@ -129,7 +137,7 @@ class Symptom(LoadedContent):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("library:symptom", kwargs={"slug": self.slug})
+        return symptom_url(self.slug)
 
     @property
     def alias_list(self) -> list[str]:

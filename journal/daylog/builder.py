@@ -16,7 +16,7 @@ from journal.models import (
     SymptomReport,
     Treatment,
 )
-from library.cache import kept_guidance_counts
+from library.cache import attach_symptoms, kept_guidance_counts
 from library.models import WarningSign
 
 
@@ -66,8 +66,9 @@ class DayPage:
             .filter(date__lte=day)
             .order_by("-date")
             .select_related("treatment")  # its drug decides the alerts: no query for it
-            .with_reports()[:2]
+            .with_report_rows()[:2]
         )
+        attach_symptoms(report for found in logs for report in found.reports.all())
         log = next((found for found in logs if found.date == day), None)
         previous = next((found for found in logs if found.date < day), None)
         signs = WarningSign.objects.for_drugs(
@@ -84,7 +85,7 @@ class DayPage:
             treatment=treatment,
             log=log,
             previous=previous,
-            symptoms=_symptoms_shown(profile, day) if symptoms is None else symptoms,
+            symptoms=_symptoms_shown(profile, day, kept=True) if symptoms is None else symptoms,
             warning_signs=signs.select_related("drug").distinct(),
             rules=AlertRules.for_patient(patient),
         )
@@ -165,7 +166,9 @@ class DayPage:
         }
 
 
-def _symptoms_shown(profile, day: date) -> list:
-    """The day's symptoms: the tracked ones, and any reported that day (one query)."""
+def _symptoms_shown(profile, day: date, *, kept: bool = False) -> list:
+    """The day's symptoms: the tracked ones, and any reported that day (one query).
+    ``kept``: the library's kept rows, for the page (which reads the library version for its
+    alert rules anyway); a save's check reads them from the database, without the version."""
     reports = SymptomReport.objects.for_patient(profile.user).filter(day__date=day)
-    return profile.symptoms_shown(reports)
+    return (profile.kept_symptoms_shown if kept else profile.symptoms_shown)(reports)

@@ -47,6 +47,13 @@ def _answer_words(field, value) -> str:
     return str(choices.get(value, value))
 
 
+# Each day log adds forty fields with these choices: built once, not once per field (an
+# enum's ``choices`` is a new list at every reading).
+GRADE_CHOICES = Grade.choices
+INTERFERENCE_CHOICES = [("", "Not answered"), *Interference.choices]
+GRADE_COLOURS = {grade.value: grade.colour for grade in Grade}
+
+
 class DayLogForm(TextLimitsMixin, forms.Form):
     """One day: the dose, blood pressure, weight, a note, a grade for each symptom, and the
     warning signs of the day's drug.
@@ -139,7 +146,7 @@ class DayLogForm(TextLimitsMixin, forms.Form):
             name = symptom.name.lower()
             self.fields[f"grade_{symptom.slug}"] = forms.TypedChoiceField(
                 label=symptom.name,
-                choices=Grade.choices,
+                choices=GRADE_CHOICES,
                 coerce=int,
                 empty_value=None,  # not answered: not the same as "None"
                 required=False,
@@ -150,7 +157,7 @@ class DayLogForm(TextLimitsMixin, forms.Form):
             )
             self.fields[f"interference_{symptom.slug}"] = forms.TypedChoiceField(
                 label=f"How much did {name} get in the way?",
-                choices=[("", "Not answered"), *Interference.choices],
+                choices=INTERFERENCE_CHOICES,
                 coerce=int,
                 empty_value=None,
                 required=False,
@@ -272,9 +279,9 @@ class DayLogForm(TextLimitsMixin, forms.Form):
                     "checked": chosen == str(value),
                     "alarm": ALARM_WORDS.get(alarm := alarm_of(symptom, value), ""),
                     "urgent": alarm == Alarm.URGENT,
-                    "style": Grade(value).colour,
+                    "style": GRADE_COLOURS[value],
                 }
-                for value, label in Grade.choices
+                for value, label in GRADE_CHOICES
             ]
             interference = self[f"interference_{symptom.slug}"]
             note = self[f"note_{symptom.slug}"]

@@ -154,11 +154,42 @@ def _what_helps(row: dict, *, day, drug) -> str:
         "<summary>What helps ({})</summary>"
         '<div class="what-helps-body" aria-live="polite">'
         '<p class="my-2"><a href="{}{}">What helps with {}</a></p></div></details>',
-        reverse("journal:day_helps", args=[day.isoformat(), symptom.slug]),
+        _helps_url(day.isoformat(), symptom.slug),
         row["helps"],
         symptom.get_absolute_url(),
         format_html("?drug={}", drug.slug) if drug else "",
         symptom.name.lower(),
+    )
+
+
+# A pure function of its arguments: reversing it for each symptom was a twentieth of the
+# page's time. A process meets a few days' worth of (day, symptom) pairs.
+@lru_cache(maxsize=4096)
+def _helps_url(day: str, slug: str) -> str:
+    return reverse("journal:day_helps", args=[day, slug])
+
+
+def dose_options(bound) -> str:
+    """The day's dose as four large buttons (radio inputs styled by Bootstrap's
+    ``btn-check``), the saved or typed answer checked."""
+    chosen = "" if bound.value() in (None, "") else str(bound.value())
+    return format_html_join(
+        "",
+        '<input type="radio" class="btn-check" name="{}" id="{}_{}" value="{}" autocomplete="off"'
+        '{}><label class="btn btn-outline-primary" for="{}_{}">{}</label>',
+        (
+            (
+                bound.html_name,
+                bound.auto_id,
+                index,
+                value,
+                " checked" if str(value) == chosen else "",
+                bound.auto_id,
+                index,
+                label,
+            )
+            for index, (value, label) in enumerate(bound.field.choices)
+        ),
     )
 
 

@@ -3,6 +3,7 @@
 from django import template
 from django.utils.html import format_html, format_html_join
 
+from journal.daylog import row_writer
 from journal.models import BP_ALERT, BP_CRISIS, BP_HIGH, NOT_ANSWERED, Grade, display_name
 from library.formatting import format_number
 
@@ -10,6 +11,9 @@ register = template.Library()
 
 
 register.filter("display_name", display_name)
+# The day log's fields, written in Python as its symptom rows are (``row_writer``).
+register.simple_tag(row_writer.field, name="day_field")
+register.simple_tag(row_writer.dose_options, name="dose_options")
 
 
 @register.simple_tag
