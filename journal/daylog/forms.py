@@ -1,5 +1,8 @@
 """The day log form, and the history page's filter."""
 
+import copy
+from functools import lru_cache
+
 from django import forms
 from django.db.models import QuerySet
 
@@ -52,6 +55,47 @@ def _answer_words(field, value) -> str:
 GRADE_CHOICES = Grade.choices
 INTERFERENCE_CHOICES = [("", "Not answered"), *Interference.choices]
 GRADE_COLOURS = {grade.value: grade.colour for grade in Grade}
+
+
+@lru_cache(maxsize=512)
+def symptom_fields(slug: str, name: str) -> dict[str, forms.Field]:
+    """The three fields a symptom adds to the day log: ``grade_<slug>``,
+    ``interference_<slug>`` and ``note_<slug>``.
+
+    A pure function of the symptom's slug and name, built once per process: building a
+    choice field costs several times copying one, and a day log has forty (issue 17).
+    """
+    lowered = name.lower()
+    fields = {
+        f"grade_{slug}": forms.TypedChoiceField(
+            label=name,
+            choices=GRADE_CHOICES,
+            coerce=int,
+            empty_value=None,  # not answered: not the same as "None"
+            required=False,
+            widget=forms.RadioSelect,
+            error_messages={
+                "invalid_choice": "Choose one of None, Mild, Moderate, Severe, Very severe.",
+            },
+        ),
+        f"interference_{slug}": forms.TypedChoiceField(
+            label=f"How much did {lowered} get in the way?",
+            choices=INTERFERENCE_CHOICES,
+            coerce=int,
+            empty_value=None,
+            required=False,
+            error_messages={"invalid_choice": "Choose one of the answers."},
+            widget=forms.Select(attrs={"class": "form-select"}),
+        ),
+        f"note_{slug}": forms.CharField(
+            label=f"Note on {lowered} (optional)",
+            required=False,
+            max_length=SYMPTOM_NOTE_MAX_LENGTH,
+            widget=forms.TextInput(attrs={"class": "form-control"}),
+        ),
+    }
+    limit_text_without_cutting(fields[f"note_{slug}"])
+    return fields
 
 
 class DayLogForm(TextLimitsMixin, forms.Form):
@@ -143,34 +187,9 @@ class DayLogForm(TextLimitsMixin, forms.Form):
         self.symptoms = list(symptoms)
         self.fields["warning_signs"].queryset = warning_signs
         for symptom in self.symptoms:
-            name = symptom.name.lower()
-            self.fields[f"grade_{symptom.slug}"] = forms.TypedChoiceField(
-                label=symptom.name,
-                choices=GRADE_CHOICES,
-                coerce=int,
-                empty_value=None,  # not answered: not the same as "None"
-                required=False,
-                widget=forms.RadioSelect,
-                error_messages={
-                    "invalid_choice": "Choose one of None, Mild, Moderate, Severe, Very severe.",
-                },
-            )
-            self.fields[f"interference_{symptom.slug}"] = forms.TypedChoiceField(
-                label=f"How much did {name} get in the way?",
-                choices=INTERFERENCE_CHOICES,
-                coerce=int,
-                empty_value=None,
-                required=False,
-                error_messages={"invalid_choice": "Choose one of the answers."},
-                widget=forms.Select(attrs={"class": "form-select"}),
-            )
-            self.fields[f"note_{symptom.slug}"] = forms.CharField(
-                label=f"Note on {name} (optional)",
-                required=False,
-                max_length=SYMPTOM_NOTE_MAX_LENGTH,
-                widget=forms.TextInput(attrs={"class": "form-control"}),
-            )
-            limit_text_without_cutting(self.fields[f"note_{symptom.slug}"])
+            # Copies, as Django's forms copy their declared fields: a form may change its own.
+            for name, field in symptom_fields(symptom.slug, symptom.name).items():
+                self.fields[name] = copy.deepcopy(field)
 
     def clean_systolic(self):
         low, high = SYSTOLIC_RANGE
