@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from journal.daylog.forms import DayLogForm
 from journal.models import DayLog, Grade, Profile, SymptomReport
 from library.models import GUIDANCE_PER_SYMPTOM, Drug, WarningSign
 from tests.conftest import make_day, make_entry, make_standard_sunitinib, make_treatment
@@ -550,3 +551,17 @@ def test_an_empty_fields_kept_markup_never_hides_or_carries_a_note(patient_clien
     html = patient_client.get(day_url(yesterday)).content.decode()
     assert "private words" not in html
     assert not re.search(r'<option value="3" selected>', html)
+
+
+def test_each_day_log_form_has_fields_of_its_own(symptoms):
+    """The per-symptom fields are built once per process and copied into each form: what one
+    form does to its fields never shows on the next patient's page."""
+    fatigue = symptoms["fatigue"]
+    first, second = (
+        DayLogForm(symptoms=[fatigue], warning_signs=WarningSign.objects.none()) for _ in range(2)
+    )
+    first.fields["note_fatigue"].widget.attrs["placeholder"] = "first form only"
+    first.fields["grade_fatigue"].choices = [(0, "None")]
+    assert "placeholder" not in second.fields["note_fatigue"].widget.attrs
+    assert len(second.fields["grade_fatigue"].choices) == 5
+    assert "first form only" not in str(second["note_fatigue"])
