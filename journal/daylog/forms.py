@@ -390,6 +390,8 @@ class DayLogForm(TextLimitsMixin, forms.Form):
 class GoToDayForm(forms.Form):
     """History's "go to a day": any past date, to log or change it."""
 
+    default_renderer = FastWidgetRenderer()
+
     go = forms.DateField(
         label="Go to a day",
         widget=DateInput,
@@ -410,6 +412,8 @@ class GoToDayForm(forms.Form):
 
 
 class HistoryFilterForm(forms.Form):
+    default_renderer = FastWidgetRenderer()
+
     symptom = forms.ModelChoiceField(
         label="Days with",
         queryset=Symptom.objects.all(),

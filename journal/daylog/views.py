@@ -17,6 +17,7 @@ from django.views.decorators.http import (
 from journal.access import journal_page
 from journal.daylog.builder import DayPage
 from journal.daylog.forms import DayLogForm, GoToDayForm, HistoryFilterForm
+from journal.daylog.history_cards import history_cards
 from journal.daylog.services import daylog_save
 from journal.filter_links import since_links, symptom_links
 from journal.models import (
@@ -136,13 +137,7 @@ def history(request, journal):
         if go.is_bound and go.is_valid():
             return redirect("journal:day", go.cleaned_data["go"].isoformat())
     form = HistoryFilterForm(request.GET or None)
-    logs = (
-        DayLog.objects.for_patient(journal.patient)
-        .with_treatment()
-        .with_worst_grade()
-        .with_reports()
-        .order_by("-date")
-    )
+    logs = DayLog.objects.for_patient(journal.patient).for_history_cards().order_by("-date")
     symptom = None
     is_valid = form.is_bound and form.is_valid()
     if is_valid:
@@ -151,15 +146,13 @@ def history(request, journal):
         if symptom is not None:
             logs = logs.having_symptom(symptom)
     page = Paginator(logs, DAYS_PER_PAGE).get_page(request.GET.get("page"))
-    rules = AlertRules.for_patient(journal.patient)
-    for log in page:
-        log.alarms = rules.of_day(log)
     ctx = {
         "journal": journal,
         "form": form,
         "go": go,
         "symptom": symptom,
         "page": page,
+        "cards": history_cards(page, journal=journal, symptom=symptom),
         "is_filtered": is_valid and any(form.cleaned_data.values()),
     }
     if journal.is_caregiver:

@@ -241,6 +241,39 @@ class DayLogQuerySet(models.QuerySet):
             "warning_signs",
         )
 
+    def for_history_cards(self):
+        """The days with what the history's cards read, and no more: the day's answers to
+        the page's questions, its treatment's label (dose and drug), and ``worst_grade``.
+        Reading another field of a day or its treatment costs a query per day."""
+        return (
+            self.select_related("treatment__drug")
+            .only(
+                "date",
+                "treatment_id",
+                "dose_taken",
+                "systolic",
+                "diastolic",
+                "weight_kg",
+                "note",
+                "for_doctor",
+                "treatment__dose_mg",
+                "treatment__other_drug",
+                "treatment__drug__name",
+            )
+            .with_worst_grade()
+        )
+
+    def ticked_sign_texts(self):
+        """Rows ``(day id, sign's text)``: the warning signs ticked on these days, in the
+        signs' own order, for a page listing many days (the history) without building a
+        WarningSign per sign."""
+        order = [f"warningsign__{name}" for name in WarningSign._meta.ordering]
+        return (
+            DayLog.warning_signs.through.objects.filter(daylog__in=self.values("pk"))
+            .values_list("daylog_id", "warningsign__text")
+            .order_by(*order)
+        )
+
     def with_worst_grade(self):
         """``worst_grade``: the highest grade reported that day (None if nothing reported).
 
@@ -422,18 +455,6 @@ class DayLog(models.Model):
         return reverse("journal:day", args=[self.date.isoformat()])
 
     @property
-    def answers(self) -> dict[str, list]:
-        """The day's reports (prefetch them) in three groups: ``felt`` (mild or worse),
-        ``none`` and ``not_answered``, for pages that tell "none" from "not answered"."""
-        groups = {"felt": [], "none": [], "not_answered": []}
-        for report in self.reports.all():
-            if report.grade is None:
-                groups["not_answered"].append(report)
-            else:
-                groups["felt" if report.grade else "none"].append(report)
-        return groups
-
-    @property
     def bp_alert(self) -> bool:
         return BP_ALERT.reached_by(self.systolic, self.diastolic)
 
@@ -449,6 +470,16 @@ class SymptomReportQuerySet(models.QuerySet):
 
     def between(self, start: date | None, end: date | None):
         return dates_between(self, "day__date", start, end)
+
+    def answer_rows(self, *, with_notes: bool):
+        """Rows ``(day id, symptom id, symptom's name, grade)``, and the note last
+        ``with_notes``, in the reports' order: for a page listing many days' answers (the
+        history) without building a SymptomReport and a Symptom per answer. Without notes,
+        the notes are not read at all."""
+        fields = ["day_id", "symptom_id", "symptom__name", "grade"]
+        if with_notes:
+            fields.append("note")
+        return self.values_list(*fields)
 
     def answered(self):
         """Reports with a grade: an unanswered symptom is a gap in every figure, never a 0."""

@@ -5,6 +5,7 @@ import pytest
 from django.urls import reverse
 
 from journal.models import AccessEvent, Grade
+from library.models import WarningSign
 from tests.conftest import make_day, make_treatment
 from tests.pages import visible_text
 
@@ -57,6 +58,8 @@ def test_owner_sees_days_newest_first_with_the_worst_grade_in_words(patient_clie
     assert "Imatinib 400 mg" in html
     assert "Blisters on both heels." in html
     assert "For the doctor" in html
+    for log in days:  # each card's date opens its day
+        assert f'<a href="{log.get_absolute_url()}">{log.date:%A} {log.date.day} ' in html
     # The oldest card, as it reads.
     oldest = today - timedelta(days=2)
     card = visible_text(html).split(f"{oldest:%A} {oldest.day} {oldest:%B %Y} ", 1)[1]
@@ -126,6 +129,59 @@ def test_a_revoked_share_no_longer_opens_the_history(caregiver_client, share, da
 
 def test_owner_post_is_refused(patient_client, days):
     assert patient_client.post(HISTORY).status_code == 405
+
+
+def test_notes_are_escaped_and_keep_their_line_breaks(patient_client, patient, symptoms, today):
+    log = make_day(
+        patient, today, {symptoms["fatigue"]: Grade.MILD}, note="<script>alert(1)</script>\nA & B"
+    )
+    log.reports.update(note='<img src=x onerror="alert(2)">')
+    html = patient_client.get(HISTORY).content.decode()
+    assert "<script>alert(1)" not in html and "<img src=x" not in html
+    assert (
+        '<p class="mb-1 history-note">&lt;script&gt;alert(1)&lt;/script&gt;<br>A &amp; B</p>'
+        in html
+    )
+    assert (
+        '<span class="fw-semibold">Fatigue:</span> &lt;img src=x onerror=&quot;alert(2)&quot;&gt;'
+        in html
+    )
+
+
+def test_caregiver_without_notes_sees_no_symptom_note(
+    caregiver_client, share, patient, fatigue, today
+):
+    log = make_day(patient, today, {fatigue: Grade.MILD})
+    log.reports.update(note="Worse after the walk")
+    html = caregiver_client.get(care_history(share)).content.decode()
+    assert "Fatigue: mild" in visible_text(html)
+    assert "Worse after the walk" not in html
+
+
+def test_urgent_answers_warning_signs_and_a_day_without_treatment_read_as_such(
+    patient_client, patient, symptoms, today
+):
+    log = make_day(
+        patient,
+        today,
+        {symptoms["diarrhoea"]: Grade.VERY_SEVERE, symptoms["fatigue"]: Grade.SEVERE},
+        treatment=None,
+    )
+    signs = list(WarningSign.objects.order_by("drug__order", "order", "text")[:2])
+    log.warning_signs.set(signs)
+    text = visible_text(patient_client.get(HISTORY).content)
+    card = text.split(f"{today:%A} {today.day} {today:%B %Y} ", 1)[1]
+    assert card.startswith(
+        f"Worst: Very severe No treatment · Took all of it "
+        f"Warning signs (urgent help): {signs[0].text}; {signs[1].text} "
+        "Fatigue: severe (contact care team) Diarrhoea: very severe (urgent help)"
+    )
+
+
+def test_the_filters_symptom_is_in_bold(patient_client, days):
+    html = patient_client.get(HISTORY, {"symptom": "fatigue"}).content.decode()
+    assert '<li class="list-inline-item fw-bold">Fatigue: moderate</li>' in html
+    assert '<li class="list-inline-item">Hand-foot syndrome: severe' in html
 
 
 # --- Filters ---------------------------------------------------------------------------------
