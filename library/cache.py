@@ -18,7 +18,7 @@ from django.apps import apps
 from django.core.signals import request_started
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
-from library.models import HelpfulVote, LibraryVersion, Symptom, guidance_counts
+from library.models import HelpfulVote, LibraryVersion, Symptom, WarningSign, guidance_counts
 
 _this_request = threading.local()  # the version, read once per request
 _kept: dict[str, tuple[str, object]] = {}  # name -> (version, value)
@@ -51,6 +51,14 @@ def kept_symptoms() -> dict[int, Symptom]:
     """Every symptom of the library by id, kept per library version (shared between
     requests: read them, never change them)."""
     return library_cached("symptoms", lambda: {s.pk: s for s in Symptom.objects.all()})
+
+
+def kept_warning_signs() -> list:
+    """Every warning sign of the library with its drug, in the library's order, kept per
+    library version (shared between requests: read them, never change them)."""
+    return library_cached(
+        "warning_signs", lambda: list(WarningSign.objects.select_related("drug"))
+    )
 
 
 def attach_symptoms(reports) -> None:

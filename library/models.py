@@ -718,7 +718,7 @@ class AlertRule(LoadedContent):
 class WarningSignQuerySet(models.QuerySet):
     def for_drugs(self, drugs: Iterable):
         """Signs in the labels of these drugs (a queryset of drug ids stays a subquery), and
-        signs that apply to every drug."""
+        signs that apply to every drug (``WarningSign.applies_to`` says the same of one)."""
         drugs = drugs if isinstance(drugs, models.QuerySet) else list(drugs)
         return self.filter(Q(drug__in=drugs) | Q(drug=None))
 
@@ -748,6 +748,11 @@ class WarningSign(LoadedContent):
 
     def __str__(self):
         return self.text
+
+    def applies_to(self, drug_id: int | None) -> bool:
+        """In the label of that drug, or for every drug: ``for_drugs`` in Python, for a page
+        that reads the library's kept signs (``library.cache.kept_warning_signs``)."""
+        return self.drug_id is None or (drug_id is not None and self.drug_id == drug_id)
 
     def loaded_content(self) -> dict:
         content = super().loaded_content()

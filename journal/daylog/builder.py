@@ -4,10 +4,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.contrib import messages
-from django.db.models import QuerySet
 
 from journal.daylog.forms import DayLogForm
-from journal.daylog.row_writer import symptom_row
+from journal.daylog.row_writer import symptom_row, warning_sign_boxes
 from journal.models import (
     EARLIEST_DATE,
     AlertRules,
@@ -16,7 +15,7 @@ from journal.models import (
     SymptomReport,
     Treatment,
 )
-from library.cache import attach_symptoms, kept_guidance_counts
+from library.cache import attach_symptoms, kept_guidance_counts, kept_warning_signs
 from library.models import WarningSign
 
 
@@ -31,7 +30,7 @@ class DayPage:
     log: DayLog | None
     previous: DayLog | None  # the last logged day before ``day``
     symptoms: list
-    warning_signs: QuerySet  # of WarningSign: the current drug's, and any ticked that day
+    warning_signs: list  # of WarningSign: the current drug's, and any ticked that day
     rules: AlertRules
 
     @staticmethod
@@ -71,14 +70,13 @@ class DayPage:
         attach_symptoms(report for found in logs for report in found.reports.all())
         log = next((found for found in logs if found.date == day), None)
         previous = next((found for found in logs if found.date < day), None)
-        signs = WarningSign.objects.for_drugs(
-            [treatment.drug] if treatment and treatment.drug else []
-        )
-        if log is not None:
-            # A sign ticked under an earlier treatment of that day stays visible.
-            signs = signs | WarningSign.objects.filter(
-                pk__in=[s.pk for s in log.warning_signs.all()]
-            )
+        # The signs of the day's drug, and any ticked that day under an earlier treatment,
+        # from the library's kept rows.
+        drug_id = treatment.drug_id if treatment else None
+        ticked = {sign.pk for sign in log.warning_signs.all()} if log else set()
+        signs = [
+            sign for sign in kept_warning_signs() if sign.applies_to(drug_id) or sign.pk in ticked
+        ]
         return cls(
             profile=profile,
             day=day,
@@ -86,7 +84,7 @@ class DayPage:
             log=log,
             previous=previous,
             symptoms=_symptoms_shown(profile, day, kept=True) if symptoms is None else symptoms,
-            warning_signs=signs.select_related("drug").distinct(),
+            warning_signs=signs,
             rules=AlertRules.for_patient(patient),
         )
 
@@ -98,7 +96,8 @@ class DayPage:
     def form_kwargs(self) -> dict:
         return {
             "symptoms": self.symptoms,
-            "warning_signs": self.warning_signs,
+            # What a refused save's page may check them against (never read on a GET).
+            "warning_signs": WarningSign.objects.filter(pk__in=[s.pk for s in self.warning_signs]),
             "refuse_empty": True,
             "current_revision": self.log.revision if self.log else 0,
         }
@@ -135,6 +134,8 @@ class DayPage:
             "form": form,
             "rows": rows,
             "rest_none": DayLogForm.REST_NONE,
+            "warning_signs": self.warning_signs,
+            "warning_sign_boxes": warning_sign_boxes(form["warning_signs"], self.warning_signs),
             "measure_limits": form.measure_limits,
             "treatment": treatment,
             "drug": drug,

@@ -193,6 +193,31 @@ def dose_options(bound) -> str:
     )
 
 
+def warning_sign_boxes(bound, signs) -> str:
+    """A checkbox for each of ``signs`` (the page's warning signs), ticked as the day or the
+    refused save has them; each raises the urgent notice (``data-alarm``)."""
+    ticked = {str(value) for value in bound.value() or ()}
+    return format_html_join(
+        "",
+        '<div class="form-check my-2"><input type="checkbox" class="form-check-input" name="{}"'
+        ' id="{}_{}" value="{}"{} data-alarm="urgent">'
+        '<label class="form-check-label" for="{}_{}">{}</label></div>',
+        (
+            (
+                bound.html_name,
+                bound.auto_id,
+                index,
+                sign.pk,
+                " checked" if str(sign.pk) in ticked else "",
+                bound.auto_id,
+                index,
+                sign.text,
+            )
+            for index, sign in enumerate(signs)
+        ),
+    )
+
+
 def field(bound) -> str:
     """``journal/includes/field.html``: one field in Bootstrap's markup, its label, its
     errors and help text under the ids Django's aria-describedby points at."""

@@ -2,6 +2,7 @@
 grade 4 and the drug's warning signs, per-drug thresholds, the patient's own threshold, and
 the emergency number to dial."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -105,6 +106,43 @@ def test_the_day_log_offers_the_warning_signs_of_the_current_drug(
         assert sign.text in text
     for sign in WarningSign.objects.filter(drug__slug="regorafenib"):
         assert sign.text not in text
+
+
+def ticked_boxes(html: bytes) -> set[str]:
+    """The values of the warning-sign checkboxes the page shows ticked."""
+    return set(re.findall(r'name="warning_signs" id="[^"]+" value="(\d+)" checked', html.decode()))
+
+
+def test_a_ticked_sign_shows_ticked_and_stays_after_the_drug_of_the_day_changes(
+    patient_client, patient, profile, sunitinib
+):
+    make_standard_sunitinib(patient, sunitinib, starts_on=profile.today() - timedelta(days=3))
+    first, second = WarningSign.objects.filter(drug=sunitinib)[:2]
+    save_day(patient_client, profile, warning_signs=[first.pk])
+
+    page = patient_client.get(day_url(profile)).content
+    assert ticked_boxes(page) == {str(first.pk)}
+    assert second.text in visible_text(page)  # offered, not ticked
+
+    # The day's drug is now regorafenib: its signs are offered, and the sunitinib sign
+    # ticked that day stays on the page, ticked; sunitinib's others go.
+    regorafenib = Drug.objects.get(slug="regorafenib")
+    patient.treatments.update(drug=regorafenib)
+    page = patient_client.get(day_url(profile)).content
+    text = visible_text(page)
+    assert ticked_boxes(page) == {str(first.pk)}
+    assert first.text in text
+    assert second.text not in text
+    for sign in WarningSign.objects.filter(drug=regorafenib):
+        assert sign.text in text
+
+
+def test_a_refused_save_keeps_the_signs_ticked(patient_client, patient, profile, sunitinib):
+    make_standard_sunitinib(patient, sunitinib, starts_on=profile.today() - timedelta(days=3))
+    sign = WarningSign.objects.filter(drug=sunitinib).last()
+    response = save_day(patient_client, profile, warning_signs=[sign.pk], systolic="999")
+    assert "The upper number is between" in visible_text(response.content)
+    assert ticked_boxes(response.content) == {str(sign.pk)}
 
 
 def test_a_ticked_warning_sign_raises_the_urgent_notice_everywhere(
