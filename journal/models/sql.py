@@ -50,8 +50,10 @@ class MonthStart(TruncMonth):
     """The first day of a date's month, native SQL on SQLite too (see ``WeekStart``)."""
 
     def as_sqlite(self, compiler, connection, **extra_context):
+        # SQLite stores a date as "YYYY-MM-DD": its month's first day is a string operation,
+        # cheaper than date()'s parsing (a five-year trends page groups 35,000 reports by it).
         sql, params = compiler.compile(self.lhs)
-        return f"date({sql}, 'start of month')", params
+        return f"substr({sql}, 1, 8) || '01'", params
 
 
 # Start of the bucket a date falls in, for charts of long ranges.

@@ -52,77 +52,135 @@ def grade_badge(grade):
     return {"grade": grade, "word": grade_word(grade), "css": grade_class(grade)}
 
 
-CYCLE_CELL = '<td>{} <span class="small text-body-secondary">({})</span></td>'
-NO_CYCLE_CELL = "<td>{}</td>"
+# The trends page's long tables (five years: 60 months by 20 symptoms, and a row per day of
+# each on/off cycle by symptom) are written here rather than by template loops. Each table is
+# one ``format_html``: its format string holds the markup, the app's own words and numbers
+# formatted here (digits and a point: nothing to escape, no brace); every other value is an
+# argument, escaped by ``format_html`` (dates' labels arrive escaped once per date from
+# ``DayLabels``, so escaping them again costs nothing).
 
 
-@register.simple_tag
-def cycle_cells(cells) -> str:
-    """The ``<td>`` cells of one row of a by-cycle-day table: "1.3 (12)", or "–" if none.
-
-    A five-year journal has thousands of these cells; one ``format_html`` per row instead of
-    template logic per cell keeps the trends page's cost close to that of a short range.
-    Every value is escaped by ``format_html``.
-    """
-    markup, values = [], []
-    for cell in cells:
-        if cell:
-            markup.append(CYCLE_CELL)
-            values += [format_number(cell["average"]), cell["days"]]
-        else:
-            markup.append(NO_CYCLE_CELL)
-            values.append("–")
-    return format_html("".join(markup), *values)
+def _cycle_cell(cell, averages: dict) -> str:
+    if not cell:
+        return "<td>–</td>"
+    average = cell["average"]
+    text = averages.get(average)
+    if text is None:
+        text = averages[average] = format_number(average)
+    return f'<td>{text} <span class="small text-body-secondary">({int(cell["days"])})</span></td>'
 
 
 @register.simple_tag
 def cycle_rows(rows) -> str:
-    """The body of a by-cycle-day table: "Day 5 (off)", then ``cycle_cells``, for each day
-    of the cycle, in one tag rather than a template loop over the days."""
-    return format_html_join(
-        "",
-        '<tr><th scope="row">Day {}{}</th>{}</tr>',
-        (
-            (row["day"], "" if row["is_on"] else " (off)", cycle_cells(row["cells"]))
-            for row in rows
-        ),
-    )
+    """The body of a by-cycle-day table: "Day 5 (off)", then each symptom's "1.3 (12)" or
+    "–", for each day of the cycle: all numbers, the day being its row's one argument."""
+    if not rows:
+        return ""
+    averages: dict = {}  # the few averages a table has (0 to 4 by tenths), each written once
+    markup = [
+        '<tr><th scope="row">Day {}'
+        + ("" if row["is_on"] else " (off)")
+        + "</th>"
+        + "".join(_cycle_cell(cell, averages) for cell in row["cells"])
+        + "</tr>"
+        for row in rows
+    ]
+    return format_html("".join(markup), *(row["day"] for row in rows))
 
 
 SYMPTOM_ROW = "<tr><td>{}</td><td>{}</td></tr>"
 SYMPTOM_ROW_UNANSWERED = '<tr><td>{}</td><td class="text-body-secondary">{}</td></tr>'
-SYMPTOM_DAY_ROW = "<tr><td>{}</td><td>{}</td><td>{}</td></tr>"
-SYMPTOM_DAY_ROW_UNANSWERED = (
-    '<tr><td>{}</td><td class="text-body-secondary">{}</td><td>{}</td></tr>'
-)
+SYMPTOM_DAY_ROW = {
+    (False, False): "<tr><td>{}</td><td>{}</td><td></td></tr>",
+    (False, True): "<tr><td>{}</td><td>{}</td><td>off day</td></tr>",
+    (True, False): '<tr><td>{}</td><td class="text-body-secondary">{}</td><td></td></tr>',
+    (True, True): '<tr><td>{}</td><td class="text-body-secondary">{}</td><td>off day</td></tr>',
+}
 
 
 @register.simple_tag
 def symptom_rows(points, by_day) -> str:
     """The rows of a symptom's table on the trends page: the date (or week, or month), the
     grade in words ("Not answered" greyed), and, day by day, "off day" on a schedule's days
-    off. A five-year page has hundreds of rows a symptom: one ``format_html`` for them all,
-    as ``cycle_cells`` does. Every value is escaped by ``format_html``."""
+    off. A five-year page has hundreds of rows a symptom: one ``format_html`` for them all."""
+    if not points:
+        return ""
     markup, values = [], []
     for point in points:
         unanswered = point["grade"] is None
         if by_day:
-            markup.append(SYMPTOM_DAY_ROW_UNANSWERED if unanswered else SYMPTOM_DAY_ROW)
-            values += [point["label"], point["grade_label"], "off day" if point["off_day"] else ""]
+            markup.append(SYMPTOM_DAY_ROW[unanswered, bool(point["off_day"])])
         else:
             markup.append(SYMPTOM_ROW_UNANSWERED if unanswered else SYMPTOM_ROW)
-            values += [point["label"], point["grade_label"]]
+        values += [point["label"], point["grade_label"]]
     return format_html("".join(markup), *values)
+
+
+def _reading(value, key: str) -> str:
+    """A reading written by this module (see above): "71.5" kg, a whole blood pressure."""
+    return format_number(value) if key == "kg" else str(int(value))
 
 
 @register.simple_tag
 def reading_rows(points, *keys) -> str:
     """The rows of the blood-pressure or weight table on the trends page: each point's
-    label, then its ``keys`` ("kg" written as ``|number`` writes it). One ``format_html``
-    for every row (see ``symptom_rows``)."""
-    row = "<tr><td>{}</td>" + "<td>{}</td>" * len(keys) + "</tr>"
-    values = []
-    for point in points:
-        values.append(point["label"])
-        values += [format_number(point[key]) if key == "kg" else point[key] for key in keys]
-    return format_html(row * len(points), *values)
+    label, then its ``keys`` ("kg" written as ``|number`` writes it; blood pressure whole)."""
+    if not points:
+        return ""
+    markup = [
+        "<tr><td>{}</td>"
+        + "".join(f"<td>{_reading(point[key], key)}</td>" for key in keys)
+        + "</tr>"
+        for point in points
+    ]
+    return format_html("".join(markup), *(point["label"] for point in points))
+
+
+@register.simple_tag
+def dose_rows(rows) -> str:
+    """The symptoms' rows of the trends page's by-dose table (``DoseRow``): per treatment
+    period, "64% (18 of 28 days)" and "average 2.1", or "not recorded"."""
+    if not rows:
+        return ""
+    markup = []
+    for row in rows:
+        cells = []
+        for cell in row.cells:
+            if cell is None:
+                cells.append('<td><span class="text-body-secondary">not recorded</span></td>')
+                continue
+            days = int(cell.days)
+            cells.append(
+                f'<td>{int(cell.share_2_plus)}% <span class="small">({int(cell.days_2_plus)}'
+                f" of {days} day{'' if days == 1 else 's'})</span><br>"
+                f'<span class="small">average {format_number(cell.average)}</span></td>'
+            )
+        markup.append('<tr><th scope="row">{}</th>' + "".join(cells) + "</tr>")
+    return format_html("".join(markup), *(row.symptom.name for row in rows))
+
+
+@register.simple_tag
+def trend_key(style) -> str:
+    """A line's key on the trends page: its colour, marker shape and dash, as
+    static/js/trends.js draws them (static/css/trends.css). ``style``: a ``LineStyle``.
+
+    The line break is a space between the key and the name beside it, as it always was."""
+    return format_html(
+        '<span class="trend-key trend-colour-{}{}" aria-hidden="true">'
+        '<span class="trend-marker trend-shape-{}"></span></span>\n',
+        style.colour,
+        " trend-dashed" if style.dashed else "",
+        style.shape,
+    )
+
+
+@register.simple_tag
+def trend_legend(items) -> str:
+    """The legend of a chart with several lines, under it and outside the drawing: each
+    line's key and name. ``items``: [{"name", "style"}]."""
+    return format_html(
+        '<ul class="trend-legend list-unstyled">{}</ul>\n',
+        format_html_join(
+            "", "<li>{}{}</li>", ((trend_key(item["style"]), item["name"]) for item in items)
+        ),
+    )

@@ -10,6 +10,7 @@ from datetime import date, timedelta
 
 from django.db.models import Min
 from django.utils.dateformat import format as format_date
+from django.utils.html import escape
 
 from journal.models import (
     BP_ALERT,
@@ -107,11 +108,13 @@ LOWER_STYLE = LineStyle(1, 1, dashed=True)
 
 
 class DayLabels(dict):
-    """ "Mon 3 Mar 2025" (or "Mar 2025" by month) for the data tables, formatted once per date.
+    """ "Mon 3 Mar 2025" (or "Mar 2025" by month) for the data tables, formatted and escaped
+    once per date.
 
     Every symptom's table repeats the same dates; Django's date formatting costs more than
     the rest of a table row, so a five-year page formats each of its points once, not twelve
-    times (and the template does no formatting at all).
+    times (and the template does no formatting at all). Escaped here, a label costs nothing
+    more where a table's ``format_html`` escapes it again.
     """
 
     def __init__(self, bucket: str = "day"):
@@ -119,7 +122,7 @@ class DayLabels(dict):
         self.format = "M Y" if bucket == "month" else "D j M Y"
 
     def __missing__(self, day: date) -> str:
-        label = self[day] = format_date(day, self.format)
+        label = self[day] = escape(format_date(day, self.format))
         return label
 
 
@@ -136,9 +139,9 @@ def change_label(before: Treatment | None, after: Treatment) -> str:
     return f"{before.short_label}: {before.schedule_label} → {after.schedule_label}"
 
 
-def grade_word(grade: int | None) -> str:
-    """ "Moderate", or "Not answered" for a symptom asked and left unanswered."""
-    return NOT_ANSWERED if grade is None else Grade(grade).label
+# "Moderate", or "Not answered" for a symptom asked and left unanswered: the tables of five
+# years name a grade a thousand times, so each word is escaped once, here.
+GRADE_WORDS = {None: escape(NOT_ANSWERED), **{grade.value: escape(grade.label) for grade in Grade}}
 
 
 @dataclass
@@ -415,19 +418,19 @@ def build_trends(
     bucket = bucket_for(chart_start, end, daily=daily)
     days = days.between(chart_start, end)
     shown = [only] if only else symptoms
-    reports = (
-        SymptomReport.objects.for_patient(patient)
-        .between(chart_start, end)
-        .filter(symptom_id__in=[s.pk for s in shown])
-    )
+    reports = SymptomReport.objects.for_patient(patient).between(chart_start, end)
+    if only:
+        reports = reports.filter(symptom=only)
+    # Without ``only``, the page's symptoms are every one tracked or ever reported: no filter
+    # on them (twenty index probes a day), and rows of any other are skipped here.
     styles = {symptom.pk: LineStyle.of(index) for index, symptom in enumerate(symptoms)}
     labels = DayLabels(bucket)
     stretches = off_periods(treatments, chart_start, end)
-    series = _symptom_series(reports, shown, styles, bucket, labels, stretches)
+    # The charts and the by-dose table add up the same rows: one query for both.
+    grades = list(reports.grades_and_sums_by(bucket))
+    series = _symptom_series(grades, shown, styles, bucket, labels, stretches)
     blood_pressure, weight = _vitals(days, bucket, labels)
-    # The by-dose and by-cycle-day tables add up the same rows: one query for both.
-    sums = list(reports.sums_by_treatment_and_cycle_day())
-    periods, dose_rows = _by_dose(adherence, sums, shown, treatments)
+    periods, dose_rows = _by_dose(adherence, grades, shown, treatments)
     return Trends(
         start=chart_start,
         end=end,
@@ -443,12 +446,16 @@ def build_trends(
         periods=periods,
         dose_rows=dose_rows,
         summary=_summary(periods, [row.symptom for row in dose_rows]),
-        cycles=_by_cycle_day(sums, shown, styles, treatments),
+        cycles=_by_cycle_day(reports, shown, styles, treatments),
     )
 
 
-def _symptom_series(reports, symptoms, styles, bucket, labels, stretches) -> list[SymptomSeries]:
-    """A chart line per symptom asked: each day's grade, or the worst of each bucket."""
+def _symptom_series(grades, symptoms, styles, bucket, labels, stretches) -> list[SymptomSeries]:
+    """A chart line per symptom asked: each day's grade, or the worst of each bucket.
+
+    ``grades``: ``grades_and_sums_by`` rows, by symptom and date; a bucket spanning two
+    treatment periods has a row for each, and its worst is the higher of their grades.
+    """
     off_days = set()
     if bucket == "day":
         for stretch in stretches:
@@ -457,14 +464,23 @@ def _symptom_series(reports, symptoms, styles, bucket, labels, stretches) -> lis
                 for n in range((stretch["to"] - stretch["from"]).days + 1)
             )
     points = {symptom.pk: [] for symptom in symptoms}
-    for row in reports.grades_by(bucket):
-        points[row["symptom_id"]].append(
+    for row in grades:
+        line = points.get(row["symptom_id"])
+        if line is None:
+            continue
+        on, worst = row["on"], row["worst"]
+        if line and line[-1]["on"] == on:  # the same bucket, in another treatment period
+            if worst is not None and (line[-1]["grade"] is None or worst > line[-1]["grade"]):
+                line[-1]["grade"] = worst
+                line[-1]["grade_label"] = GRADE_WORDS[worst]
+            continue
+        line.append(
             {
-                "on": row["on"],
-                "label": labels[row["on"]],
-                "grade": row["worst"],
-                "grade_label": grade_word(row["worst"]),
-                "off_day": row["on"] in off_days,
+                "on": on,
+                "label": labels[on],
+                "grade": worst,
+                "grade_label": GRADE_WORDS[worst],
+                "off_day": on in off_days,
             }
         )
     return [SymptomSeries(s, styles[s.pk], points[s.pk]) for s in symptoms if points[s.pk]]
@@ -490,12 +506,12 @@ def _vitals(days, bucket, labels) -> tuple[list[dict], list[dict]]:
     return blood_pressure, weight
 
 
-def _by_dose(adherence, sums, symptoms, treatments) -> tuple[list[PeriodRow], list[DoseRow]]:
+def _by_dose(adherence, grades, symptoms, treatments) -> tuple[list[PeriodRow], list[DoseRow]]:
     """Per treatment period: days logged, how the dose was taken, each symptom's grades.
 
     ``adherence`` holds a row for the days outside any period too (``treatment_id`` None):
-    the by-dose tables leave it out. ``sums``: ``sums_by_treatment_and_cycle_day`` rows,
-    added up per period and symptom.
+    the by-dose tables leave it out. ``grades``: ``grades_and_sums_by`` rows, added up per
+    period and symptom (those outside any period, or with no grade answered, left out).
     """
     by_id = {t.pk: t for t in treatments}
     periods: dict[int, PeriodRow] = {}
@@ -505,8 +521,11 @@ def _by_dose(adherence, sums, symptoms, treatments) -> tuple[list[PeriodRow], li
         period = periods.setdefault(row["treatment_id"], PeriodRow(by_id[row["treatment_id"]]))
         period.days_logged = row["days"]
         period.adherence = row
+    shown = {symptom.pk for symptom in symptoms}
     totals: dict[tuple[int, int], list[int]] = {}
-    for row in sums:
+    for row in grades:
+        if row["treatment_id"] is None or not row["days"] or row["symptom_id"] not in shown:
+            continue
         total = totals.setdefault((row["treatment_id"], row["symptom_id"]), [0, 0, 0])
         total[0] += row["days"]
         total[1] += row["total"]
@@ -526,13 +545,14 @@ def _by_dose(adherence, sums, symptoms, treatments) -> tuple[list[PeriodRow], li
     return columns, rows
 
 
-def _by_cycle_day(sums, symptoms, styles, treatments) -> list[CycleTable]:
+def _by_cycle_day(reports, symptoms, styles, treatments) -> list[CycleTable]:
     """For on/off schedules, each symptom's average grade on each day of the cycle
-    (``sums``: ``sums_by_treatment_and_cycle_day`` rows; a continuous schedule's have none)."""
+    (one query, ``sums_by_cycle_day``, over the days of on/off periods only)."""
     by_id = {t.pk: t for t in treatments}
+    shown = {symptom.pk for symptom in symptoms}
     cycle_cells: dict[int, dict] = {}
-    for row in sums:
-        if row["cycle_day"] is None:
+    for row in reports.sums_by_cycle_day():
+        if row["symptom_id"] not in shown:
             continue
         cycle_cells.setdefault(row["treatment_id"], {})[(row["symptom_id"], row["cycle_day"])] = {
             "average": round(row["total"] / row["days"], 1),
@@ -543,11 +563,12 @@ def _by_cycle_day(sums, symptoms, styles, treatments) -> list[CycleTable]:
         treatment = by_id[treatment_id]
         reported = {symptom_id for symptom_id, _ in cells}
         cycle_symptoms = [s for s in symptoms if s.pk in reported]
+        ids = [s.pk for s in cycle_symptoms]
         rows = [
             {
                 "day": day,
                 "is_on": day <= treatment.days_on,
-                "cells": [cells.get((s.pk, day)) for s in cycle_symptoms],
+                "cells": [cells.get((symptom_id, day)) for symptom_id in ids],
             }
             for day in range(1, treatment.cycle_length + 1)
         ]

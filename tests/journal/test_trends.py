@@ -20,6 +20,7 @@ from tests.conftest import (
     make_dose_reduction,
     make_long_journal,
     make_standard_sunitinib,
+    make_symptom,
     make_treatment,
     make_user,
 )
@@ -303,6 +304,76 @@ def test_long_ranges_are_charted_by_weekly_worst_grade(patient, sunitinib, hfs, 
     assert "moderate or worse on 64% of days at 50 mg" in trends.summary
 
 
+def test_sums_by_cycle_day_read_only_the_days_of_on_off_periods(patient, sunitinib, hfs, fatigue):
+    first_day = date(2025, 1, 6)
+    high, low = make_dose_reduction(patient, sunitinib, hfs, fatigue, first_day)
+
+    rows = {
+        (row["symptom_id"], row["cycle_day"]): row
+        for row in SymptomReport.objects.for_patient(patient).sums_by_cycle_day()
+    }
+
+    # Only the 4-on/2-off fortnight: 14 days, days 1 and 2 of the cycle seen three times.
+    assert {row["treatment_id"] for row in rows.values()} == {high.pk}
+    assert sorted({day for _, day in rows}) == [1, 2, 3, 4, 5, 6]
+    assert rows[hfs.pk, 1]["days"] == 3
+    assert rows[hfs.pk, 1]["total"] == HFS_AT_50[0] + HFS_AT_50[6] + HFS_AT_50[12]
+    assert sum(row["days"] for (symptom_id, _), row in rows.items() if symptom_id == hfs.pk) == 14
+
+
+def test_a_week_across_a_dose_change_is_its_worst_day_and_split_by_dose(
+    patient, sunitinib, hfs, fatigue
+):
+    """The week of Monday 6 January 2025 has days of two periods (the dose changes on
+    Thursday): its point is the worst of all its days, and each period's by-dose figures
+    count only their own days, leaving out unanswered ones."""
+    high = make_treatment(patient, sunitinib, dose_mg=Decimal("50"), ends_on=date(2025, 1, 8))
+    low = make_treatment(patient, sunitinib, dose_mg=Decimal("37.5"), starts_on=date(2025, 1, 9))
+    make_day(patient, date(2025, 1, 6), {hfs: None, fatigue: 3})
+    make_day(patient, date(2025, 1, 7), {hfs: None})
+    make_day(patient, date(2025, 1, 9), {hfs: 2, fatigue: 1})
+    make_day(patient, date(2025, 1, 10), {hfs: 1})
+    make_day(patient, date(2025, 1, 13), {hfs: 1})
+
+    trends = build_trends(
+        patient=patient, symptoms=[hfs, fatigue], start=None, end=date(2025, 2, 28)
+    )
+
+    assert trends.bucket == "week"
+    hfs_line, fatigue_line = trends.series
+    assert [(p["on"], p["grade"], p["grade_label"]) for p in hfs_line.points] == [
+        (date(2025, 1, 6), 2, "Moderate"),  # 50 mg's days unanswered, 37.5 mg's worst
+        (date(2025, 1, 13), 1, "Mild"),
+    ]
+    assert [(p["grade"], p["grade_label"]) for p in fatigue_line.points] == [(3, "Severe")]
+    assert [p.treatment for p in trends.periods] == [high, low]
+    hfs_row, fatigue_row = trends.dose_rows
+    assert hfs_row.cells[0] is None  # asked on 50 mg, never answered
+    assert (hfs_row.cells[1].days, hfs_row.cells[1].average) == (3, 1.3)
+    assert hfs_row.cells[1].days_2_plus == 1
+    assert [(c.days, c.average, c.days_2_plus) for c in fatigue_row.cells] == [
+        (1, 3.0, 1),
+        (1, 1.0, 0),
+    ]
+
+
+def test_trends_symptoms_are_the_tracked_and_any_ever_reported(
+    patient, profile, hfs, fatigue, symptoms
+):
+    other = make_user("other")
+    nausea, headache, rash = symptoms["nausea"], symptoms["headache"], symptoms["skin-rash"]
+    profile.tracked_symptoms.set([hfs, rash])
+    rash.is_active = False
+    rash.save()
+    make_day(patient, date(2025, 1, 6), {fatigue: 1, nausea: None})
+    make_day(other, date(2025, 1, 6), {headache: 2})
+    reports = SymptomReport.objects.for_patient(patient)
+
+    # Rash is tracked but retired from the library; headache is another person's report.
+    assert set(profile.symptoms_shown(reports)) == {hfs, fatigue, nausea}
+    assert profile.symptoms_shown(SymptomReport.objects.none()) == [hfs]
+
+
 # --- The page --------------------------------------------------------------------------------
 
 
@@ -583,6 +654,27 @@ def test_the_page_speaks_in_words_not_grade_numbers(patient_client, recent_reduc
     assert "moderate or worse on 64% of days at 50 mg" in text
 
 
+def test_a_symptoms_name_is_escaped_in_every_table_and_legend(
+    patient_client, patient, profile, recent_reduction
+):
+    """The trends tables are written in Python: a name with markup in it is still text."""
+    high, _ = recent_reduction
+    itch = make_symptom("itch", name="<script>alert(1)</script> itch", alert_grade=None)
+    profile.tracked_symptoms.add(itch)
+    for log in DayLog.objects.filter(patient=patient, treatment=high):
+        SymptomReport.objects.create(day=log, symptom=itch, grade=2)
+
+    page = patient_client.get(reverse("journal:trends")).content.decode()
+
+    assert "<script>alert(1)" not in page
+    escaped = "&lt;script&gt;alert(1)&lt;/script&gt; itch"
+    assert escaped in page.split('class="table table-sm align-middle by-dose"', 1)[1]
+    cycle_section = page.split('id="cycle-heading"', 1)[1]
+    assert cycle_section.count(escaped) == 2  # the cycle chart's legend and table's column
+    assert f'<th scope="row">{escaped}</th>' in page  # the by-dose table's row
+    assert f"</span>\n{escaped}</h3>" in page  # its chart's title, after its line's key
+
+
 def test_the_chart_payload_carries_each_lines_look(patient_client, recent_reduction):
     data = trends_data(patient_client.get(reverse("journal:trends")))
 
@@ -636,10 +728,20 @@ def test_caregiver_trends_on_a_two_year_journal_in_fixed_queries(
 
 
 def test_cycle_table_cells_show_average_and_days_or_a_dash():
-    from journal.templatetags.journal import cycle_cells
+    from journal.templatetags.journal import cycle_rows
 
-    html = cycle_cells([{"average": 1.5, "days": 4}, None])
-    assert html == ('<td>1.5 <span class="small text-body-secondary">(4)</span></td><td>–</td>')
+    html = cycle_rows(
+        [
+            {"day": 5, "is_on": False, "cells": [{"average": 1.5, "days": 4}, None]},
+            {"day": 6, "is_on": False, "cells": [None, {"average": 2.0, "days": 1}]},
+        ]
+    )
+    assert html == (
+        '<tr><th scope="row">Day 5 (off)</th>'
+        '<td>1.5 <span class="small text-body-secondary">(4)</span></td><td>–</td></tr>'
+        '<tr><th scope="row">Day 6 (off)</th>'
+        '<td>–</td><td>2 <span class="small text-body-secondary">(1)</span></td></tr>'
+    )
 
 
 def test_cycle_table_averages_read_as_people_write_them(patient_client, recent_reduction):
