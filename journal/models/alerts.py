@@ -22,7 +22,7 @@ from django.db.models import Q
 
 from journal.models.daylog import DayLog, Grade
 from journal.models.treatment import Treatment
-from library.cache import library_cached
+from library.cache import kept_symptoms, library_cached
 from library.models import AlertRule, Symptom, WarningSign
 
 # A symptom without any rule (a curator added it and no rule yet): the app's cautious point.
@@ -93,6 +93,17 @@ class DayAlarms:
     urgent_symptoms: list[Symptom] = field(default_factory=list)
     care_team_symptoms: list[Symptom] = field(default_factory=list)
     warning_signs: list[WarningSign] = field(default_factory=list)
+    # Each answer that raised something, in the day's order: (symptom, grade, alarm).
+    raised: list[tuple[Symptom, int, Alarm]] = field(default_factory=list)
+
+    def add(self, symptom: Symptom, grade: int, alarm: Alarm) -> None:
+        """An answer and what it raised (nothing: not listed)."""
+        if alarm == Alarm.URGENT:
+            self.urgent_symptoms.append(symptom)
+        elif alarm == Alarm.CARE_TEAM:
+            self.care_team_symptoms.append(symptom)
+        if alarm:
+            self.raised.append((symptom, grade, alarm))
 
     @property
     def bp_crisis(self) -> bool:
@@ -116,12 +127,10 @@ class DayAlarms:
 
     def summary(self) -> list[tuple[str, bool]]:
         """What the day raised, in words, each with whether it meant urgent help: for a
-        one-line list ("Diarrhoea severe; blood pressure 182/95"). Reports as ``of_day`` left
-        them (each with its ``alarm``)."""
+        one-line list ("Diarrhoea severe; blood pressure 182/95")."""
         parts = [
-            (f"{report.symptom.name} {report.get_grade_display().lower()}", report.alarm.is_urgent)
-            for report in self.log.reports.all()
-            if report.alarm
+            (f"{symptom.name} {Grade(grade).label.lower()}", alarm.is_urgent)
+            for symptom, grade, alarm in self.raised
         ]
         parts += [(f"warning sign: {sign.text}", True) for sign in self.warning_signs]
         if self.log.bp_alert:
@@ -233,8 +242,16 @@ class AlertRules:
         drug_id = self.drug_on(log)
         for report in log.reports.all():
             report.alarm = self.alarm(report.symptom_id, report.grade, drug_id)
-            if report.alarm == Alarm.URGENT:
-                alarms.urgent_symptoms.append(report.symptom)
-            elif report.alarm == Alarm.CARE_TEAM:
-                alarms.care_team_symptoms.append(report.symptom)
+            alarms.add(report.symptom, report.grade, report.alarm)
+        return alarms
+
+    def of_day_grades(self, log: DayLog, grades) -> DayAlarms:
+        """``of_day`` from the day's ``(symptom id, grade)`` rows, for a page that reads
+        many days' grades as rows (the dashboard) rather than a report object each; the
+        symptoms are the library's kept ones."""
+        symptoms = kept_symptoms()
+        alarms = DayAlarms(log=log, warning_signs=list(log.warning_signs.all()))
+        drug_id = self.drug_on(log)
+        for symptom_id, grade in grades:
+            alarms.add(symptoms[symptom_id], grade, self.alarm(symptom_id, grade, drug_id))
         return alarms

@@ -471,6 +471,11 @@ class SymptomReportQuerySet(models.QuerySet):
     def between(self, start: date | None, end: date | None):
         return dates_between(self, "day__date", start, end)
 
+    def grade_rows(self):
+        """Rows ``(day id, symptom id, grade)`` in the reports' order: for a page that reads
+        many days' grades without building a SymptomReport per answer (the dashboard)."""
+        return self.values_list("day_id", "symptom_id", "grade")
+
     def answer_rows(self, *, with_notes: bool):
         """Rows ``(day id, symptom id, symptom's name, grade)``, and the note last
         ``with_notes``, in the reports' order: for a page listing many days' answers (the
