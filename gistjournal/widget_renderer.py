@@ -20,6 +20,7 @@ INPUT_TEMPLATES = {
     "django/forms/widgets/number.html",
     "django/forms/widgets/email.html",
     "django/forms/widgets/password.html",
+    "django/forms/widgets/date.html",
 }
 
 

@@ -5,7 +5,8 @@ import pytest
 from django import forms
 from django.forms.renderers import DjangoTemplates
 
-from gistjournal.widget_renderer import FastWidgetRenderer
+from gistjournal.widget_renderer import WRITERS, FastWidgetRenderer
+from journal.fields import DateInput
 
 HOSTILE = '"><script>alert(1)</script>&amp;'
 
@@ -24,6 +25,7 @@ class Everything(forms.Form):
         choices=[("Group <1>", [("a", "A"), ("b", "B")]), ("c", "C")], required=False
     )
     flag = forms.BooleanField(required=False, disabled=True)
+    day = forms.DateField(widget=DateInput({"class": "y"}), required=False)
 
 
 @pytest.mark.parametrize(
@@ -31,7 +33,8 @@ class Everything(forms.Form):
     [
         None,
         {"text": HOSTILE, "number": "12", "area": HOSTILE, "choice": "2", "grouped": "b"},
-        {"text": "", "number": "not a number", "decimal": "1.25", "choice": "9"},
+        {"text": "", "number": "not a number", "decimal": "1.25", "choice": "9", "day": HOSTILE},
+        {"day": "2025-03-04"},
     ],
 )
 def test_the_markup_is_djangos_to_the_byte(data):
@@ -56,3 +59,10 @@ def test_the_day_log_form_uses_it():
     from journal.daylog.forms import DayLogForm
 
     assert isinstance(DayLogForm.default_renderer, FastWidgetRenderer)
+
+
+def test_the_report_form_uses_it_for_its_date_inputs():
+    from journal.report.forms import ReportRangeForm
+
+    assert isinstance(ReportRangeForm.default_renderer, FastWidgetRenderer)
+    assert "django/forms/widgets/date.html" in WRITERS
