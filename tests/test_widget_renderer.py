@@ -5,7 +5,7 @@ import pytest
 from django import forms
 from django.forms.renderers import DjangoTemplates
 
-from gistjournal.widget_renderer import FastWidgetRenderer
+from gistjournal.widget_renderer import WRITERS, FastWidgetRenderer
 from journal.fields import DateInput
 
 HOSTILE = '"><script>alert(1)</script>&amp;'
@@ -25,7 +25,7 @@ class Everything(forms.Form):
         choices=[("Group <1>", [("a", "A"), ("b", "B")]), ("c", "C")], required=False
     )
     flag = forms.BooleanField(required=False, disabled=True)
-    day = forms.DateField(widget=DateInput, required=False)
+    day = forms.DateField(widget=DateInput({"class": "y"}), required=False)
 
 
 @pytest.mark.parametrize(
@@ -66,3 +66,10 @@ def test_the_history_forms_use_it():
 
     assert isinstance(GoToDayForm.default_renderer, FastWidgetRenderer)
     assert isinstance(HistoryFilterForm.default_renderer, FastWidgetRenderer)
+
+
+def test_the_report_form_uses_it_for_its_date_inputs():
+    from journal.report.forms import ReportRangeForm
+
+    assert isinstance(ReportRangeForm.default_renderer, FastWidgetRenderer)
+    assert "django/forms/widgets/date.html" in WRITERS

@@ -216,22 +216,37 @@ class AlertRules:
             return Alarm.CARE_TEAM
         return Alarm.NONE
 
-    def lowest_care_team_grade(self) -> int:
-        """No report below this grade raises anything: a filter for long date ranges."""
-        grades = [rule.care_team_grade for rule in self.general.values()]
-        grades += [rule.care_team_grade for rule in self.by_drug.values()]
-        grades += [own.care_team_grade for own in self.own.values()]
-        return min(grades, default=FALLBACK_CARE_TEAM_GRADE)
+    def lowest_alarm_grades(self) -> dict[int, int]:
+        """Per symptom with a rule or a threshold of the patient's, the lowest grade that can
+        raise an alarm on any drug (a symptom missing here alarms from
+        ``FALLBACK_CARE_TEAM_GRADE``): a per-symptom filter for long date ranges."""
+        lowest: dict[int, int] = {}
+        for rule in [*self.general.values(), *self.by_drug.values()]:
+            lowest[rule.symptom_id] = min(
+                lowest.get(rule.symptom_id, rule.care_team_grade), rule.care_team_grade
+            )
+        # The patient's own threshold replaces the library's rules for that symptom.
+        lowest.update({symptom_id: own.care_team_grade for symptom_id, own in self.own.items()})
+        for symptom_id, urgent in self.urgent_grades.items():
+            if urgent is not None:
+                lowest[symptom_id] = min(lowest.get(symptom_id, urgent), urgent)
+        return lowest
 
     def drug_on(self, log: DayLog) -> int | None:
         if log.treatment_id is None:
             return None
         if DayLog.treatment.is_cached(log):  # loaded with the day: no query
             return log.treatment.drug_id
-        if log.treatment_id not in self.drug_of_treatment and self.read_treatments:
+        return self.drug_of(log.treatment_id)
+
+    def drug_of(self, treatment_id: int | None) -> int | None:
+        """The drug of one of the patient's treatments (None: a day outside any)."""
+        if treatment_id is None:
+            return None
+        if treatment_id not in self.drug_of_treatment and self.read_treatments:
             self.drug_of_treatment.update(self.read_treatments())
             self.read_treatments = None  # read once
-        return self.drug_of_treatment.get(log.treatment_id)
+        return self.drug_of_treatment.get(treatment_id)
 
     def of_day(self, log: DayLog | None) -> DayAlarms | None:
         """What the day calls for; each report is given ``alarm`` (an ``Alarm``) for the

@@ -1,6 +1,7 @@
 """The day log: one record per patient and day, with a report per symptom graded that day."""
 
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -10,7 +11,6 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import (
     Avg,
-    Case,
     Count,
     Exists,
     F,
@@ -19,11 +19,7 @@ from django.db.models import (
     Q,
     Subquery,
     Sum,
-    Value,
-    When,
-    Window,
 )
-from django.db.models.functions import RowNumber
 from django.urls import reverse
 
 from journal.models.sql import BUCKET_START, DaysBetween, WeekStart, dates_between
@@ -324,39 +320,43 @@ class DayLogQuerySet(models.QuerySet):
 
     def report_readings(self, *, with_notes: bool):
         """The days the report names, in one query, by date: readings at or above
-        ``BP_HIGH``, the highest reading (``bp_rank`` 1), the first and last weighing
-        (``first_weighing``, ``last_weighing`` 1) and, ``with_notes``, the days flagged
-        "for my doctor" with their note. Window functions rank the range's days; the outer
-        filter keeps the few the report prints.
+        ``BP_HIGH``, the highest reading (``HIGHEST_READING_FIRST``), the first and last
+        weighing and, ``with_notes``, the days flagged "for my doctor" with their note.
+
+        Rows: ``date``, ``systolic``, ``diastolic``, ``weight_kg``, ``for_doctor`` (and
+        ``note``). Three one-row subqueries pick the highest reading and the weighings, so
+        the range's length changes nothing; the highest and the weighings are, among the
+        rows, the highest (``highest_reading``) and the first and last weighed.
         """
-        weighed_first = Case(When(weight_kg__isnull=False, then=Value(0)), default=Value(1))
-        ranked = self.annotate(
-            bp_rank=Window(
-                RowNumber(),
-                order_by=[
-                    F("systolic").desc(nulls_last=True),
-                    F("diastolic").desc(nulls_last=True),
-                    F("date").asc(),
-                ],
-            ),
-            first_weighing=Window(RowNumber(), order_by=[weighed_first.asc(), F("date").asc()]),
-            last_weighing=Window(RowNumber(), order_by=[weighed_first.asc(), F("date").desc()]),
+        weighed = self.filter(weight_kg__isnull=False).values("date")
+        highest = (
+            self.filter(systolic__isnull=False).order_by(*HIGHEST_READING_FIRST).values("date")
         )
         wanted = (
             BP_HIGH.reached()
-            | Q(bp_rank=1, systolic__isnull=False)
-            | Q(first_weighing=1, weight_kg__isnull=False)
-            | Q(last_weighing=1, weight_kg__isnull=False)
+            | Q(date=Subquery(highest[:1]))
+            | Q(date=Subquery(weighed.order_by("date")[:1]))
+            | Q(date=Subquery(weighed.order_by("-date")[:1]))
         )
         fields = ["date", "systolic", "diastolic", "weight_kg", "for_doctor"]
         if with_notes:
             wanted |= Q(for_doctor=True)
             fields.append("note")
-        return (
-            ranked.filter(wanted)
-            .values(*fields, "bp_rank", "first_weighing", "last_weighing")
-            .order_by("date")
-        )
+        return self.filter(wanted).values(*fields).order_by("date")
+
+
+# The highest reading of a range: the highest upper number, then lower, then the first day.
+HIGHEST_READING_FIRST = ("-systolic", "-diastolic", "date")
+
+
+def highest_reading(readings: Iterable[dict]) -> dict | None:
+    """The highest of rows with ``date``, ``systolic`` and ``diastolic`` (None: no reading),
+    in the order of ``HIGHEST_READING_FIRST``."""
+    return max(
+        (row for row in readings if row["systolic"] is not None),
+        key=lambda row: (row["systolic"], row["diastolic"], -row["date"].toordinal()),
+        default=None,
+    )
 
 
 class DayLog(models.Model):

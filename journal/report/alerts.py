@@ -89,9 +89,9 @@ class SymptomGroup(AlertGroup):
     thresholds: list[Threshold] = field(default_factory=list)
 
     def add(self, report) -> None:
-        self.days.append(report.day.date)
+        self.days.append(report.date)
         if report.alarm.is_urgent:
-            self.urgent_days.append(report.day.date)
+            self.urgent_days.append(report.date)
         self.worst = max(self.worst, report.grade)
         if report.threshold not in self.thresholds:
             self.thresholds.append(report.threshold)
@@ -104,9 +104,9 @@ class SignGroup(AlertGroup):
     kind = "sign"
     sign: object = None
 
-    def add(self, ticked) -> None:
-        self.days.append(ticked.daylog.date)
-        self.urgent_days.append(ticked.daylog.date)
+    def add(self, day: date) -> None:
+        self.days.append(day)
+        self.urgent_days.append(day)
 
 
 @dataclass
@@ -141,10 +141,10 @@ def group_alerts(reports, ticked_signs, bp_readings, *, with_year: bool) -> Repo
     """One group per symptom, warning sign and for blood pressure, in the urgent list if any
     of its days called for urgent help, else in the care-team list.
 
-    ``reports``: symptom reports that raised an alarm (each with ``alarm`` and ``threshold``,
-    as ``AlertRules`` gives them), in date order, with ``day`` and ``symptom`` fetched.
-    ``ticked_signs``: the day logs' warning-sign links (``daylog`` and ``warningsign``
-    fetched), in date order. ``bp_readings``: readings at the alert level or above, each
+    ``reports``: symptom reports that raised an alarm (``NotableReport``: each with its
+    ``date``, ``symptom``, ``alarm`` and ``threshold``), in date order.
+    ``ticked_signs``: ``(date, warning sign)`` for each sign ticked (the sign with its
+    ``drug``), in date order. ``bp_readings``: readings at the alert level or above, each
     ``date``, ``systolic``, ``diastolic`` and ``crisis``, in date order.
     """
     symptoms: dict[int, SymptomGroup] = {}
@@ -153,10 +153,8 @@ def group_alerts(reports, ticked_signs, bp_readings, *, with_year: bool) -> Repo
             report.symptom_id, SymptomGroup(symptom=report.symptom, with_year=with_year)
         ).add(report)
     signs: dict[int, SignGroup] = {}
-    for ticked in ticked_signs:
-        signs.setdefault(
-            ticked.warningsign_id, SignGroup(sign=ticked.warningsign, with_year=with_year)
-        ).add(ticked)
+    for day, sign in ticked_signs:
+        signs.setdefault(sign.pk, SignGroup(sign=sign, with_year=with_year)).add(day)
     blood_pressure = BloodPressureGroup(with_year=with_year)
     for reading in bp_readings:
         blood_pressure.add(reading)

@@ -6,6 +6,7 @@ weeks or six years of journal.
 """
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.db.models import Count, Max, Q
@@ -16,6 +17,7 @@ from journal.models import (
     BP_ALERT,
     BP_CRISIS,
     BP_HIGH,
+    Alarm,
     AlertRules,
     CareTeamThreshold,
     DayLog,
@@ -23,9 +25,13 @@ from journal.models import (
     SymptomReport,
     Treatment,
 )
-from journal.models.sql import WeekStart
+from journal.models.alerts import Threshold
+from journal.models.daylog import highest_reading
+from journal.models.sql import WeekStart, dates_between
 from journal.report.alerts import group_alerts
+from library.cache import attach_symptoms, kept_symptoms, kept_warning_signs
 from library.formatting import percent
+from library.models import Symptom
 
 DEFAULT_WEEKS = 6
 
@@ -61,22 +67,15 @@ def week_table(patient, start: date, end: date, logged: dict[date, int]) -> dict
     not, so a gap shows as a gap (a range reaching back before the journal began does not
     print years of empty weeks). A week whose answers for a symptom were all left blank has
     no worst grade (``None``, printed as a dash), never 0. ``logged``: days logged per week
-    (by Monday), from ``counts_by_treatment_and_week``. One query.
+    (by Monday), from ``counts_by_treatment_and_week``. One query; the symptoms' names come
+    from the library kept in memory (``kept_symptoms``).
     """
     reports = SymptomReport.objects.for_patient(patient).between(start, end)
     # Not ``worst_by("week")``: that one reads answered reports only, and the report also
-    # counts the unanswered ones, in the same query (MAX skips the blanks). The symptom's
-    # columns ride along (one symptom, one name), which spares a query for the symptoms.
+    # counts the unanswered ones, in the same query (MAX skips the blanks).
     weekly = list(
         reports.annotate(on=WeekStart("day__date"))
-        .values(
-            "symptom_id",
-            "symptom__slug",
-            "symptom__name",
-            "symptom__ctcae_term",
-            "symptom__order",
-            "on",
-        )
+        .values_list("symptom_id", "on")
         .annotate(
             worst=Max("grade"),
             severe=Count("id", filter=Q(grade__gte=Grade.SEVERE)),
@@ -84,37 +83,41 @@ def week_table(patient, start: date, end: date, logged: dict[date, int]) -> dict
         )
         .order_by()
     )
+    library = kept_symptoms()
     symptoms: dict[int, dict] = {}
-    for row in weekly:
-        symptom = symptoms.setdefault(
-            row["symptom_id"],
-            {
-                "pk": row["symptom_id"],
-                "slug": row["symptom__slug"],
-                "name": row["symptom__name"],
-                "ctcae_term": row["symptom__ctcae_term"],
-                "order": row["symptom__order"],
+    worst: dict[int, dict[date, int | None]] = {}
+    for symptom_id, monday, grade, severe, unanswered in weekly:
+        symptom = symptoms.get(symptom_id)
+        if symptom is None:
+            known = library[symptom_id]
+            symptom = symptoms[symptom_id] = {
+                "pk": symptom_id,
+                "slug": known.slug,
+                "name": known.name,
+                "ctcae_term": known.ctcae_term,
+                "order": known.order,
                 "severe_days": 0,
                 "unanswered_days": 0,
-            },
-        )
-        symptom["severe_days"] += row["severe"]
-        symptom["unanswered_days"] += row["unanswered"]
+            }
+            worst[symptom_id] = {}
+        symptom["severe_days"] += severe
+        symptom["unanswered_days"] += unanswered
+        worst[symptom_id][monday] = grade
     columns = sorted(symptoms.values(), key=lambda symptom: (symptom["order"], symptom["name"]))
-    worst = {(row["symptom_id"], row["on"]): row["worst"] for row in weekly}
+    column_worst = [worst[symptom["pk"]] for symptom in columns]
     rows = []
     monday = min(logged) if logged else end + timedelta(days=1)
+    week = timedelta(weeks=1)
     while monday <= end:
-        sunday = monday + timedelta(days=6)
         rows.append(
             {
                 "start": max(monday, start),
-                "end": min(sunday, end),
+                "end": min(monday + timedelta(days=6), end),
                 "days_logged": logged.get(monday, 0),
-                "grades": [worst.get((symptom["pk"], monday)) for symptom in columns],
+                "grades": [grades.get(monday) for grades in column_worst],
             }
         )
-        monday += timedelta(weeks=1)
+        monday += week
     return {
         "symptoms": columns,
         "rows": rows,
@@ -165,17 +168,12 @@ def _bp_summary(weekly_counts) -> dict:
 
 
 def _weight_change(readings: list[dict]) -> dict | None:
-    """The first and last weighing of the range (from ``report_readings``) and the change."""
-    first = next(
-        (row for row in readings if row["first_weighing"] == 1 and row["weight_kg"] is not None),
-        None,
-    )
-    last = next(
-        (row for row in readings if row["last_weighing"] == 1 and row["weight_kg"] is not None),
-        None,
-    )
-    if first is None or last is None:
+    """The first and last weighing of the range and the change: the first and last weighed
+    of ``report_readings``' rows (by date), which hold them."""
+    weighed = [row for row in readings if row["weight_kg"] is not None]
+    if not weighed:
         return None
+    first, last = weighed[0], weighed[-1]
     first = {"date": first["date"], "weight_kg": first["weight_kg"]}
     last = {"date": last["date"], "weight_kg": last["weight_kg"]}
     change = last["weight_kg"] - first["weight_kg"]
@@ -198,22 +196,87 @@ def _adherence(rows) -> dict:
     return summary
 
 
-def _notes(doctor_days: list[dict], severe_days: Iterable[dict]) -> list[dict]:
+@dataclass(slots=True)
+class NotableReport:
+    """A symptom report the report prints: severe or worse, or one that raised an alarm
+    (``alarm`` and the ``threshold`` it was judged by, as ``AlertRules`` gives them). Its
+    day's ``date`` and note (``day_note``); the notes are empty where they may not be seen."""
+
+    date: date
+    symptom: Symptom
+    grade: int
+    note: str
+    day_note: str
+    alarm: Alarm
+    threshold: Threshold
+
+    @property
+    def symptom_id(self) -> int:
+        return self.symptom.pk
+
+
+def _notes(doctor_days: list[dict], severe_days: Iterable[list[NotableReport]]) -> list[dict]:
     """The patient's notes the report prints, by date: days flagged "for my doctor" (even
-    without a note) and severe days that carry a note of the day or of a symptom."""
+    without a note) and severe days that carry a note of the day or of a symptom.
+    ``severe_days``: each severe day's reports, in order."""
     notes: dict[date, dict] = {
         day["date"]: {"date": day["date"], "note": day["note"], "for_doctor": True, "severe": []}
         for day in doctor_days
     }
-    for entry in severe_days:
-        log, reports = entry["day"], entry["reports"]
-        if not (log.note or any(report.note for report in reports)):
+    for reports in severe_days:
+        day = reports[0]
+        if not (day.day_note or any(report.note for report in reports)):
             continue
         note = notes.setdefault(
-            log.date, {"date": log.date, "note": log.note, "for_doctor": False, "severe": []}
+            day.date, {"date": day.date, "note": day.day_note, "for_doctor": False, "severe": []}
         )
         note["severe"] = reports
     return sorted(notes.values(), key=lambda note: note["date"])
+
+
+def _alarm_filter(rules: AlertRules) -> Q:
+    """Reports severe or worse, or at a grade that may raise an alarm for their symptom: a
+    long range reads the few the report prints, not every mild day."""
+    below_severe: dict[int, list[int]] = {}
+    for symptom_id, grade in rules.lowest_alarm_grades().items():
+        if grade < Grade.SEVERE:
+            below_severe.setdefault(grade, []).append(symptom_id)
+    wanted = Q(grade__gte=Grade.SEVERE)
+    for grade, symptom_ids in sorted(below_severe.items()):
+        wanted |= Q(grade__gte=grade, symptom_id__in=sorted(symptom_ids))
+    return wanted
+
+
+def notable_reports(reports, rules: AlertRules, *, with_notes: bool) -> list[NotableReport]:
+    """The range's reports severe or worse and those that raised an alarm, by date then
+    symptom, each with its alarm and threshold (judged by the drug of its day). One query,
+    of plain rows: the symptoms come from the library kept in memory."""
+    notes = ("note", "day__note") if with_notes else ()
+    rows = (
+        reports.filter(_alarm_filter(rules))
+        .values_list("day__date", "day__treatment_id", "symptom_id", "grade", *notes)
+        .order_by()  # sorted below, by the symptoms kept in memory: no join to them
+    )
+    symptoms = kept_symptoms()
+    notable = []
+    for on, treatment_id, symptom_id, grade, *texts in rows:
+        drug_id = rules.drug_of(treatment_id)
+        alarm = rules.alarm(symptom_id, grade, drug_id)
+        if alarm or grade >= Grade.SEVERE:
+            note, day_note = texts or ("", "")
+            notable.append(
+                NotableReport(
+                    date=on,
+                    symptom=symptoms[symptom_id],
+                    grade=grade,
+                    note=note,
+                    day_note=day_note,
+                    alarm=alarm,
+                    threshold=rules.threshold(symptom_id, drug_id),
+                )
+            )
+    notable.sort(key=lambda report: (report.date, report.symptom.order, report.symptom.name))
+    return notable
 
 
 def report_context(journal: JournalContext, start: date, end: date) -> dict:
@@ -240,24 +303,14 @@ def report_context(journal: JournalContext, start: date, end: date) -> dict:
     # Severe reports and "contact your care team" ones, in one query; each given its alarm
     # and the threshold it was judged by (the patient's own, the drug's or the general one).
     # Every day in the range names one of these treatments (or none).
-    own_thresholds = list(
-        CareTeamThreshold.objects.filter(patient=patient).select_related("symptom")
-    )
+    own_thresholds = list(CareTeamThreshold.objects.filter(patient=patient))
+    attach_symptoms(own_thresholds)  # their names, from the library kept in memory
     rules = AlertRules.for_patient(patient, treatments=treatments, thresholds=own_thresholds)
-    notable = list(
-        reports.filter(grade__gte=min(Grade.SEVERE, rules.lowest_care_team_grade()))
-        .select_related("symptom", "day")
-        .order_by("day__date", "symptom__order", "symptom__name")
-    )
-    for report in notable:
-        drug_id = rules.drug_on(report.day)
-        report.alarm = rules.alarm(report.symptom_id, report.grade, drug_id)
-        report.threshold = rules.threshold(report.symptom_id, drug_id)
-    severe_days: dict[date, dict] = {}
+    notable = notable_reports(reports, rules, with_notes=journal.can_see_notes)
+    severe_days: dict[date, list[NotableReport]] = {}
     for report in notable:
         if report.grade >= Grade.SEVERE:
-            entry = severe_days.setdefault(report.day.date, {"day": report.day, "reports": []})
-            entry["reports"].append(report)
+            severe_days.setdefault(report.date, []).append(report)
 
     # High readings, the highest, the first and last weighing and the days for the doctor.
     readings = list(days.report_readings(with_notes=journal.can_see_notes))
@@ -272,11 +325,18 @@ def report_context(journal: JournalContext, start: date, end: date) -> dict:
         for reading in bp_high
         if BP_ALERT.reached_by(reading["systolic"], reading["diastolic"])
     ]
-    ticked_signs = list(
-        DayLog.warning_signs.through.objects.filter(daylog__in=days)
-        .select_related("daylog", "warningsign__drug")
+    signs = {sign.pk: sign for sign in kept_warning_signs()}
+    ticked_signs = [
+        (on, signs[sign_id])
+        for on, sign_id in dates_between(
+            DayLog.warning_signs.through.objects.filter(daylog__patient=patient),
+            "daylog__date",
+            start,
+            end,
+        )
+        .values_list("daylog__date", "warningsign_id")
         .order_by("daylog__date", "warningsign__order")
-    )
+    ]
     doctor_days = [
         {"date": row["date"], "note": row["note"]}
         for row in readings
@@ -289,10 +349,7 @@ def report_context(journal: JournalContext, start: date, end: date) -> dict:
         "treatments": treatments,
         "weeks": week_table(patient, start, end, logged),
         "bp": _bp_summary(weekly_counts),
-        "bp_highest": next(
-            (row for row in readings if row["bp_rank"] == 1 and row["systolic"] is not None),
-            None,
-        ),
+        "bp_highest": highest_reading(readings),
         "bp_high": bp_high,
         "weight": _weight_change(readings),
         "adherence": _adherence(adherence_rows),

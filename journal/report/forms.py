@@ -2,12 +2,14 @@
 
 from django import forms
 
+from gistjournal.widget_renderer import FastWidgetRenderer
 from journal.fields import DateInput, validate_journal_date
 
 
 class ReportRangeForm(forms.Form):
     """The clinic report's dates. Not valid: the page falls back to the default range."""
 
+    default_renderer = FastWidgetRenderer()  # its two inputs without Django's widget templates
     start = forms.DateField(
         label="From", required=False, widget=DateInput, validators=[validate_journal_date]
     )

@@ -117,6 +117,20 @@ def test_a_range_reaching_back_before_the_journal_starts_at_its_first_week(patie
     ]
 
 
+def test_week_labels_name_the_month_once_or_both_and_a_single_day(patient_client, march):
+    response = patient_client.get(REPORT, {"start": "2025-02-24", "end": "2025-03-10"})
+
+    rows = table_rows(response.content, "report-weeks")
+    assert [row[0] for row in rows] == [
+        "Week",
+        "24 Feb–2 Mar",
+        "3–9 Mar",
+        "10 Mar",
+        "Days severe or worse",
+    ]
+    assert rows[1] == ["24 Feb–2 Mar", "1", "4 very severe", "–not answered"]
+
+
 def test_a_range_starting_mid_week_counts_only_its_own_days(patient_client, march):
     response = patient_client.get(REPORT, {"start": "2025-03-04", "end": "2025-03-09"})
 
@@ -234,8 +248,9 @@ REPORT_QUERIES = 12
 
 
 def warm(client, url, params) -> None:
-    """A first request reads the library's alert rules, kept per process from then on (one
-    query a worker pays once per library version): the counts are of a warm worker's page."""
+    """A first request reads the library's alert rules, symptoms and warning signs, kept per
+    process from then on (queries a worker pays once per library version): the counts are
+    of a warm worker's page."""
     assert client.get(url, params).status_code == 200
 
 
@@ -526,6 +541,22 @@ def test_urgent_alerts_stand_apart_from_the_others(patient_client, march_alerts)
     assert "Mouth sores" not in between(html, "Contact the care team the same day", "</ul>")
 
 
+def test_a_warning_signs_new_words_show_once_a_curator_saves_them(patient_client, march_alerts):
+    """The report names ticked signs from the library kept in memory: a save is a new
+    library version, so the next report reads the new words."""
+    march = {"start": "2025-03-01", "end": "2025-03-21"}
+    assert f"Warning sign “{march_alerts.text}”" in read(
+        patient_client.get(REPORT, march).content.decode()
+    )
+
+    march_alerts.text = "Black or bloody stools"
+    march_alerts.save()
+
+    assert "Warning sign “Black or bloody stools” (from the Sunitinib label): 2 days" in read(
+        patient_client.get(REPORT, march).content.decode()
+    )
+
+
 def test_dates_span_two_years_name_the_year(patient_client, patient, symptoms, imatinib):
     make_treatment(patient, imatinib, starts_on=date(2024, 12, 1))
     for day in (date(2024, 12, 30), date(2025, 1, 2)):
@@ -591,3 +622,77 @@ def test_the_report_names_ctcae_terms_for_the_clinician(patient_client, patient,
         "Brain fog (chemo brain) — memory impairment, concentration impairment; "
         "Diarrhoea — diarrhea."
     ) in text
+
+
+# --- Which reports the alerts read ------------------------------------------------------------
+
+
+def test_a_grade_below_severe_is_an_alert_where_the_drugs_rule_says_so(
+    patient_client, patient, symptoms, imatinib, sunitinib
+):
+    """The report reads only the reports that may raise an alarm: for swelling, moderate is
+    one on imatinib (its own rule) and not on sunitinib (the rule for every drug)."""
+    swelling = symptoms["swelling"]
+    make_treatment(patient, imatinib, starts_on=date(2025, 3, 1), ends_on=date(2025, 3, 9))
+    make_standard_sunitinib(patient, sunitinib, starts_on=date(2025, 3, 10))
+    make_day(patient, date(2025, 3, 4), {swelling: 2})
+    make_day(patient, date(2025, 3, 5), {swelling: 1})
+    make_day(patient, date(2025, 3, 11), {swelling: 2})
+
+    html = patient_client.get(REPORT, MARCH).content.decode()
+
+    assert between(html, "Contact the care team the same day", "</ul>") == (
+        "Contact the care team the same day: Swelling around the eyes or legs: 1 day, worst "
+        "moderate (2) — 4 Mar. Call from moderate (2) on Imatinib."
+    )
+
+
+def test_a_care_team_threshold_below_the_librarys_rule_lists_the_mild_days(
+    patient_client, patient, symptoms, march
+):
+    CareTeamThreshold.objects.create(
+        patient=patient, symptom=symptoms["fatigue"], care_team_grade=Grade.MILD
+    )
+
+    response = patient_client.get(REPORT, MARCH)
+
+    (fatigue,) = [
+        group
+        for group in response.context["alerts"].care_team
+        if group.kind == "symptom" and group.symptom.slug == "fatigue"
+    ]
+    assert (fatigue.count, fatigue.dates) == (4, "3, 5, 11 and 12 Mar")
+    assert "Fatigue: 4 days, worst very severe (4) — 3, 5, 11 and 12 Mar." in read(
+        response.content.decode()
+    )
+
+
+# --- The patient's words are text -------------------------------------------------------------
+
+SCRIPT = "<script>alert(1)</script>"
+
+
+def test_the_patients_words_on_the_report_are_escaped(
+    client, patient, caregiver, share, symptoms, imatinib
+):
+    """Day notes, symptom notes, a care-team threshold's note and a treatment's maker are
+    the patient's free text: printed as text, for the patient and a caregiver allowed them."""
+    hfs = symptoms["hand-foot-syndrome"]
+    make_treatment(patient, imatinib, starts_on=date(2025, 3, 1), maker=f"Maker {SCRIPT}")
+    day = make_day(patient, date(2025, 3, 4), note=f"Doctor {SCRIPT}", for_doctor=True)
+    SymptomReport.objects.create(day=day, symptom=hfs, grade=3, note='Heels "<img src=x>"')
+    make_day(patient, date(2025, 3, 6), {hfs: 3}, note=f"Severe day {SCRIPT}")
+    CareTeamThreshold.objects.create(
+        patient=patient, symptom=hfs, care_team_grade=Grade.MILD, note=f"Ward {SCRIPT}"
+    )
+    share.can_see_notes = True
+    share.save()
+
+    for reader, url in ((patient, REPORT), (caregiver, care_report(share))):
+        client.force_login(reader)
+        html = client.get(url, MARCH).content.decode()
+
+        assert "<script>alert" not in html and "<img src=x>" not in html
+        for text in ("(Maker", "for the doctor: “Doctor", "the day's note: “Severe day", "(“Ward"):
+            assert f"{text} &lt;script&gt;alert(1)&lt;/script&gt;" in html
+        assert "severe (3): “Heels &quot;&lt;img src=x&gt;&quot;”" in html
