@@ -11,10 +11,11 @@ every value still goes through ``format_html``, so the escaping is Django's own.
 from functools import cache
 
 from django import template
+from django.template.defaultfilters import linebreaksbr
 from django.utils.dateformat import format as format_date
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 
-from journal.models import Grade
+from journal.models import BP_ALERT, BP_CRISIS, Grade
 
 register = template.Library()
 
@@ -73,3 +74,138 @@ def week_rows(rows) -> str:
         ]
         markup.append(WEEK_ROW_END)
     return format_html("".join(markup), *values)
+
+
+@register.simple_tag
+def note_items(notes) -> str:
+    """The items of "The patient's notes" (``_notes`` in the report's builder): the date,
+    then the note for the doctor, the severe answers with their notes, and the day's note.
+    A report of a few months lists a day or more a week, each with a loop of its answers:
+    written here rather than through template loops. The notes are the patient's words, in
+    as arguments of ``format_html`` (``linebreaksbr`` escapes the day's note itself)."""
+    return format_html_join("", "<li>{}</li>\n", ((_note_item(note),) for note in notes))
+
+
+def _note_item(note: dict) -> str:
+    parts = []
+    if note["for_doctor"]:
+        said = (
+            format_html("“{}”", linebreaksbr(note["note"]))
+            if note["note"]
+            else "(day flagged, no note)"
+        )
+        parts.append(format_html("for the doctor: {}", said))
+    severe = format_html_join(
+        "; ",
+        "{} {} ({}){}",
+        (
+            (
+                report.symptom.name.lower(),
+                Grade(report.grade).label.lower(),
+                report.grade,
+                format_html(": “{}”", report.note) if report.note else "",
+            )
+            for report in note["severe"]
+        ),
+    )
+    if severe:
+        parts.append(severe)
+    if note["note"] and not note["for_doctor"]:
+        parts.append(format_html("the day's note: “{}”", linebreaksbr(note["note"])))
+    return format_html(
+        "<strong>{}</strong> — {}",
+        format_date(note["date"], "D j M Y"),
+        format_html_join("; ", "{}", ((part,) for part in parts)),
+    )
+
+
+@register.simple_tag
+def alert_items(groups) -> str:
+    """The alert lines of the report (``journal.report.alerts``): a symptom, a warning sign
+    or blood pressure, with how many days, the worst, the dates and the urgent days named.
+    A few months of a journal raise a line per symptom, each drawn through an include and
+    its loops before: written here instead, every value an argument of ``format_html``."""
+    return format_html_join("", "<li>{}</li>\n", ((_alert_line(group),) for group in groups))
+
+
+def _days(count: int, word: str = "day") -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def _alert_line(group) -> str:
+    if group.kind == "symptom":
+        return _symptom_line(group)
+    if group.kind == "sign":
+        sign = group.sign
+        return format_html(
+            "<strong>Warning sign “{}”{}:</strong> {} — {}.",
+            sign.text,
+            format_html(" (from the {} label)", sign.drug) if sign.drug else "",
+            _days(group.count),
+            group.dates,
+        )
+    highest = group.highest
+    reading = f"{highest['systolic']}/{highest['diastolic']}"
+    at = (
+        format_html("{} on {}", reading, group.dates)
+        if group.count == 1
+        else format_html(
+            "highest {} on {} — {}", reading, format_date(highest["date"], "j M"), group.dates
+        )
+    )
+    urgent = (
+        format_html(
+            " <strong>At or above {} (hypertensive crisis) on {}.</strong>",
+            BP_CRISIS,
+            group.urgent_dates,
+        )
+        if group.is_urgent
+        else ""
+    )
+    return format_html(
+        "<strong>Blood pressure:</strong> {} at or above {}, {}.{}",
+        _days(group.count, "reading"),
+        BP_ALERT,
+        at,
+        urgent,
+    )
+
+
+def _symptom_line(group) -> str:
+    urgent = (
+        format_html(
+            " <strong>Urgent on {} (CTCAE grade 4: life-threatening).</strong>",
+            group.urgent_dates,
+        )
+        if group.is_urgent
+        else ""
+    )
+    thresholds = format_html_join(
+        "; ",
+        "{} ({}){}",
+        (
+            (
+                Grade(threshold.grade).label.lower(),
+                threshold.grade,
+                ", as the care team asked"
+                if threshold.own
+                else (
+                    format_html(" on {}", threshold.rule.drug)
+                    if threshold.rule and threshold.rule.drug
+                    else ""
+                ),
+            )
+            for threshold in group.thresholds
+        ),
+    )
+    return format_html(
+        "<strong>{}:</strong> {}, worst {} ({}) — {}.{} "
+        '<span class="report-why">Call from {}.</span>',
+        group.symptom.name,
+        _days(group.count),
+        Grade(group.worst).label.lower(),
+        group.worst,
+        group.dates,
+        urgent,
+        thresholds,
+    )
