@@ -81,42 +81,33 @@ def note_items(notes) -> str:
     """The items of "The patient's notes" (``_notes`` in the report's builder): the date,
     then the note for the doctor, the severe answers with their notes, and the day's note.
     A report of a few months lists a day or more a week, each with a loop of its answers:
-    written here rather than through template loops. The notes are the patient's words, in
-    as arguments of ``format_html`` (``linebreaksbr`` escapes the day's note itself)."""
+    written here, one ``format_html`` per day, rather than through template loops. The notes
+    are the patient's words: arguments of ``format_html`` (``linebreaksbr`` escapes the
+    day's note itself)."""
     return format_html_join("", "<li>{}</li>\n", ((_note_item(note),) for note in notes))
 
 
 def _note_item(note: dict) -> str:
+    markup, values = ["<strong>{}</strong> — "], [format_date(note["date"], "D j M Y")]
     parts = []
     if note["for_doctor"]:
-        said = (
-            format_html("“{}”", linebreaksbr(note["note"]))
-            if note["note"]
-            else "(day flagged, no note)"
-        )
-        parts.append(format_html("for the doctor: {}", said))
-    severe = format_html_join(
-        "; ",
-        "{} {} ({}){}",
-        (
-            (
-                report.symptom.name.lower(),
-                Grade(report.grade).label.lower(),
-                report.grade,
-                format_html(": “{}”", report.note) if report.note else "",
-            )
-            for report in note["severe"]
-        ),
-    )
-    if severe:
-        parts.append(severe)
+        if note["note"]:
+            parts.append("for the doctor: “{}”")
+            values.append(linebreaksbr(note["note"]))
+        else:
+            parts.append("for the doctor: (day flagged, no note)")
+    for report in note["severe"]:
+        # The grade and its word are the app's own: in the markup, not escaped again.
+        parts.append(f"{{}} {Grade(report.grade).label.lower()} ({report.grade})")
+        values.append(report.symptom.name.lower())
+        if report.note:
+            parts[-1] += ": “{}”"
+            values.append(report.note)
     if note["note"] and not note["for_doctor"]:
-        parts.append(format_html("the day's note: “{}”", linebreaksbr(note["note"])))
-    return format_html(
-        "<strong>{}</strong> — {}",
-        format_date(note["date"], "D j M Y"),
-        format_html_join("; ", "{}", ((part,) for part in parts)),
-    )
+        parts.append("the day's note: “{}”")
+        values.append(linebreaksbr(note["note"]))
+    markup.append("; ".join(parts))
+    return format_html("".join(markup), *values)
 
 
 @register.simple_tag
