@@ -28,6 +28,7 @@ from journal.models import (
     SymptomReport,
     Treatment,
 )
+from library.cache import kept_warning_signs
 from library.models import Symptom, guidance_for
 
 
@@ -170,7 +171,7 @@ def dashboard(request, journal):
     today = profile.today()
     # Newest first: on a phone the grid opens on the days a patient remembers.
     days = [today - timedelta(days=back) for back in range(STRIP_DAYS)]
-    logs, grades = _days_and_grades(patient, days[-1], today)
+    logs, grades, signs = _days_and_grades(patient, days[-1], today)
     treatment = Treatment.objects.for_patient(patient).on(today).select_related("drug").first()
     rules = AlertRules.for_patient(patient)
     ctx = {
@@ -187,7 +188,9 @@ def dashboard(request, journal):
         "strip": _grade_strip(profile, logs, grades, days),
         "alerts": [
             alarms
-            for alarms in (rules.of_day_grades(log, grades[log.pk]) for log in reversed(logs))
+            for alarms in (
+                rules.of_day_grades(log, grades[log.pk], signs[log.pk]) for log in reversed(logs)
+            )
             if alarms
         ],
         "care_team_phone": profile.care_team_phone,
@@ -198,23 +201,25 @@ def dashboard(request, journal):
     return render(request, "journal/dashboard.html", ctx)
 
 
-def _days_and_grades(patient, start: date, end: date) -> tuple[list, dict]:
+def _days_and_grades(patient, start: date, end: date) -> tuple[list, dict, dict]:
     """The days logged from ``start`` to ``end`` (fourteen at most, whatever the length of
-    the journal), and each one's grades as ``(symptom id, grade)`` rows by day id: rows, not
-    a report object each, which was a third of the dashboard's time. Two queries, and one
-    for the warning signs ticked."""
+    the journal), each one's grades as ``(symptom id, grade)`` rows and its ticked warning
+    signs (the library's kept rows), by day id: rows, not a report object each, which was a
+    third of the dashboard's time. Three queries."""
     logs = list(
         DayLog.objects.for_patient(patient)
         .between(start, end)
         .select_related("treatment")  # its drug decides the alerts: no query for it
-        .prefetch_related("warning_signs")
         .order_by("date")
     )
-    grades = defaultdict(list)
-    rows = SymptomReport.objects.filter(day__in=[log.pk for log in logs]).grade_rows()
-    for day_id, symptom_id, grade in rows:
+    ids = [log.pk for log in logs]
+    grades, signs = defaultdict(list), defaultdict(list)
+    for day_id, symptom_id, grade in SymptomReport.objects.filter(day__in=ids).grade_rows():
         grades[day_id].append((symptom_id, grade))
-    return logs, grades
+    kept = {sign.pk: sign for sign in kept_warning_signs()}
+    for day_id, sign_id in DayLog.objects.filter(pk__in=ids).ticked_sign_ids():
+        signs[day_id].append(kept[sign_id])
+    return logs, grades, signs
 
 
 def _not_logged_and_month(patient, today: date) -> dict:

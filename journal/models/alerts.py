@@ -260,12 +260,12 @@ class AlertRules:
             alarms.add(report.symptom, report.grade, report.alarm)
         return alarms
 
-    def of_day_grades(self, log: DayLog, grades) -> DayAlarms:
-        """``of_day`` from the day's ``(symptom id, grade)`` rows, for a page that reads
-        many days' grades as rows (the dashboard) rather than a report object each; the
-        symptoms are the library's kept ones."""
+    def of_day_grades(self, log: DayLog, grades, warning_signs) -> DayAlarms:
+        """``of_day`` from the day's ``(symptom id, grade)`` rows and its ticked
+        ``warning_signs``, for a page that reads many days' answers as rows (the dashboard)
+        rather than a report object each; the symptoms are the library's kept ones."""
         symptoms = kept_symptoms()
-        alarms = DayAlarms(log=log, warning_signs=list(log.warning_signs.all()))
+        alarms = DayAlarms(log=log, warning_signs=list(warning_signs))
         drug_id = self.drug_on(log)
         for symptom_id, grade in grades:
             alarms.add(symptoms[symptom_id], grade, self.alarm(symptom_id, grade, drug_id))

@@ -270,6 +270,11 @@ class DayLogQuerySet(models.QuerySet):
             .order_by(*order)
         )
 
+    def ticked_sign_ids(self):
+        """Rows ``(day id, sign id)``: ``ticked_sign_texts`` for a page that takes the signs
+        from the library's kept rows (the dashboard)."""
+        return self.ticked_sign_texts().values_list("daylog_id", "warningsign_id")
+
     def with_worst_grade(self):
         """``worst_grade``: the highest grade reported that day (None if nothing reported).
 

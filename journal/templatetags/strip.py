@@ -1,6 +1,7 @@
 """The dashboard's last-14-days grid: ``{% load strip %}``."""
 
-from functools import cache
+from datetime import date
+from functools import cache, lru_cache
 
 from django import template
 from django.template.defaultfilters import date as date_filter
@@ -58,31 +59,38 @@ def _cell(logged: bool, grade: int | None) -> str:
     )
 
 
+# The fourteen days are the same for every patient on a given date: their headings' words
+# and links are pure functions of the day, written once per process and day.
+@lru_cache(maxsize=64)
+def _day_words(day: date) -> tuple[str, str, str]:
+    """ "We", "Wednesday 3 December" and the day log's URL."""
+    return (
+        date_filter(day, "D")[:2],
+        date_filter(day, "l j F"),
+        reverse("journal:day", args=[day.isoformat()]),
+    )
+
+
 @register.simple_tag
 def strip_header(days, today, is_caregiver) -> str:
     """The grid's column headings, newest day first: "We 3" (and "Today") linking to the
     day's log for the patient, the same words with the whole date as a title for a
     caregiver. One tag for the 14 days, where a template loop formatted each date four
     times (issue 17)."""
+    words = [(day, *_day_words(day)) for day in days]
     if is_caregiver:
         return format_html_join(
             "",
             '<th scope="col"><abbr title="{}">{}<br>{}</abbr></th>',
-            ((date_filter(day, "l j F"), date_filter(day, "D")[:2], day.day) for day in days),
+            ((whole, short, day.day) for day, short, whole, _url in words),
         )
     return format_html_join(
         "",
         '<th scope="col"><a href="{}"><span aria-hidden="true">{}</span>'
         '<span class="visually-hidden">{}</span></a></th>',
         (
-            (
-                reverse("journal:day", args=[day.isoformat()]),
-                "Today"
-                if day == today
-                else format_html("{}<br>{}", date_filter(day, "D")[:2], day.day),
-                date_filter(day, "l j F"),
-            )
-            for day in days
+            (url, "Today" if day == today else format_html("{}<br>{}", short, day.day), whole)
+            for day, short, whole, url in words
         ),
     )
 
@@ -95,26 +103,21 @@ def alert_items(alerts, is_caregiver) -> str:
     return format_html_join(
         "",
         '<li class="list-group-item"><strong>{}:</strong> {}</li>',
-        ((_alert_day(alarms.log, is_caregiver), _summary(alarms)) for alarms in alerts),
+        ((_alert_day(alarms.log.date, is_caregiver), _summary(alarms)) for alarms in alerts),
     )
 
 
-def _alert_day(log, is_caregiver) -> str:
-    day = date_filter(log.date, "l j F")
-    return day if is_caregiver else format_html('<a href="{}">{}</a>', log.get_absolute_url(), day)
+def _alert_day(day: date, is_caregiver: bool) -> str:
+    _short, whole, url = _day_words(day)
+    return whole if is_caregiver else format_html('<a href="{}">{}</a>', url, whole)
+
+
+URGENT_MARK = format_html(' <strong class="text-danger-emphasis">{}</strong>', "(urgent help)")
 
 
 def _summary(alarms) -> str:
     return format_html_join(
         "; ",
         "{}{}",
-        (
-            (
-                text,
-                format_html(' <strong class="text-danger-emphasis">{}</strong>', "(urgent help)")
-                if urgent
-                else "",
-            )
-            for text, urgent in alarms.summary()
-        ),
+        ((text, URGENT_MARK if urgent else "") for text, urgent in alarms.summary()),
     )
