@@ -17,6 +17,7 @@ from django.utils.html import format_html, format_html_join
 INPUT_TEMPLATES = {
     "django/forms/widgets/input.html",
     "django/forms/widgets/date.html",
+    "django/forms/widgets/hidden.html",
     "django/forms/widgets/text.html",
     "django/forms/widgets/number.html",
     "django/forms/widgets/email.html",

@@ -26,6 +26,7 @@ class Everything(forms.Form):
     )
     flag = forms.BooleanField(required=False, disabled=True)
     day = forms.DateField(widget=DateInput({"class": "y"}), required=False)
+    revision = forms.IntegerField(widget=forms.HiddenInput, required=False, initial=3)
 
 
 @pytest.mark.parametrize(
@@ -33,7 +34,7 @@ class Everything(forms.Form):
     [
         None,
         {"text": HOSTILE, "number": "12", "area": HOSTILE, "choice": "2", "grouped": "b"},
-        {"day": "2025-03-14"},
+        {"day": "2025-03-14", "revision": HOSTILE},
         {"text": "", "number": "not a number", "decimal": "1.25", "choice": "9", "day": HOSTILE},
     ],
 )
@@ -53,6 +54,10 @@ def test_values_and_labels_are_escaped():
     assert "<script>" not in html
     assert "&quot;&gt;&lt;script&gt;" in html
     assert "&amp;amp;" in html  # an entity typed in is shown as typed, not interpreted
+
+
+def test_the_day_logs_hidden_revision_is_written_in_python():
+    assert "django/forms/widgets/hidden.html" in WRITERS
 
 
 def test_the_day_log_form_uses_it():

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.contrib import messages
+from django.db.models import prefetch_related_objects
 
 from journal.daylog.forms import DayLogForm
 from journal.daylog.row_writer import symptom_row, warning_sign_boxes
@@ -58,18 +59,18 @@ class DayPage:
         """The page's parts; ``symptoms`` when already read (a refused save's form)."""
         patient = profile.user
         treatment = Treatment.objects.for_patient(patient).on(day).select_related("drug").first()
-        # The day and the last logged day before it, in the same queries: the page offers
-        # "Same as yesterday" from the one before.
+        # The day and the last logged day before it, in one query: the page offers "Same as
+        # yesterday" from the one before (whose answers are read only if asked for).
         logs = list(
             DayLog.objects.for_patient(patient)
             .filter(date__lte=day)
             .order_by("-date")
-            .select_related("treatment")  # its drug decides the alerts: no query for it
-            .with_report_rows()[:2]
+            .select_related("treatment")[:2]  # its drug decides the alerts: no query for it
         )
-        attach_symptoms(report for found in logs for report in found.reports.all())
         log = next((found for found in logs if found.date == day), None)
         previous = next((found for found in logs if found.date < day), None)
+        if log is not None:
+            _read_answers(log)
         # The signs of the day's drug, and any ticked that day under an earlier treatment,
         # from the library's kept rows.
         drug_id = treatment.drug_id if treatment else None
@@ -111,6 +112,7 @@ class DayPage:
             previous = None
             if request.GET.get("copy") == "previous" and previous_date is not None:
                 previous = self.previous
+                _read_answers(previous)
                 messages.info(
                     request,
                     f"Filled in from {previous_date:%A} {previous_date.day} {previous_date:%B}. "
@@ -165,6 +167,13 @@ class DayPage:
             "versions": form.versions(self.log),
             "resend": [*resend, ("base_revision", self.log.revision if self.log else 0)],
         }
+
+
+def _read_answers(log) -> None:
+    """The day's reports (with the library's symptoms) and its ticked warning signs, in two
+    queries."""
+    prefetch_related_objects([log], "reports", "warning_signs")
+    attach_symptoms(log.reports.all())
 
 
 def _symptoms_shown(profile, day: date, *, kept: bool = False) -> list:

@@ -134,7 +134,25 @@ def _meanings(symptom) -> str:
     return library_cached(f"day-log-meanings-{symptom.pk}", write)
 
 
+# (each field's name, id and label) -> the closed "Note" of a symptom with nothing in it.
+_empty_notes: dict[tuple, str] = {}
+
+
 def _note(row: dict) -> str:
+    """The folded "Note": how much the symptom got in the way, and a note. Closed and empty
+    (most symptoms, most days), it is the same markup for every patient and every day:
+    written once per process, like ``_widget``'s empty widgets."""
+    if row["details_open"]:
+        return _note_markup(row)
+    interference, note = row["interference"], row["note"]
+    key = tuple((bound.html_name, bound.auto_id, bound.label) for bound in (interference, note))
+    markup = _empty_notes.get(key)
+    if markup is None:
+        markup = _empty_notes[key] = _note_markup(row)
+    return markup
+
+
+def _note_markup(row: dict) -> str:
     opened = row["details_open"]
     return format_html(
         '<details class="row-extra"{}><summary>Note{}</summary>'

@@ -223,12 +223,6 @@ class DayLogQuerySet(models.QuerySet):
     def with_treatment(self):
         return self.select_related("treatment__drug")
 
-    def with_report_rows(self):
-        """Each day's reports without their symptoms, and the warning signs ticked: for a
-        page that attaches the library's symptoms itself (``library.cache.attach_symptoms``)
-        rather than build one Symptom row per report."""
-        return self.prefetch_related("reports", "warning_signs")
-
     def with_reports(self):
         """Each day's reports with their symptoms, and the warning signs ticked, in two extra
         queries for the whole page."""
