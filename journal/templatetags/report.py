@@ -62,7 +62,7 @@ def _week_label(start, end, months: dict[int, str]) -> str:
 def week_rows(rows) -> str:
     """The body of the report's week table: each week's dates and days logged, then the
     worst grade of each symptom ("–" where the week's answers were all left blank). One
-    ``format_html`` for every row, as ``cycle_cells`` does on the trends page."""
+    ``format_html`` for every row, as the trends tables are written."""
     if not rows:
         return ""
     markup, values, months = [], [], {}
