@@ -57,6 +57,17 @@ INTERFERENCE_CHOICES = [("", "Not answered"), *Interference.choices]
 GRADE_COLOURS = {grade.value: grade.colour for grade in Grade}
 
 
+class FixedChoiceField(forms.TypedChoiceField):
+    """A typed choice field whose choices are a module's constant, never changed in place:
+    its copies (one per form, as Django copies fields) share that list rather than copy it
+    deeply, which was most of the cost of copying forty of them for each day log."""
+
+    def __deepcopy__(self, memo):
+        result = forms.Field.__deepcopy__(self, memo)
+        result._choices = self._choices
+        return result
+
+
 @lru_cache(maxsize=512)
 def symptom_fields(slug: str, name: str) -> dict[str, forms.Field]:
     """The three fields a symptom adds to the day log: ``grade_<slug>``,
@@ -67,7 +78,7 @@ def symptom_fields(slug: str, name: str) -> dict[str, forms.Field]:
     """
     lowered = name.lower()
     fields = {
-        f"grade_{slug}": forms.TypedChoiceField(
+        f"grade_{slug}": FixedChoiceField(
             label=name,
             choices=GRADE_CHOICES,
             coerce=int,
@@ -78,7 +89,7 @@ def symptom_fields(slug: str, name: str) -> dict[str, forms.Field]:
                 "invalid_choice": "Choose one of None, Mild, Moderate, Severe, Very severe.",
             },
         ),
-        f"interference_{slug}": forms.TypedChoiceField(
+        f"interference_{slug}": FixedChoiceField(
             label=f"How much did {lowered} get in the way?",
             choices=INTERFERENCE_CHOICES,
             coerce=int,
