@@ -8,7 +8,7 @@ character, from ``week_table``'s rows. The cells hold numbers and the app's own 
 every value still goes through ``format_html``, so the escaping is Django's own.
 """
 
-from functools import cache
+from functools import cache, lru_cache
 
 from django import template
 from django.template.defaultfilters import linebreaksbr
@@ -76,6 +76,32 @@ def week_rows(rows) -> str:
     return format_html("".join(markup), *values)
 
 
+@lru_cache(maxsize=1024)
+def _day_label(day) -> str:
+    """ "Tue 3 Mar 2026" (the date filter's "D j M Y"), once per process and date: a
+    report of a few months heads a note line with each of its days."""
+    return format_date(day, "D j M Y")
+
+
+@register.simple_tag
+def bp_items(readings) -> str:
+    """The high blood-pressure readings of the report, "3 Mar 162/101" each (numbers and the
+    app's month names only, in ``format_html``'s arguments all the same)."""
+    return format_html_join(
+        "",
+        "<li>{} {}/{}</li>",
+        (
+            (_short_day(reading["date"]), reading["systolic"], reading["diastolic"])
+            for reading in readings
+        ),
+    )
+
+
+@lru_cache(maxsize=1024)
+def _short_day(day) -> str:
+    return format_date(day, "j M")
+
+
 @register.simple_tag
 def note_items(notes) -> str:
     """The items of "The patient's notes" (``_notes`` in the report's builder): the date,
@@ -88,7 +114,7 @@ def note_items(notes) -> str:
 
 
 def _note_item(note: dict) -> str:
-    markup, values = ["<strong>{}</strong> — "], [format_date(note["date"], "D j M Y")]
+    markup, values = ["<strong>{}</strong> — "], [_day_label(note["date"])]
     parts = []
     if note["for_doctor"]:
         if note["note"]:

@@ -181,6 +181,8 @@ def test_report_summarises_treatment_vitals_adherence_notes_and_alerts(patient_c
         ("bp", 1, "11 Mar"),
     ]
     assert "Blood pressure: 1 reading at or above 160/100, 162/101 on 11 Mar." in read(html)
+    # Every high reading (140/90 or above) is listed with its day.
+    assert "<li>5 Mar 145/92</li><li>11 Mar 162/101</li>" in html
     assert "Outside before." not in html and "Outside after." not in html
 
 
