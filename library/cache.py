@@ -61,6 +61,13 @@ def kept_warning_signs() -> list:
     )
 
 
+def kept_warning_signs_by_id() -> dict:
+    """``kept_warning_signs`` by id, for pages that name the signs ticked on their days."""
+    return library_cached(
+        "warning_signs_by_id", lambda: {sign.pk: sign for sign in kept_warning_signs()}
+    )
+
+
 def attach_symptoms(reports) -> None:
     """Give each report its symptom from ``kept_symptoms``: a page that shows many reports
     builds no Symptom row per report."""

@@ -28,7 +28,7 @@ from journal.models import (
     SymptomReport,
     Treatment,
 )
-from library.cache import kept_warning_signs
+from library.cache import kept_warning_signs_by_id
 from library.models import Symptom, guidance_for
 
 
@@ -216,7 +216,7 @@ def _days_and_grades(patient, start: date, end: date) -> tuple[list, dict, dict]
     grades, signs = defaultdict(list), defaultdict(list)
     for day_id, symptom_id, grade in SymptomReport.objects.filter(day__in=ids).grade_rows():
         grades[day_id].append((symptom_id, grade))
-    kept = {sign.pk: sign for sign in kept_warning_signs()}
+    kept = kept_warning_signs_by_id()
     for day_id, sign_id in DayLog.objects.filter(pk__in=ids).ticked_sign_ids():
         signs[day_id].append(kept[sign_id])
     return logs, grades, signs

@@ -29,7 +29,7 @@ from journal.models.alerts import Threshold
 from journal.models.daylog import highest_reading
 from journal.models.sql import WeekStart, dates_between
 from journal.report.alerts import group_alerts
-from library.cache import attach_symptoms, kept_symptoms, kept_warning_signs
+from library.cache import attach_symptoms, kept_symptoms, kept_warning_signs_by_id
 from library.formatting import percent
 from library.models import Symptom
 
@@ -325,7 +325,7 @@ def report_context(journal: JournalContext, start: date, end: date) -> dict:
         for reading in bp_high
         if BP_ALERT.reached_by(reading["systolic"], reading["diastolic"])
     ]
-    signs = {sign.pk: sign for sign in kept_warning_signs()}
+    signs = kept_warning_signs_by_id()
     ticked_signs = [
         (on, signs[sign_id])
         for on, sign_id in dates_between(
