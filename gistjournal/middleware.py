@@ -1,10 +1,14 @@
 import logging
+import re
+import secrets
 
+import brotli
 from django.conf import settings
 from django.contrib.auth import get_user_model, logout
 from django.contrib.auth.views import redirect_to_login
+from django.middleware.gzip import GZipMiddleware
 from django.utils import timezone
-from django.utils.cache import patch_cache_control
+from django.utils.cache import patch_cache_control, patch_vary_headers
 
 # In the session of a person who asked to stay signed in: the day it was last renewed.
 REMEMBERED_ON = "remembered_on"
@@ -28,6 +32,49 @@ class KeepRememberedSessionMiddleware:
         if renewed_on is not None and renewed_on != timezone.localdate().isoformat():
             remember_session(request.session)
         return self.get_response(request)
+
+
+ACCEPTS_BROTLI = re.compile(r"\bbr\b")
+# On the day log's 88 KB of HTML, brotli's quality 7 takes as long as gzip's level 6 (about
+# 0.75 ms) and writes 11% fewer bytes; the library's default, 11, took 80 ms.
+BROTLI_QUALITY = 7
+
+
+class CompressionMiddleware(GZipMiddleware):
+    """Pages in brotli for a browser that accepts it, anything else as Django's gzip.
+
+    Against BREACH (README, "Compression and BREACH") Django pads each gzipped response with
+    0 to 99 random bytes in the gzip header. Brotli has no such field, so brotli is kept for
+    HTML, and each page ends with a comment of 0 to 99 random bytes (as hex, which brotli
+    cannot shrink below its randomness): the same spread of sizes. Everything else (JSON,
+    the streamed exports, the service worker) goes through ``GZipMiddleware`` unchanged.
+    """
+
+    def process_response(self, request, response):
+        if (
+            response.streaming
+            or response.has_header("Content-Encoding")
+            or not response.get("Content-Type", "").startswith("text/html")
+            or not ACCEPTS_BROTLI.search(request.META.get("HTTP_ACCEPT_ENCODING", ""))
+            or len(response.content) < 200
+        ):
+            return super().process_response(request, response)
+        patch_vary_headers(response, ("Accept-Encoding",))
+        response.content = brotli.compress(
+            response.content + breach_padding(), quality=BROTLI_QUALITY, mode=brotli.MODE_TEXT
+        )
+        response.headers["Content-Length"] = str(len(response.content))
+        # A strong ETag made weak, as GZipMiddleware does (RFC 9110, 8.8.1).
+        etag = response.get("ETag")
+        if etag and etag.startswith('"'):
+            response.headers["ETag"] = "W/" + etag
+        response.headers["Content-Encoding"] = "br"
+        return response
+
+
+def breach_padding() -> bytes:
+    """An HTML comment holding 0 to 99 random bytes (written as hex)."""
+    return f"<!-- {secrets.token_hex(secrets.randbelow(GZipMiddleware.max_random_bytes))} -->".encode()
 
 
 def client_ip(request) -> str | None:

@@ -90,13 +90,13 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Pages gzipped on the wire (static files come precompressed from whitenoise, above).
-    # Before every middleware that reads or writes the body, so it compresses what they made.
-    # BREACH: Django pads each gzipped response with up to 100 random bytes (since 4.2), the
-    # CSRF token is masked afresh on every response, and the session cookie is SameSite=Lax,
-    # so a cross-site page cannot make the many credentialed requests the attack needs; see
-    # README, "Compression and BREACH".
-    "django.middleware.gzip.GZipMiddleware",
+    # Pages compressed on the wire, brotli or gzip (static files come precompressed from
+    # whitenoise, above). Before every middleware that reads or writes the body, so it
+    # compresses what they made. BREACH: each compressed page is padded with up to 99 random
+    # bytes, the CSRF token is masked afresh on every response, and the session cookie is
+    # SameSite=Lax, so a cross-site page cannot make the many credentialed requests the
+    # attack needs; see README, "Compression and BREACH".
+    "gistjournal.middleware.CompressionMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

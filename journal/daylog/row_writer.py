@@ -6,23 +6,24 @@ profile). ``symptom_row`` writes the same markup, without the templates' blank l
 the rows of ``DayLogForm.symptom_rows``. Every value goes through ``format_html``, so the
 escaping is Django's own, as in ``gistjournal.widget_renderer``.
 
-"What do these mean?" holds library text only (a symptom's grade meanings): it is kept per
-library version (``library.cache``), keyed on the symptom. Anything of the patient's (the
-checked grade, the notices their thresholds raise, their notes) is written per request.
+A symptom's grade meanings are on the page once: CSS shows the chosen grade's, and all of
+them while "What do these mean?" is open (a copy of every meaning under the fold made them a
+quarter of the compressed page). The markup of a meaning and of a grade button holds library
+words and fixed words only, and is kept per process by its arguments; anything of the
+patient's (their notes, an open "Note") is written per request.
 """
 
 from functools import lru_cache
 
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
-
-from journal.models import Grade
-from library.cache import library_cached
+from django.utils.safestring import mark_safe
 
 
 def symptom_row(row: dict, *, day, drug) -> str:
-    """One symptom's fieldset: its grade buttons, the chosen grade's meaning (shown by CSS,
-    no script needed), then three folded extras: every meaning, a note, what helps."""
+    """One symptom's fieldset: its grade buttons, the grades' meanings (CSS shows the chosen
+    one, no script needed), then three folds: "What do these mean?" (it shows every
+    meaning, above it), a note, what helps."""
     symptom, grade = row["symptom"], row["grade"]
     errors_id = f"{grade.auto_id}_errors"
     errors = (
@@ -38,7 +39,7 @@ def symptom_row(row: dict, *, day, drug) -> str:
         '<fieldset class="symptom-row{}" id="symptom-{}"{}>'
         '<legend class="symptom-name">{}</legend>{}'
         '<div class="grade-chips">{}</div>'
-        '<div class="chosen-meanings">{}</div>'
+        '<ul class="grade-meanings list-unstyled mb-0">{}</ul>'
         '<p class="alarm-live alert alert-danger mt-2 mb-0 fw-semibold" aria-live="polite"'
         " hidden></p>"
         '<div class="row-extras">{}{}{}</div>'
@@ -52,11 +53,9 @@ def symptom_row(row: dict, *, day, drug) -> str:
             "", "{}", ((_chip(grade.html_name, option),) for option in row["options"])
         ),
         format_html_join(
-            "",
-            "{}",
-            ((_chosen_meaning(option),) for option in row["options"] if option["meaning"]),
+            "", "{}", ((_meaning(option),) for option in row["options"] if option["meaning"])
         ),
-        _meanings(symptom),
+        MEANINGS_FOLD,
         _note(row),
         _what_helps(row, day=day, drug=drug),
     )
@@ -95,43 +94,30 @@ def _chip_markup(name, id, value, label, style, checked, alarm, has_meaning) -> 
     )
 
 
-def _chosen_meaning(option: dict) -> str:
-    return _chosen_meaning_markup(
-        option["id"], option["value"], option["meaning"], option["alarm"]
+def _meaning(option: dict) -> str:
+    return _meaning_markup(
+        option["id"], option["value"], option["label"], option["meaning"], option["alarm"]
     )
 
 
-# Library words and the notice's fixed words only, as ``_chip_markup``.
+# Library words and the notice's fixed words only, as ``_chip_markup``: a curator's new
+# meaning is a new key.
 @lru_cache(maxsize=4096)
-def _chosen_meaning_markup(id, value, meaning, alarm) -> str:  # noqa: A002
+def _meaning_markup(id, value, label, meaning, alarm) -> str:  # noqa: A002
     return format_html(
-        '<p class="grade-meaning grade-meaning-{}" id="{}_meaning">{}{}</p>',
+        '<li class="grade-meaning grade-meaning-{}" id="{}_meaning"><strong>{}:</strong> {}{}</li>',
         value,
         id,
+        label,
         meaning,
         format_html(' <strong class="text-danger-emphasis">{}</strong>', alarm) if alarm else "",
     )
 
 
-def _meanings(symptom) -> str:
-    """ "What do these mean?": the library's words only, kept per library version."""
-
-    def write() -> str:
-        return format_html(
-            '<details class="row-extra"><summary>What do these mean?</summary>'
-            '<ul class="meanings-list small list-unstyled">{}</ul></details>',
-            format_html_join(
-                "",
-                "<li><strong>{}:</strong> {}</li>",
-                (
-                    (Grade(value).label, meaning)
-                    for value, meaning in symptom.grade_meanings()
-                    if meaning
-                ),
-            ),
-        )
-
-    return library_cached(f"day-log-meanings-{symptom.pk}", write)
+# Opened, it shows every meaning of its row (journal.css): the fold itself holds nothing.
+MEANINGS_FOLD = mark_safe(  # fixed words only
+    '<details class="row-extra meanings-fold"><summary>What do these mean?</summary></details>'
+)
 
 
 # (each field's name, id and label) -> the closed "Note" of a symptom with nothing in it.

@@ -108,15 +108,19 @@ def test_the_chosen_grade_says_what_it_means_at_once(browser, live_server, phone
     hfs = Symptom.objects.get(slug="hand-foot-syndrome")
     row = page.get_by_role("group", name="Hand-foot syndrome")
     # Nothing chosen yet: no meaning shown, and nothing answered for the patient.
-    expect(row.locator(".chosen-meanings").get_by_text(hfs.grade_2)).to_be_hidden()
+    expect(row.locator(".grade-meanings").get_by_text(hfs.grade_2)).to_be_hidden()
     expect(row.get_by_role("radio", checked=True)).to_have_count(0)
     row.get_by_text("Moderate", exact=True).click()
-    expect(row.locator(".chosen-meanings").get_by_text(hfs.grade_2)).to_be_visible()
-    expect(row.locator(".chosen-meanings").get_by_text(hfs.grade_1)).to_be_hidden()
-    # Every meaning stays one tap away.
+    expect(row.locator(".grade-meanings").get_by_text(hfs.grade_2)).to_be_visible()
+    expect(row.locator(".grade-meanings").get_by_text(hfs.grade_1)).to_be_hidden()
+    # Every meaning stays one tap away, and folds away again to the chosen one.
     row.get_by_text("What do these mean?").click()
-    for meaning in (hfs.grade_1, hfs.grade_3, hfs.grade_4):
-        expect(row.locator(".meanings-list").get_by_text(meaning)).to_be_visible()
+    for meaning in (hfs.grade_1, hfs.grade_2, hfs.grade_3, hfs.grade_4):
+        expect(row.locator(".grade-meanings").get_by_text(meaning)).to_be_visible()
+    expect(row.get_by_text("What do these mean?")).to_be_in_viewport()
+    row.get_by_text("What do these mean?").click()
+    expect(row.locator(".grade-meanings").get_by_text(hfs.grade_1)).to_be_hidden()
+    expect(row.locator(".grade-meanings").get_by_text(hfs.grade_2)).to_be_visible()
 
 
 def test_none_for_the_rest_answers_only_the_unanswered_and_untouched_is_not_none(
@@ -164,7 +168,7 @@ def test_without_script_the_meaning_shows_and_none_for_the_rest_saves(
     hfs = Symptom.objects.get(slug="hand-foot-syndrome")
     row = page.get_by_role("group", name="Hand-foot syndrome")
     row.get_by_text("Severe", exact=True).click()
-    expect(row.locator(".chosen-meanings").get_by_text(hfs.grade_3)).to_be_visible()
+    expect(row.locator(".grade-meanings").get_by_text(hfs.grade_3)).to_be_visible()
     page.get_by_role("button", name="None for all the rest").click()
     expect(page.get_by_text("Symptoms you had not answered are saved as None.")).to_be_visible()
     grades = {r.symptom.slug: r.grade for r in DayLog.objects.get().reports.all()}

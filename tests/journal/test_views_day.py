@@ -72,6 +72,26 @@ def test_each_grade_shows_the_symptoms_own_meaning(patient_client, symptoms, tod
     assert symptoms["hand-foot-syndrome"].grade_3 in response.content.decode()
 
 
+def test_each_meaning_is_on_the_page_once_named_and_described_to_its_button(
+    patient_client, symptoms, today
+):
+    """One copy of the library's words: CSS shows the chosen grade's, or all of them while
+    "What do these mean?" is open; each grade's button is described by its meaning."""
+    hfs = symptoms["hand-foot-syndrome"]
+    html = patient_client.get(day_url(today)).content.decode()
+    row = html[html.index('id="symptom-hand-foot-syndrome"') :]
+    row = row[: row.index("</fieldset>")]
+    meanings = re.search(r'<ul class="grade-meanings[^"]*">(.*?)</ul>', row).group(1)
+    for value, label in ((1, "Mild"), (2, "Moderate"), (3, "Severe"), (4, "Very severe")):
+        meaning = hfs.grade_meaning(value)
+        assert html.count(meaning) == 1
+        assert f"{label}: {meaning}" in visible_text(meanings)
+        chip_id = f"id_grade_hand-foot-syndrome_{value}"
+        assert f'id="{chip_id}_meaning"' in meanings
+        assert f'aria-describedby="{chip_id}_meaning"' in row
+    assert "What do these mean?" in visible_text(row)
+
+
 def test_what_helps_sits_beside_each_symptom_closed_with_its_count(
     patient_client, symptoms, today
 ):
