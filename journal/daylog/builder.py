@@ -4,19 +4,20 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.contrib import messages
-from django.db.models import prefetch_related_objects
 
 from journal.daylog.forms import DayLogForm
 from journal.daylog.row_writer import symptom_row, warning_sign_boxes
 from journal.models import (
     EARLIEST_DATE,
     AlertRules,
+    DayAlarms,
     DayLog,
     Profile,
+    SavedAnswers,
     SymptomReport,
     Treatment,
 )
-from library.cache import attach_symptoms, kept_guidance_counts, kept_warning_signs
+from library.cache import kept_guidance_counts, kept_warning_signs
 from library.models import WarningSign
 
 
@@ -29,6 +30,7 @@ class DayPage:
     day: date
     treatment: Treatment | None
     log: DayLog | None
+    answers: SavedAnswers | None  # the log's
     previous: DayLog | None  # the last logged day before ``day``
     symptoms: list
     warning_signs: list  # of WarningSign: the current drug's, and any ticked that day
@@ -69,22 +71,26 @@ class DayPage:
         )
         log = next((found for found in logs if found.date == day), None)
         previous = next((found for found in logs if found.date < day), None)
-        if log is not None:
-            _read_answers(log)
+        answers = log.saved_answers() if log is not None else None
         # The signs of the day's drug, and any ticked that day under an earlier treatment,
         # from the library's kept rows.
         drug_id = treatment.drug_id if treatment else None
-        ticked = {sign.pk for sign in log.warning_signs.all()} if log else set()
+        ticked = answers.ticked_sign_ids if answers else frozenset()
         signs = [
             sign for sign in kept_warning_signs() if sign.applies_to(drug_id) or sign.pk in ticked
         ]
+        if symptoms is None:
+            symptoms = profile.kept_symptoms_shown(
+                reported=answers.reported_symptom_ids if answers else set()
+            )
         return cls(
             profile=profile,
             day=day,
             treatment=treatment,
             log=log,
+            answers=answers,
             previous=previous,
-            symptoms=_symptoms_shown(profile, day, kept=True) if symptoms is None else symptoms,
+            symptoms=symptoms,
             warning_signs=signs,
             rules=AlertRules.for_patient(patient),
         )
@@ -92,6 +98,14 @@ class DayPage:
     @property
     def drug_id(self) -> int | None:
         return self.treatment.drug_id if self.treatment else None
+
+    @property
+    def alarms(self) -> DayAlarms | None:
+        """What the saved day calls for (None: not saved)."""
+        if self.answers is None:
+            return None
+        ticked = [sign for sign in kept_warning_signs() if sign.pk in self.answers.ticked_sign_ids]
+        return self.rules.of_day_grades(self.log, self.answers.grades, ticked)
 
     @property
     def form_kwargs(self) -> dict:
@@ -111,15 +125,14 @@ class DayPage:
         if form is None:
             previous = None
             if request.GET.get("copy") == "previous" and previous_date is not None:
-                previous = self.previous
-                _read_answers(previous)
+                previous = self.previous.saved_answers()
                 messages.info(
                     request,
                     f"Filled in from {previous_date:%A} {previous_date.day} {previous_date:%B}. "
                     "Check it and save.",
                 )
             form = DayLogForm.for_day(
-                day, log=self.log, previous=previous, treatment=treatment, **self.form_kwargs
+                day, saved=self.answers, previous=previous, treatment=treatment, **self.form_kwargs
             )
         drug = treatment.drug if treatment else None
         rows = form.symptom_rows(
@@ -147,7 +160,7 @@ class DayPage:
             "previous_is_yesterday": previous_date == day - timedelta(days=1),
             "day_before": day - timedelta(days=1) if day > EARLIEST_DATE else None,
             "day_after": day + timedelta(days=1) if day < today else None,
-            "alarms": self.rules.of_day(self.log),
+            "alarms": self.alarms,
             "care_team_phone": self.profile.care_team_phone,
             "emergency": self.profile.emergency_call(),
         }
@@ -164,21 +177,13 @@ class DayPage:
         return {
             "day": self.day,
             "today": self.profile.today(),
-            "versions": form.versions(self.log),
+            "versions": form.versions(self.answers),
             "resend": [*resend, ("base_revision", self.log.revision if self.log else 0)],
         }
 
 
-def _read_answers(log) -> None:
-    """The day's reports (with the library's symptoms) and its ticked warning signs, in two
-    queries."""
-    prefetch_related_objects([log], "reports", "warning_signs")
-    attach_symptoms(log.reports.all())
-
-
-def _symptoms_shown(profile, day: date, *, kept: bool = False) -> list:
-    """The day's symptoms: the tracked ones, and any reported that day (one query).
-    ``kept``: the library's kept rows, for the page (which reads the library version for its
-    alert rules anyway); a save's check reads them from the database, without the version."""
+def _symptoms_shown(profile, day: date) -> list:
+    """The day's symptoms for a save's check: the tracked ones, and any reported that day
+    (one query, from the database; the page takes the library's kept rows)."""
     reports = SymptomReport.objects.for_patient(profile.user).filter(day__date=day)
-    return (profile.kept_symptoms_shown if kept else profile.symptoms_shown)(reports)
+    return profile.symptoms_shown(reports)

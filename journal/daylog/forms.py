@@ -21,7 +21,9 @@ from journal.models import (
     Grade,
     Interference,
     ReportInput,
+    SavedAnswers,
 )
+from library.cache import kept_symptoms, kept_warning_signs
 from library.models import Symptom, WarningSign
 
 # What the day log says beside a grade that raises a notice, and on a ticked warning sign.
@@ -273,11 +275,11 @@ class DayLogForm(TextLimitsMixin, forms.Form):
                 )
         return cleaned
 
-    def versions(self, log) -> list[dict]:
-        """The saved day (``log``, reports prefetched; None: not saved) beside this form's
-        answers, one row per question either answers: ``label``, ``saved``, ``this_phone``
-        and ``differs``, in words."""
-        saved = self.initial_from(log) if log is not None else {}
+    def versions(self, answers: SavedAnswers | None) -> list[dict]:
+        """The saved day (its ``answers``; None: not saved) beside this form's answers, one
+        row per question either answers: ``label``, ``saved``, ``this_phone`` and
+        ``differs``, in words."""
+        saved = self.initial_from(answers) if answers is not None else {}
         rows = []
         for name, field in self.fields.items():
             if name == "base_revision":
@@ -365,13 +367,14 @@ class DayLogForm(TextLimitsMixin, forms.Form):
         ]
 
     @classmethod
-    def for_day(cls, day, *, log, previous, treatment, **form_kwargs) -> "DayLogForm":
-        """The unbound form for ``day``: the saved log if any, else nothing answered (an
-        untouched symptom is not a "None"); ``previous`` copies another day's answers in."""
-        initial = cls.initial_from(log) if log is not None else {}
+    def for_day(cls, day, *, saved, previous, treatment, **form_kwargs) -> "DayLogForm":
+        """The unbound form for ``day``: its ``saved`` answers if any, else nothing answered
+        (an untouched symptom is not a "None"); ``previous`` (another day's answers) copies
+        them in."""
+        initial = cls.initial_from(saved) if saved is not None else {}
         if previous is not None:
             initial.update(cls.initial_from(previous, with_day_values=False))
-        if log is None or previous is not None:
+        if saved is None or previous is not None:
             # The schedule decides a planned break; a copied break means nothing on an on-day.
             if treatment is not None and not treatment.is_on_day(day):
                 initial["dose_taken"] = DoseTaken.BREAK
@@ -380,21 +383,25 @@ class DayLogForm(TextLimitsMixin, forms.Form):
         return cls(initial=initial, **form_kwargs)
 
     @staticmethod
-    def initial_from(log, *, with_day_values: bool = True) -> dict:
-        """Initial values from a saved day (its reports prefetched); for "same as yesterday"
-        only the symptoms and dose are copied, not the measurements or notes of that day."""
+    def initial_from(answers: SavedAnswers, *, with_day_values: bool = True) -> dict:
+        """Initial values from a saved day's ``answers``; for "same as yesterday" only the
+        symptoms and dose are copied, not the measurements or notes of that day."""
         initial = {}
-        for report in log.reports.all():
-            slug = report.symptom.slug
-            initial[f"grade_{slug}"] = report.grade
-            initial[f"interference_{slug}"] = report.interference
+        symptoms = kept_symptoms()
+        for symptom_id, grade, interference, note in answers.reports:
+            slug = symptoms[symptom_id].slug
+            initial[f"grade_{slug}"] = grade
+            initial[f"interference_{slug}"] = interference
             if with_day_values:
-                initial[f"note_{slug}"] = report.note
+                initial[f"note_{slug}"] = note
+        log = answers.log
         initial["dose_taken"] = log.dose_taken
         if with_day_values:
             for name in ("systolic", "diastolic", "weight_kg", "note", "for_doctor"):
                 initial[name] = getattr(log, name)
-            initial["warning_signs"] = list(log.warning_signs.all())
+            initial["warning_signs"] = [
+                sign for sign in kept_warning_signs() if sign.pk in answers.ticked_sign_ids
+            ]
         return initial
 
 

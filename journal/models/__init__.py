@@ -43,6 +43,7 @@ from journal.models.daylog import (
     Grade,
     Interference,
     ReportInput,
+    SavedAnswers,
     SymptomReport,
 )
 from journal.models.imports import PENDING_IMPORT_VALID_FOR, PendingImport
@@ -130,6 +131,7 @@ __all__ = [
     "Profile",
     "Regimen",
     "ReportInput",
+    "SavedAnswers",
     "ShareState",
     "SymptomReport",
     "Treatment",

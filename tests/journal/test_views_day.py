@@ -585,3 +585,24 @@ def test_each_day_log_form_has_fields_of_its_own(symptoms):
     assert "placeholder" not in second.fields["note_fatigue"].widget.attrs
     assert len(second.fields["grade_fatigue"].choices) == 5
     assert "first form only" not in str(second["note_fatigue"])
+
+
+def test_a_retired_symptom_is_asked_no_more_but_stays_on_the_day_that_reported_it(
+    patient_client, patient, profile, symptoms, today
+):
+    """The day's symptoms are the tracked ones still in the library, and any the day has an
+    answer for: an answer never drops out of sight."""
+    fatigue, rash = symptoms["fatigue"], symptoms["skin-rash"]
+    profile.tracked_symptoms.set([fatigue, rash])
+    yesterday = today - timedelta(days=1)
+    make_day(patient, yesterday, {rash: 2})
+    rash.is_active = False
+    rash.save()
+    legend = '<legend class="symptom-name">{}</legend>'
+    todays = patient_client.get(day_url(today)).content.decode()
+    assert legend.format("Fatigue") in todays
+    assert legend.format(rash.name) not in todays
+    yesterdays = patient_client.get(day_url(yesterday)).content.decode()
+    assert legend.format(rash.name) in yesterdays
+    assert checked(yesterdays, "grade_skin-rash") == ["2"]
+    assert legend.format("Fatigue") in yesterdays and checked(yesterdays, "grade_fatigue") == []
