@@ -3,7 +3,6 @@ against BREACH (README, "Compression and BREACH")."""
 
 import gzip
 import re
-
 from datetime import date
 
 import brotli
