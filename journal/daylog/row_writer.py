@@ -17,7 +17,6 @@ from functools import lru_cache
 
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
-from django.utils.safestring import mark_safe
 
 
 def symptom_row(row: dict, *, day, drug) -> str:
@@ -115,8 +114,9 @@ def _meaning_markup(id, value, label, meaning, alarm) -> str:  # noqa: A002
 
 
 # Opened, it shows every meaning of its row (journal.css): the fold itself holds nothing.
-MEANINGS_FOLD = mark_safe(  # fixed words only
-    '<details class="row-extra meanings-fold"><summary>What do these mean?</summary></details>'
+MEANINGS_FOLD = format_html(
+    '<details class="row-extra meanings-fold"><summary>{}</summary></details>',
+    "What do these mean?",
 )
 
 
