@@ -1,4 +1,4 @@
-"""How the app writes numbers, doses and schedules for people: one definition of each.
+"""How the app writes numbers, doses, dates and schedules for people: one definition of each.
 
 Every page, export and message that shows a dose, a weight, a percentage or an on/off schedule
 goes through these functions (templates through the ``mg`` and ``number`` filters of
@@ -8,6 +8,10 @@ everywhere, on SQLite and on PostgreSQL (which hand back decimals with different
 
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from functools import lru_cache
+
+from django.utils import dateformat
+from django.utils.html import escape
 
 
 def format_number(value, places: int = 1) -> str:
@@ -71,6 +75,23 @@ def dose_label(drug_name: str, dose_mg, intakes_per_day: int) -> str:
 def short_date(day: date) -> str:
     """ "3 Mar 2025": a date in a sentence or a table cell."""
     return f"{day.day} {day:%b %Y}"
+
+
+# Long pages name the same dates again and again (every symptom's table on trends, history's
+# cards, the report's notes, the dashboard's fourteen days), and Django's date formatting
+# cost more than the rest of a table row (issue 17). The longest page, a five-year report,
+# names up to about 1,800 days: an LRU smaller than one page's dates would miss on every one.
+@lru_cache(maxsize=8192)
+def formatted_date(day: date, format_string: str) -> str:
+    """``day`` as the ``date`` filter writes it in ``format_string`` ("D j M Y": "Tue 3 Mar
+    2026"), escaped for HTML: ``format_html`` and templates take it as it is.
+
+    Formatted once per process, date and format. The app is English only (LANGUAGE_CODE
+    "en-gb", no LocaleMiddleware, no code activates another language), so the names of days
+    and months are the same for every request; a second language would have to be part of
+    the key.
+    """
+    return escape(dateformat.format(day, format_string))
 
 
 def percent(part: int, whole: int) -> int:

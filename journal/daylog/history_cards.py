@@ -14,12 +14,11 @@ from datetime import date
 
 from django.template.defaultfilters import linebreaksbr
 from django.urls import reverse
-from django.utils.dates import MONTHS, WEEKDAYS
 from django.utils.html import escape, format_html, format_html_join
 
 from journal.models import Alarm, AlertRules, DayLog, Grade, SymptomReport
 from journal.templatetags.journal import grade_class, grade_word
-from library.formatting import format_number
+from library.formatting import format_number, formatted_date
 
 ANY_DAY = date(2000, 1, 1)
 GRADE_WORDS = {grade.value: grade.label.lower() for grade in Grade}
@@ -101,9 +100,6 @@ class _CardWriter:
         self.names = {}  # symptom id -> its name escaped, as shown and in lower case
         self.felt_items = {}  # (symptom id, grade, drug id) -> its list item
         self.treatments = {}  # treatment id -> its short label
-        # The date filter's "l j F Y" ("Wednesday 2 December 2026"), from Django's own names.
-        self.weekdays = [str(WEEKDAYS[day]) for day in range(7)]
-        self.months = {month: str(name) for month, name in MONTHS.items()}
         # ``DayLog.get_absolute_url`` reversed once for the page, not once a day: the URL
         # around a day that stands for any.
         any_day = ANY_DAY.isoformat()
@@ -152,7 +148,7 @@ class _CardWriter:
 
     def title(self, log) -> str:
         day = log.date
-        words = f"{self.weekdays[day.weekday()]} {day.day} {self.months[day.month]} {day.year}"
+        words = formatted_date(day, "l j F Y")  # "Wednesday 2 December 2026"
         if not self.with_links:
             return words
         return format_html('<a href="{}{}{}">{}</a>', self.day_url[0], day, self.day_url[1], words)

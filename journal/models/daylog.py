@@ -521,78 +521,23 @@ class SymptomReportQuerySet(models.QuerySet):
         """Reports with a grade: an unanswered symptom is a gap in every figure, never a 0."""
         return self.filter(grade__isnull=False)
 
-    def grades_by(self, bucket: str):
-        """Rows ``symptom_id``, ``on`` (the day, or the first day of the ``bucket``: "day",
-        "week" or "month") and ``worst`` (the grade that day, or the highest in the bucket).
-
-        Unanswered reports are in, as ``None`` (SQL's MAX skips them, so a week with one
-        answer takes it and a week of none is ``None``): a chart draws them as gaps, a table
-        says "Not answered". Figures read ``answered()`` first (``daily_grades``, ``worst_by``).
-        Long ranges are charted by week or month: the worst day is what a patient and doctor
-        ask about.
-        """
-        if bucket == "day":
-            rows = self.values("symptom_id", on=F("day__date"), worst=F("grade"))
-        else:
-            rows = (
-                self.annotate(on=BUCKET_START[bucket]("day__date"))
-                .values("symptom_id", "on")
-                .annotate(worst=Max("grade"))
-            )
-        return rows.order_by("symptom_id", "on")
-
-    def daily_grades(self):
-        """Each answered report: rows ``symptom_id``, ``on``, ``worst`` (one report a day)."""
-        return self.answered().grades_by("day")
-
-    def worst_by(self, bucket: str):
-        """The highest answered grade per symptom and week or month (see ``grades_by``)."""
-        return self.answered().grades_by(bucket)
-
-    def by_treatment(self):
-        """Per treatment period and symptom: days reported, average grade, days at grade ≥ 2.
-
-        Rows: ``treatment_id``, ``symptom_id``, ``days``, ``average``, ``days_2_plus``. The
-        share is of days the symptom was reported, not of days logged.
-        """
-        return (
-            self.answered()
-            .filter(day__treatment__isnull=False)
-            .values("symptom_id", treatment_id=F("day__treatment_id"))
-            .annotate(
-                days=Count("id"),
-                average=Avg("grade"),
-                days_2_plus=Count("id", filter=Q(grade__gte=2)),
-            )
-            .order_by("treatment_id", "symptom_id")
-        )
-
-    def by_cycle_day(self):
-        """Average grade per day of the cycle, for periods with an on/off schedule.
-
-        Rows: ``treatment_id``, ``symptom_id``, ``cycle_day`` (1-based, counted from the
-        period's start, computed in SQL from the stored treatment), ``average``, ``days``.
-        """
-        return (
-            self.answered()
-            .filter(day__treatment__days_on__isnull=False)
-            .annotate(cycle_day=cycle_day_of_report())
-            .values("symptom_id", "cycle_day", treatment_id=F("day__treatment_id"))
-            .annotate(average=Avg("grade"), days=Count("id"))
-            .order_by("treatment_id", "symptom_id", "cycle_day")
-        )
-
     def grades_and_sums_by(self, bucket: str):
-        """``grades_by`` and the by-dose sums in one pass over the reports: per symptom,
-        ``bucket`` ("day", "week" or "month", as in ``grades_by``) and treatment period
-        (``treatment_id``, None for days outside any).
+        """The charts' grades and the by-dose sums in one pass over the reports: per
+        symptom, ``bucket`` and treatment period (``treatment_id``, None for days outside any).
+
+        ``on`` is the day, or the first day of the ``bucket`` ("week": its Monday, or
+        "month"). Long ranges are charted by week or month: the worst day is what a patient
+        and doctor ask about.
 
         Rows: ``symptom_id``, ``on``, ``treatment_id``, ``worst`` (the highest grade, None if
         none was answered), ``days`` (answered), ``total`` (the sum of the answered grades,
-        None if none) and ``days_2_plus``. A bucket's worst is the highest of its periods'
-        rows; a period's figures are the sums of its rows (whole numbers, so ``total / days``
-        is SQL's AVG exactly). A five-year trends page reads its charts and its by-dose table
-        from this one query instead of two passes over every report.
+        None if none) and ``days_2_plus``. Unanswered reports are in, as a ``worst`` of None
+        (SQL's MAX skips them, so a week with one answer takes it and a week of none is
+        None): a chart draws them as gaps, a table says "Not answered". A bucket's worst is
+        the highest of its periods' rows; a period's figures are the sums of its rows (whole
+        numbers, so ``total / days`` is SQL's AVG exactly). A five-year trends page reads its
+        charts and its by-dose table from this one query instead of two passes over every
+        report.
         """
         on = F("day__date") if bucket == "day" else BUCKET_START[bucket]("day__date")
         return (

@@ -71,8 +71,9 @@ def week_table(patient, start: date, end: date, logged: dict[date, int]) -> dict
     from the library kept in memory (``kept_symptoms``).
     """
     reports = SymptomReport.objects.for_patient(patient).between(start, end)
-    # Not ``worst_by("week")``: that one reads answered reports only, and the report also
-    # counts the unanswered ones, in the same query (MAX skips the blanks).
+    # Not ``grades_and_sums_by("week")``: that one splits a week by treatment period, and
+    # the report counts each week's severe and unanswered days in the same query (MAX skips
+    # the blanks).
     weekly = list(
         reports.annotate(on=WeekStart("day__date"))
         .values_list("symptom_id", "on")

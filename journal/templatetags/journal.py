@@ -57,7 +57,7 @@ def grade_badge(grade):
 # one ``format_html``: its format string holds the markup, the app's own words and numbers
 # formatted here (digits and a point: nothing to escape, no brace); every other value is an
 # argument, escaped by ``format_html`` (dates' labels arrive escaped once per date from
-# ``DayLabels``, so escaping them again costs nothing).
+# ``formatted_date``, so escaping them again costs nothing).
 
 
 def _cycle_cell(cell, averages: dict) -> str:

@@ -8,14 +8,14 @@ character, from ``week_table``'s rows. The cells hold numbers and the app's own 
 every value still goes through ``format_html``, so the escaping is Django's own.
 """
 
-from functools import cache, lru_cache
+from functools import cache
 
 from django import template
 from django.template.defaultfilters import linebreaksbr
-from django.utils.dateformat import format as format_date
 from django.utils.html import format_html, format_html_join
 
 from journal.models import BP_ALERT, BP_CRISIS, Grade
+from library.formatting import formatted_date
 
 register = template.Library()
 
@@ -45,17 +45,13 @@ def grade_cell(grade: int) -> str:
     )
 
 
-def _week_label(start, end, months: dict[int, str]) -> str:
-    """ "3 Mar", "3–9 Mar" or "28 Feb–6 Mar": each month's short name formatted once."""
-    if start.month not in months:
-        months[start.month] = format_date(start, "M")
-    if end.month not in months:
-        months[end.month] = format_date(end, "M")
+def _week_label(start, end) -> str:
+    """ "3 Mar", "3–9 Mar" or "28 Feb–6 Mar"."""
     if end == start:
-        return f"{start.day} {months[start.month]}"
+        return formatted_date(start, "j M")
     if end.month == start.month:
-        return f"{start.day}–{end.day} {months[end.month]}"
-    return f"{start.day} {months[start.month]}–{end.day} {months[end.month]}"
+        return f"{start.day}–{formatted_date(end, 'j M')}"
+    return f"{formatted_date(start, 'j M')}–{formatted_date(end, 'j M')}"
 
 
 @register.simple_tag
@@ -65,22 +61,15 @@ def week_rows(rows) -> str:
     ``format_html`` for every row, as the trends tables are written."""
     if not rows:
         return ""
-    markup, values, months = [], [], {}
+    markup, values = [], []
     for row in rows:
         markup.append(WEEK_ROW)
-        values += [_week_label(row["start"], row["end"], months), row["days_logged"]]
+        values += [_week_label(row["start"], row["end"]), row["days_logged"]]
         markup += [
             NOT_ANSWERED_CELL if grade is None else grade_cell(grade) for grade in row["grades"]
         ]
         markup.append(WEEK_ROW_END)
     return format_html("".join(markup), *values)
-
-
-@lru_cache(maxsize=1024)
-def _day_label(day) -> str:
-    """ "Tue 3 Mar 2026" (the date filter's "D j M Y"), once per process and date: a
-    report of a few months heads a note line with each of its days."""
-    return format_date(day, "D j M Y")
 
 
 @register.simple_tag
@@ -91,15 +80,10 @@ def bp_items(readings) -> str:
         "",
         "<li>{} {}/{}</li>",
         (
-            (_short_day(reading["date"]), reading["systolic"], reading["diastolic"])
+            (formatted_date(reading["date"], "j M"), reading["systolic"], reading["diastolic"])
             for reading in readings
         ),
     )
-
-
-@lru_cache(maxsize=1024)
-def _short_day(day) -> str:
-    return format_date(day, "j M")
 
 
 @register.simple_tag
@@ -114,7 +98,8 @@ def note_items(notes) -> str:
 
 
 def _note_item(note: dict) -> str:
-    markup, values = ["<strong>{}</strong> — "], [_day_label(note["date"])]
+    # "Tue 3 Mar 2026": a report of a few months heads a note line with each of its days.
+    markup, values = ["<strong>{}</strong> — "], [formatted_date(note["date"], "D j M Y")]
     parts = []
     if note["for_doctor"]:
         if note["note"]:
@@ -167,7 +152,7 @@ def _alert_line(group) -> str:
         format_html("{} on {}", reading, group.dates)
         if group.count == 1
         else format_html(
-            "highest {} on {} — {}", reading, format_date(highest["date"], "j M"), group.dates
+            "highest {} on {} — {}", reading, formatted_date(highest["date"], "j M"), group.dates
         )
     )
     urgent = (

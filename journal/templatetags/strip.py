@@ -4,11 +4,11 @@ from datetime import date
 from functools import cache, lru_cache
 
 from django import template
-from django.template.defaultfilters import date as date_filter
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
 from journal.templatetags.journal import grade_class, grade_word
+from library.formatting import formatted_date
 
 register = template.Library()
 
@@ -59,16 +59,17 @@ def _cell(logged: bool, grade: int | None) -> str:
     )
 
 
-# The fourteen days are the same for every patient on a given date: their headings' words
-# and links are pure functions of the day, written once per process and day.
+# The fourteen days are the same for every patient on a given date: their links are pure
+# functions of the day, reversed once per process and day (``reverse`` costs more than the
+# rest of a heading; the words come from ``formatted_date``, kept the same way).
 @lru_cache(maxsize=64)
+def _day_url(day: date) -> str:
+    return reverse("journal:day", args=[day.isoformat()])
+
+
 def _day_words(day: date) -> tuple[str, str, str]:
     """ "We", "Wednesday 3 December" and the day log's URL."""
-    return (
-        date_filter(day, "D")[:2],
-        date_filter(day, "l j F"),
-        reverse("journal:day", args=[day.isoformat()]),
-    )
+    return formatted_date(day, "D")[:2], formatted_date(day, "l j F"), _day_url(day)
 
 
 @register.simple_tag

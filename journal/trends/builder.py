@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.db.models import Min
-from django.utils.dateformat import format as format_date
 from django.utils.html import escape
 
 from journal.models import (
@@ -22,7 +21,7 @@ from journal.models import (
     SymptomReport,
     Treatment,
 )
-from library.formatting import format_mg, percent, short_date
+from library.formatting import format_mg, formatted_date, percent, short_date
 from library.models import Symptom
 
 # Up to a month of days, a chart shows each day. Longer, each week's worst day: 90 daily
@@ -107,23 +106,11 @@ UPPER_STYLE = LineStyle(0, 0)
 LOWER_STYLE = LineStyle(1, 1, dashed=True)
 
 
-class DayLabels(dict):
-    """ "Mon 3 Mar 2025" (or "Mar 2025" by month) for the data tables, formatted and escaped
-    once per date.
-
-    Every symptom's table repeats the same dates; Django's date formatting costs more than
-    the rest of a table row, so a five-year page formats each of its points once, not twelve
-    times (and the template does no formatting at all). Escaped here, a label costs nothing
-    more where a table's ``format_html`` escapes it again.
-    """
-
-    def __init__(self, bucket: str = "day"):
-        super().__init__()
-        self.format = "M Y" if bucket == "month" else "D j M Y"
-
-    def __missing__(self, day: date) -> str:
-        label = self[day] = escape(format_date(day, self.format))
-        return label
+def label_format(bucket: str) -> str:
+    """A point's date in the data tables: "Mon 3 Mar 2025" (a week's Monday), or "Mar 2025"
+    by month. Written by ``formatted_date``, escaped once per date: every symptom's table
+    repeats the same dates, and the template does no formatting at all."""
+    return "M Y" if bucket == "month" else "D j M Y"
 
 
 def change_label(before: Treatment | None, after: Treatment) -> str:
@@ -424,12 +411,11 @@ def build_trends(
     # Without ``only``, the page's symptoms are every one tracked or ever reported: no filter
     # on them (twenty index probes a day), and rows of any other are skipped here.
     styles = {symptom.pk: LineStyle.of(index) for index, symptom in enumerate(symptoms)}
-    labels = DayLabels(bucket)
     stretches = off_periods(treatments, chart_start, end)
     # The charts and the by-dose table add up the same rows: one query for both.
     grades = list(reports.grades_and_sums_by(bucket))
-    series = _symptom_series(grades, shown, styles, bucket, labels, stretches)
-    blood_pressure, weight = _vitals(days, bucket, labels)
+    series = _symptom_series(grades, shown, styles, bucket, stretches)
+    blood_pressure, weight = _vitals(days, bucket)
     periods, dose_rows = _by_dose(adherence, grades, shown, treatments)
     return Trends(
         start=chart_start,
@@ -450,7 +436,7 @@ def build_trends(
     )
 
 
-def _symptom_series(grades, symptoms, styles, bucket, labels, stretches) -> list[SymptomSeries]:
+def _symptom_series(grades, symptoms, styles, bucket, stretches) -> list[SymptomSeries]:
     """A chart line per symptom asked: each day's grade, or the worst of each bucket.
 
     ``grades``: ``grades_and_sums_by`` rows, by symptom and date; a bucket spanning two
@@ -464,6 +450,7 @@ def _symptom_series(grades, symptoms, styles, bucket, labels, stretches) -> list
                 for n in range((stretch["to"] - stretch["from"]).days + 1)
             )
     points = {symptom.pk: [] for symptom in symptoms}
+    format_string = label_format(bucket)
     for row in grades:
         line = points.get(row["symptom_id"])
         if line is None:
@@ -477,7 +464,7 @@ def _symptom_series(grades, symptoms, styles, bucket, labels, stretches) -> list
         line.append(
             {
                 "on": on,
-                "label": labels[on],
+                "label": formatted_date(on, format_string),
                 "grade": worst,
                 "grade_label": GRADE_WORDS[worst],
                 "off_day": on in off_days,
@@ -486,12 +473,13 @@ def _symptom_series(grades, symptoms, styles, bucket, labels, stretches) -> list
     return [SymptomSeries(s, styles[s.pk], points[s.pk]) for s in symptoms if points[s.pk]]
 
 
-def _vitals(days, bucket, labels) -> tuple[list[dict], list[dict]]:
+def _vitals(days, bucket) -> tuple[list[dict], list[dict]]:
     """Blood pressure and weight: each reading, or each bucket's average."""
     blood_pressure, weight = [], []
     by_day = bucket == "day"
+    format_string = label_format(bucket)
     for row in days.daily_vitals() if by_day else days.vitals_by(bucket):
-        point = {"on": row["on"], "label": labels[row["on"]]}
+        point = {"on": row["on"], "label": formatted_date(row["on"], format_string)}
         systolic, diastolic, kg = (
             (row["systolic"], row["diastolic"], row["weight_kg"])
             if by_day

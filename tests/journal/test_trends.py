@@ -29,30 +29,37 @@ from tests.pages import table_rows, visible_text
 # --- Querysets -------------------------------------------------------------------------------
 
 
-def test_by_treatment_counts_days_average_and_grade_2_or_worse(patient, sunitinib, hfs, fatigue):
-    high, low = make_dose_reduction(patient, sunitinib, hfs, fatigue, date(2025, 1, 6))
+def test_sums_by_treatment_count_days_total_and_grade_2_or_worse(patient, sunitinib, hfs, fatigue):
+    # The four weeks lie in March: by month, one row per period and symptom.
+    high, low = make_dose_reduction(patient, sunitinib, hfs, fatigue, date(2025, 3, 3))
 
     rows = {
         (row["treatment_id"], row["symptom_id"]): row
-        for row in SymptomReport.objects.for_patient(patient).by_treatment()
+        for row in SymptomReport.objects.for_patient(patient).grades_and_sums_by("month")
     }
 
+    assert set(rows) == {(high.pk, hfs.pk), (high.pk, fatigue.pk), (low.pk, hfs.pk)}
     assert rows[high.pk, hfs.pk]["days"] == 14
     assert rows[high.pk, hfs.pk]["days_2_plus"] == 9
-    assert rows[high.pk, hfs.pk]["average"] == pytest.approx(23 / 14)
+    assert rows[high.pk, hfs.pk]["total"] == 23  # an average of 23 / 14
     assert rows[low.pk, hfs.pk]["days"] == 14
     assert rows[low.pk, hfs.pk]["days_2_plus"] == 3
-    assert rows[low.pk, hfs.pk]["average"] == pytest.approx(1.0)
+    assert rows[low.pk, hfs.pk]["total"] == 14
     assert rows[high.pk, fatigue.pk]["days_2_plus"] == 0
-    assert (low.pk, fatigue.pk) not in rows
 
 
-def test_by_treatment_leaves_out_days_without_a_treatment(patient, hfs):
+def test_by_dose_table_leaves_out_days_without_a_treatment(patient, hfs):
     make_day(patient, date(2025, 1, 1), {hfs: 3})
-    assert list(SymptomReport.objects.for_patient(patient).by_treatment()) == []
+
+    trends = build_trends(patient=patient, symptoms=[hfs], start=None, end=date(2025, 1, 31))
+
+    assert [p["grade"] for p in trends.series[0].points] == [3]  # charted all the same
+    assert trends.periods == []
+    assert trends.dose_rows == []
+    assert trends.summary == ""
 
 
-def test_by_cycle_day_counts_from_the_periods_start_in_sql(patient, sunitinib, hfs):
+def test_sums_by_cycle_day_count_from_the_periods_start_in_sql(patient, sunitinib, hfs):
     # The period starts two days before the first log and the days cross a year end, so the
     # day of the cycle is neither the log's position nor anything a month boundary resets.
     cycle = make_treatment(
@@ -68,47 +75,47 @@ def test_by_cycle_day_counts_from_the_periods_start_in_sql(patient, sunitinib, h
         make_day(patient, date(2024, 12, 29) + timedelta(days=n), {hfs: grade}, treatment=cycle)
 
     rows = {
-        row["cycle_day"]: row for row in SymptomReport.objects.for_patient(patient).by_cycle_day()
+        row["cycle_day"]: row
+        for row in SymptomReport.objects.for_patient(patient).sums_by_cycle_day()
     }
 
     # 29 Dec is day 3 of the cycle; each cycle day is seen twice, six days apart.
-    expected = {3: (1 + 1) / 2, 4: (2 + 2) / 2, 5: (3 + 3) / 2, 6: (3 + 4) / 2, 1: (1 + 2) / 2}
-    expected[2] = (0 + 0) / 2
-    assert {day: row["average"] for day, row in rows.items()} == pytest.approx(expected)
+    expected = {3: 1 + 1, 4: 2 + 2, 5: 3 + 3, 6: 3 + 4, 1: 1 + 2, 2: 0 + 0}
+    assert {day: row["total"] for day, row in rows.items()} == expected
     assert all(row["days"] == 2 for row in rows.values())
     assert all(row["treatment_id"] == cycle.pk for row in rows.values())
     for log in DayLog.objects.filter(patient=patient):
         assert log.treatment.cycle_day(log.date).day in rows
 
 
-def test_by_cycle_day_ignores_continuous_schedules(patient, sunitinib, hfs, fatigue):
-    high, low = make_dose_reduction(patient, sunitinib, hfs, fatigue, date(2025, 1, 6))
-    rows = list(SymptomReport.objects.for_patient(patient).by_cycle_day())
-    assert {row["treatment_id"] for row in rows} == {high.pk}
-    assert {row["cycle_day"] for row in rows} == {1, 2, 3, 4, 5, 6}
-
-
-def test_weekly_worst_takes_the_highest_grade_of_each_monday_week(patient, hfs):
-    for day, grade in [(3, 1), (5, 3), (9, 2), (10, 0), (11, 1)]:
+def test_weekly_worst_takes_the_highest_answered_grade_of_each_monday_week(patient, hfs):
+    for day, grade in [(3, 1), (5, 3), (9, 2), (10, 0), (11, None), (12, 1), (17, None)]:
         make_day(patient, date(2025, 3, day), {hfs: grade})
 
-    rows = list(SymptomReport.objects.for_patient(patient).worst_by("week"))
+    rows = list(SymptomReport.objects.for_patient(patient).grades_and_sums_by("week"))
 
     assert [(row["on"], row["worst"]) for row in rows] == [
         (date(2025, 3, 3), 3),
         (date(2025, 3, 10), 1),
+        (date(2025, 3, 17), None),  # nothing answered that week: a gap, not a 0
     ]
 
 
-def test_monthly_worst_takes_the_highest_grade_of_each_calendar_month(patient, hfs):
-    for day, grade in [(date(2025, 1, 31), 2), (date(2025, 2, 1), 1), (date(2025, 2, 28), 3)]:
+def test_monthly_worst_takes_the_highest_answered_grade_of_each_calendar_month(patient, hfs):
+    for day, grade in [
+        (date(2025, 1, 31), 2),
+        (date(2025, 2, 1), 1),
+        (date(2025, 2, 28), 3),
+        (date(2025, 3, 1), None),
+    ]:
         make_day(patient, day, {hfs: grade})
 
-    rows = list(SymptomReport.objects.for_patient(patient).worst_by("month"))
+    rows = list(SymptomReport.objects.for_patient(patient).grades_and_sums_by("month"))
 
     assert [(row["on"], row["worst"]) for row in rows] == [
         (date(2025, 1, 1), 2),
         (date(2025, 2, 1), 3),
+        (date(2025, 3, 1), None),
     ]
 
 
@@ -143,13 +150,14 @@ def test_each_day_can_be_asked_for_up_to_a_year(days, bucket):
 
 def test_daily_grades_are_one_row_per_symptom_and_day(patient, hfs, fatigue):
     make_day(patient, date(2025, 3, 2), {hfs: 2, fatigue: 1})
-    make_day(patient, date(2025, 3, 1), {hfs: 3})
+    make_day(patient, date(2025, 3, 1), {hfs: 3, fatigue: None})
 
-    rows = list(SymptomReport.objects.for_patient(patient).daily_grades())
+    rows = list(SymptomReport.objects.for_patient(patient).grades_and_sums_by("day"))
 
     assert [(row["symptom_id"], row["on"], row["worst"]) for row in rows] == [
         (hfs.pk, date(2025, 3, 1), 3),
         (hfs.pk, date(2025, 3, 2), 2),
+        (fatigue.pk, date(2025, 3, 1), None),
         (fatigue.pk, date(2025, 3, 2), 1),
     ]
 
@@ -590,10 +598,10 @@ def test_not_answered_is_a_gap_in_the_line_and_said_in_the_table(
     by_name = {s["name"]: [p["grade"] for p in s["points"]] for s in data["symptoms"]}
     assert by_name == {"Hand-foot syndrome": [2, None, 1], "Fatigue": [None, None, None]}
     page = response.content
-    assert [row[1] for row in table_rows(page, "symptom-table")[1:4]] == [
-        "Moderate",
-        "Not answered",
-        "Mild",
+    assert [row[:2] for row in table_rows(page, "symptom-table")[1:4]] == [
+        [f"{monday:%a %-d %b %Y}", "Moderate"],
+        [f"{monday + timedelta(days=1):%a %-d %b %Y}", "Not answered"],
+        [f"{monday + timedelta(days=2):%a %-d %b %Y}", "Mild"],
     ]
     assert "Fatigue Not answered on any day of this range." in visible_text(page)
     assert 'id="chart-symptom-fatigue"' not in page.decode()

@@ -1,13 +1,17 @@
-"""One way of writing doses, numbers and schedules for people (library/formatting.py)."""
+"""One way of writing doses, numbers, dates and schedules for people (library/formatting.py)."""
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.template.defaultfilters import date as date_filter
+from django.utils.html import format_html
 
 from library.formatting import (
     dose_label,
     format_mg,
     format_number,
+    formatted_date,
     intakes_label,
     period_label,
     schedule_label,
@@ -61,3 +65,27 @@ def test_period_and_intakes_and_dose_labels():
     assert intakes_label(2) == "twice daily"
     assert intakes_label(4) == "4 times daily"
     assert dose_label("sunitinib", Decimal("37.50"), 1) == "Sunitinib 37.5 mg once daily"
+
+
+@pytest.mark.parametrize(
+    ("format_string", "expected"),
+    [
+        ("D j M Y", "Tue 3 Mar 2026"),  # trends' tables, the report's notes
+        ("M Y", "Mar 2026"),  # trends by month
+        ("l j F Y", "Tuesday 3 March 2026"),  # history's cards
+        ("l j F", "Tuesday 3 March"),  # the dashboard's days
+        ("j M", "3 Mar"),  # the report's readings and weeks
+        ("D", "Tue"),
+    ],
+)
+def test_formatted_date_reads_as_the_date_filter_writes_it(format_string, expected):
+    day = date(2026, 3, 3)
+    assert formatted_date(day, format_string) == expected
+    assert date_filter(day, format_string) == expected
+
+
+def test_formatted_date_is_escaped_once_for_html():
+    day = date(2026, 3, 3)
+    assert formatted_date(day, r"j \<\b\>") == "3 &lt;b&gt;"
+    # Already escaped: format_html does not escape it a second time.
+    assert format_html("<td>{}</td>", formatted_date(day, r"j \<\b\>")) == "<td>3 &lt;b&gt;</td>"
