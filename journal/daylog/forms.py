@@ -1,6 +1,5 @@
 """The day log form, and the history page's filter."""
 
-import copy
 from functools import lru_cache
 
 from django import forms
@@ -59,15 +58,24 @@ INTERFERENCE_CHOICES = [("", "Not answered"), *Interference.choices]
 GRADE_COLOURS = {grade.value: grade.colour for grade in Grade}
 
 
-class FixedChoiceField(forms.TypedChoiceField):
-    """A typed choice field whose choices are a module's constant, never changed in place:
-    its copies (one per form, as Django copies fields) share that list rather than copy it
-    deeply, which was most of the cost of copying forty of them for each day log."""
+def own_copy(field: forms.Field) -> forms.Field:
+    """A copy of a symptom's field for one form: what Django's ``Field.__deepcopy__`` copies
+    (the field, its widget, the widget's attributes, the error messages and validators).
+    The choices, a module's constant, are shared: a form that changes its choices sets new
+    ones on its own copies, never changes the list in place. Copied by their ``__dict__``:
+    ``copy.deepcopy``'s general machinery cost a tenth of the day log's time (issue 17)."""
+    result = _shallow(field)
+    result.widget = widget = _shallow(field.widget)
+    widget.attrs = field.widget.attrs.copy()
+    result.error_messages = field.error_messages.copy()
+    result.validators = field.validators[:]
+    return result
 
-    def __deepcopy__(self, memo):
-        result = forms.Field.__deepcopy__(self, memo)
-        result._choices = self._choices
-        return result
+
+def _shallow(obj):
+    result = obj.__class__.__new__(obj.__class__)
+    result.__dict__.update(obj.__dict__)
+    return result
 
 
 @lru_cache(maxsize=512)
@@ -80,7 +88,7 @@ def symptom_fields(slug: str, name: str) -> dict[str, forms.Field]:
     """
     lowered = name.lower()
     fields = {
-        f"grade_{slug}": FixedChoiceField(
+        f"grade_{slug}": forms.TypedChoiceField(
             label=name,
             choices=GRADE_CHOICES,
             coerce=int,
@@ -91,7 +99,7 @@ def symptom_fields(slug: str, name: str) -> dict[str, forms.Field]:
                 "invalid_choice": "Choose one of None, Mild, Moderate, Severe, Very severe.",
             },
         ),
-        f"interference_{slug}": FixedChoiceField(
+        f"interference_{slug}": forms.TypedChoiceField(
             label=f"How much did {lowered} get in the way?",
             choices=INTERFERENCE_CHOICES,
             coerce=int,
@@ -202,7 +210,7 @@ class DayLogForm(TextLimitsMixin, forms.Form):
         for symptom in self.symptoms:
             # Copies, as Django's forms copy their declared fields: a form may change its own.
             for name, field in symptom_fields(symptom.slug, symptom.name).items():
-                self.fields[name] = copy.deepcopy(field)
+                self.fields[name] = own_copy(field)
 
     def clean_systolic(self):
         low, high = SYSTOLIC_RANGE

@@ -580,11 +580,19 @@ def test_each_day_log_form_has_fields_of_its_own(symptoms):
     first, second = (
         DayLogForm(symptoms=[fatigue], warning_signs=WarningSign.objects.none()) for _ in range(2)
     )
+    validators = list(second.fields["note_fatigue"].validators)
     first.fields["note_fatigue"].widget.attrs["placeholder"] = "first form only"
     first.fields["grade_fatigue"].choices = [(0, "None")]
+    first.fields["note_fatigue"].error_messages["max_length"] = "first form only"
+    first.fields["note_fatigue"].validators.append(lambda value: None)
+    first.fields["interference_fatigue"].label = "first form only"
     assert "placeholder" not in second.fields["note_fatigue"].widget.attrs
     assert len(second.fields["grade_fatigue"].choices) == 5
+    assert len(second["grade_fatigue"].subwidgets) == 5
     assert "first form only" not in str(second["note_fatigue"])
+    assert second.fields["note_fatigue"].error_messages["max_length"] != "first form only"
+    assert second.fields["note_fatigue"].validators == validators
+    assert second.fields["interference_fatigue"].label == "How much did fatigue get in the way?"
 
 
 def test_a_retired_symptom_is_asked_no_more_but_stays_on_the_day_that_reported_it(
