@@ -104,8 +104,7 @@ class DayPage:
         """What the saved day calls for (None: not saved)."""
         if self.answers is None:
             return None
-        ticked = [sign for sign in kept_warning_signs() if sign.pk in self.answers.ticked_sign_ids]
-        return self.rules.of_day_grades(self.log, self.answers.grades, ticked)
+        return self.rules.of_day_grades(self.log, self.answers.grades, self.answers.ticked_signs)
 
     @property
     def form_kwargs(self) -> dict:

@@ -22,7 +22,7 @@ from journal.models import (
     ReportInput,
     SavedAnswers,
 )
-from library.cache import kept_symptoms, kept_warning_signs
+from library.cache import kept_symptoms
 from library.models import Symptom, WarningSign
 
 # What the day log says beside a grade that raises a notice, and on a ticked warning sign.
@@ -407,9 +407,7 @@ class DayLogForm(TextLimitsMixin, forms.Form):
         if with_day_values:
             for name in ("systolic", "diastolic", "weight_kg", "note", "for_doctor"):
                 initial[name] = getattr(log, name)
-            initial["warning_signs"] = [
-                sign for sign in kept_warning_signs() if sign.pk in answers.ticked_sign_ids
-            ]
+            initial["warning_signs"] = answers.ticked_signs
         return initial
 
 

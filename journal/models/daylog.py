@@ -24,6 +24,7 @@ from django.urls import reverse
 
 from journal.models.sql import BUCKET_START, DaysBetween, WeekStart, dates_between
 from journal.models.treatment import Treatment
+from library.cache import kept_warning_signs
 from library.models import Symptom, WarningSign
 
 SYSTOLIC_RANGE = (60, 260)
@@ -493,6 +494,11 @@ class SavedAnswers:
     @property
     def reported_symptom_ids(self) -> set[int]:
         return {symptom_id for symptom_id, *_ in self.reports}
+
+    @property
+    def ticked_signs(self) -> list[WarningSign]:
+        """The warning signs ticked that day, the library's kept rows in its order."""
+        return [sign for sign in kept_warning_signs() if sign.pk in self.ticked_sign_ids]
 
 
 class SymptomReportQuerySet(models.QuerySet):
