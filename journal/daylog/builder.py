@@ -6,7 +6,7 @@ from datetime import date, timedelta
 from django.contrib import messages
 
 from journal.daylog.forms import DayLogForm
-from journal.daylog.row_writer import symptom_row, warning_sign_boxes
+from journal.daylog.row_writer import helps_url, symptom_row, warning_sign_boxes
 from journal.models import (
     EARLIEST_DATE,
     AlertRules,
@@ -140,13 +140,14 @@ class DayPage:
         helps = kept_guidance_counts(self.symptoms)
         for row in rows:
             row["helps"] = helps[row["symptom"].pk]
-            row["html"] = symptom_row(row, day=day, drug=drug)
+            row["html"] = symptom_row(row, drug=drug)
         return {
             "day": day,
             "today": today,
             "log": self.log,
             "form": form,
             "rows": rows,
+            "helps_url": helps_url(day),
             "rest_none": DayLogForm.REST_NONE,
             "warning_signs": self.warning_signs,
             "warning_sign_boxes": warning_sign_boxes(form["warning_signs"], self.warning_signs),

@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
 
-def symptom_row(row: dict, *, day, drug) -> str:
+def symptom_row(row: dict, *, drug) -> str:
     """One symptom's fieldset: its grade buttons, the grades' meanings (CSS shows the chosen
     one, no script needed), then three folds: "What do these mean?" (it shows every
     meaning, above it), a note, what helps."""
@@ -49,18 +49,28 @@ def symptom_row(row: dict, *, day, drug) -> str:
         symptom.name,
         errors,
         format_html_join(
-            "", "{}", ((_chip(grade.html_name, option),) for option in row["options"])
+            "",
+            "{}",
+            ((_chip(grade.html_name, symptom.slug, option),) for option in row["options"]),
         ),
         format_html_join(
-            "", "{}", ((_meaning(option),) for option in row["options"] if option["meaning"])
+            "",
+            "{}",
+            ((_meaning(symptom.slug, option),) for option in row["options"] if option["meaning"]),
         ),
         MEANINGS_FOLD,
         _note(row),
-        _what_helps(row, day=day, drug=drug),
+        _what_helps(row, drug=drug),
     )
 
 
-def _chip(name: str, option: dict) -> str:
+def meaning_id(slug: str, value: int) -> str:
+    """The id of a grade's meaning, which names it as its button's description: short,
+    as the page holds 160 of them."""
+    return f"m-{slug}-{value}"
+
+
+def _chip(name: str, slug: str, option: dict) -> str:
     return _chip_markup(
         name,
         option["id"],
@@ -69,14 +79,14 @@ def _chip(name: str, option: dict) -> str:
         option["style"],
         option["checked"],
         ("urgent" if option["urgent"] else "care") if option["alarm"] else "",
-        bool(option["meaning"]),
+        meaning_id(slug, option["value"]) if option["meaning"] else "",
     )
 
 
 # A pure function of its arguments, which name a symptom's grade button and its state: the
 # few thousand combinations a process meets are written once (no patient's words in them).
 @lru_cache(maxsize=4096)
-def _chip_markup(name, id, value, label, style, checked, alarm, has_meaning) -> str:  # noqa: A002
+def _chip_markup(name, id, value, label, style, checked, alarm, described_by) -> str:  # noqa: A002
     return format_html(
         '<input type="radio" class="btn-check" name="{}" id="{}" value="{}" autocomplete="off"'
         "{}{}{}>"
@@ -86,16 +96,20 @@ def _chip_markup(name, id, value, label, style, checked, alarm, has_meaning) -> 
         value,
         " checked" if checked else "",
         format_html(' data-alarm="{}"', alarm) if alarm else "",
-        format_html(' aria-describedby="{}_meaning"', id) if has_meaning else "",
+        format_html(' aria-describedby="{}"', described_by) if described_by else "",
         style,
         id,
         label,
     )
 
 
-def _meaning(option: dict) -> str:
+def _meaning(slug: str, option: dict) -> str:
     return _meaning_markup(
-        option["id"], option["value"], option["label"], option["meaning"], option["alarm"]
+        meaning_id(slug, option["value"]),
+        option["value"],
+        option["label"],
+        option["meaning"],
+        option["alarm"],
     )
 
 
@@ -104,7 +118,7 @@ def _meaning(option: dict) -> str:
 @lru_cache(maxsize=4096)
 def _meaning_markup(id, value, label, meaning, alarm) -> str:  # noqa: A002
     return format_html(
-        '<li class="grade-meaning grade-meaning-{}" id="{}_meaning"><strong>{}:</strong> {}{}</li>',
+        '<li class="grade-meaning grade-meaning-{}" id="{}"><strong>{}:</strong> {}{}</li>',
         value,
         id,
         label,
@@ -151,14 +165,15 @@ def _note_markup(row: dict) -> str:
     )
 
 
-def _what_helps(row: dict, *, day, drug) -> str:
+def _what_helps(row: dict, *, drug) -> str:
+    """ "What helps (n)", loaded when opened (day-log.js, from the page's ``helps_url``), with
+    a link to the library's page for a browser without script."""
     symptom = row["symptom"]
     return format_html(
-        '<details class="row-extra what-helps" data-src="{}">'
+        '<details class="row-extra what-helps">'
         "<summary>What helps ({})</summary>"
         '<div class="what-helps-body" aria-live="polite">'
         '<p class="my-2"><a href="{}{}">What helps with {}</a></p></div></details>',
-        _helps_url(day.isoformat(), symptom.slug),
         row["helps"],
         symptom.get_absolute_url(),
         format_html("?drug={}", drug.slug) if drug else "",
@@ -166,11 +181,14 @@ def _what_helps(row: dict, *, day, drug) -> str:
     )
 
 
-# A pure function of its arguments: reversing it for each symptom was a twentieth of the
-# page's time. A process meets a few days' worth of (day, symptom) pairs.
-@lru_cache(maxsize=4096)
-def _helps_url(day: str, slug: str) -> str:
-    return reverse("journal:day_helps", args=[day, slug])
+# Where day-log.js puts the slug of an opened fold's symptom, taken from its row's id
+# ("symptom-<slug>"): one URL for the page rather than one per row.
+HELPS_SLUG_SLOT = "SYMPTOM"
+
+
+def helps_url(day) -> str:
+    """The day's "What helps" fragments, with ``HELPS_SLUG_SLOT`` for the symptom."""
+    return reverse("journal:day_helps", args=[day.isoformat(), HELPS_SLUG_SLOT])
 
 
 def dose_options(bound) -> str:

@@ -37,6 +37,9 @@
     });
   }
 
+  // The day's "What helps" URL, with the slot where a symptom's slug goes
+  // (journal/daylog/row_writer.py, HELPS_SLUG_SLOT); the slug is in its row's id.
+  var helpsUrl = form.querySelector("[data-helps-url]");
   form.querySelectorAll("details.what-helps").forEach(function (fold) {
     fold.addEventListener("toggle", function () {
       if (!fold.open || fold.dataset.loaded) {
@@ -44,7 +47,9 @@
       }
       fold.dataset.loaded = "yes";
       var body = fold.querySelector(".what-helps-body");
-      fetch(fold.dataset.src, { credentials: "same-origin", headers: { Accept: "text/html" } })
+      var slug = fold.closest(".symptom-row").id.replace(/^symptom-/, "");
+      var url = helpsUrl.dataset.helpsUrl.replace("SYMPTOM", slug);
+      fetch(url, { credentials: "same-origin", headers: { Accept: "text/html" } })
         .then(function (response) {
           if (!response.ok) {
             throw new Error(response.status);
