@@ -54,7 +54,8 @@ def test_a_brotli_page_ends_with_random_padding_of_0_to_99_bytes(patient_client,
         padding = PADDING.search(page).group(1)
         assert len(padding) % 2 == 0 and len(padding) // 2 < 100
         paddings.append(padding)
-    assert len(set(paddings)) == len(paddings)
+    drawn = [padding for padding in paddings if padding]  # an empty one is 1 draw in 100
+    assert len(set(drawn)) == len(drawn)
     assert len({len(padding) for padding in paddings}) > 1
 
 
