@@ -64,7 +64,7 @@ def symptom_row(row: dict, *, drug) -> str:
     )
 
 
-def meaning_id(slug: str, value: int) -> str:
+def _meaning_id(slug: str, value: int) -> str:
     """The id of a grade's meaning, which names it as its button's description: short,
     as the page holds 160 of them."""
     return f"m-{slug}-{value}"
@@ -79,7 +79,7 @@ def _chip(name: str, slug: str, option: dict) -> str:
         option["style"],
         option["checked"],
         ("urgent" if option["urgent"] else "care") if option["alarm"] else "",
-        meaning_id(slug, option["value"]) if option["meaning"] else "",
+        _meaning_id(slug, option["value"]) if option["meaning"] else "",
     )
 
 
@@ -105,7 +105,7 @@ def _chip_markup(name, id, value, label, style, checked, alarm, described_by) ->
 
 def _meaning(slug: str, option: dict) -> str:
     return _meaning_markup(
-        meaning_id(slug, option["value"]),
+        _meaning_id(slug, option["value"]),
         option["value"],
         option["label"],
         option["meaning"],
