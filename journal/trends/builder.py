@@ -196,6 +196,19 @@ class CycleTable:
             for s, style in zip(self.symptoms, self.styles, strict=True)
         ]
 
+    @property
+    def label(self) -> str:
+        """ "Sunitinib 50 mg, 4 weeks on, 2 off, from 27 May 2023": the period's own words,
+        dated (a journal may hold the same schedule twice)."""
+        return period_label(self.treatment)
+
+
+def period_label(treatment: Treatment) -> str:
+    return (
+        f"{treatment.short_label}, {treatment.schedule_label}, "
+        f"from {short_date(treatment.starts_on)}"
+    )
+
 
 @dataclass
 class Trends:
@@ -213,7 +226,11 @@ class Trends:
     periods: list[PeriodRow]
     dose_rows: list[DoseRow]
     summary: str
-    cycles: list[CycleTable]
+    # The on/off periods with days logged in the range, oldest first, and the one whose table
+    # is shown (the latest unless another was asked for): one at a time, as a five-year
+    # journal's five cycle tables were three-fifths of its page (issue 17).
+    cycle_periods: list[Treatment]
+    cycle: CycleTable | None
 
     @property
     def by_day(self) -> bool:
@@ -300,7 +317,7 @@ class Trends:
                         for i, symptom in enumerate(c.symptoms)
                     ],
                 }
-                for c in self.cycles
+                for c in ([self.cycle] if self.cycle and self.cycle.symptoms else [])
             ],
         }
 
@@ -384,12 +401,15 @@ def build_trends(
     end: date,
     only: Symptom | None = None,
     daily: bool = False,
+    cycle: int | None = None,
 ) -> Trends:
     """Everything the trends page shows for ``patient`` between ``start`` and ``end``.
 
     ``start`` None means the whole journal. ``symptoms`` are the page's, in the order that
     gives each its line style; ``only`` narrows the page to one of them. ``daily``: chart
-    each day where the span would be charted by week. A fixed number of queries: the
+    each day where the span would be charted by week. ``cycle``: the id of the on/off period
+    whose table by day of the cycle is asked for (the latest, if it is not one of the range's).
+    A fixed number of queries: the
     treatments, the days logged (with the first of them), and one aggregate per chart or table.
     """
     treatments = list(
@@ -417,6 +437,11 @@ def build_trends(
     series = _symptom_series(grades, shown, styles, bucket, stretches)
     blood_pressure, weight = _vitals(days, bucket)
     periods, dose_rows = _by_dose(adherence, grades, shown, treatments)
+    logged_in = {row["treatment_id"] for row in adherence}
+    cycle_periods = [t for t in treatments if not t.is_continuous and t.pk in logged_in]
+    shown_cycle = next(
+        (t for t in cycle_periods if t.pk == cycle), cycle_periods[-1] if cycle_periods else None
+    )
     return Trends(
         start=chart_start,
         end=end,
@@ -432,7 +457,8 @@ def build_trends(
         periods=periods,
         dose_rows=dose_rows,
         summary=_summary(periods, [row.symptom for row in dose_rows]),
-        cycles=_by_cycle_day(reports, shown, styles, treatments),
+        cycle_periods=cycle_periods,
+        cycle=_by_cycle_day(reports, shown, styles, shown_cycle) if shown_cycle else None,
     )
 
 
@@ -533,33 +559,27 @@ def _by_dose(adherence, grades, symptoms, treatments) -> tuple[list[PeriodRow], 
     return columns, rows
 
 
-def _by_cycle_day(reports, symptoms, styles, treatments) -> list[CycleTable]:
-    """For on/off schedules, each symptom's average grade on each day of the cycle
-    (one query, ``sums_by_cycle_day``, over the days of on/off periods only)."""
-    by_id = {t.pk: t for t in treatments}
+def _by_cycle_day(reports, symptoms, styles, treatment: Treatment) -> CycleTable:
+    """For an on/off period, each symptom's average grade on each day of its cycle (one
+    query, ``sums_by_cycle_day``, over that period's days in the range)."""
     shown = {symptom.pk for symptom in symptoms}
-    cycle_cells: dict[int, dict] = {}
-    for row in reports.sums_by_cycle_day():
-        if row["symptom_id"] not in shown:
-            continue
-        cycle_cells.setdefault(row["treatment_id"], {})[(row["symptom_id"], row["cycle_day"])] = {
+    cells = {
+        (row["symptom_id"], row["cycle_day"]): {
             "average": round(row["total"] / row["days"], 1),
             "days": row["days"],
         }
-    cycles = []
-    for treatment_id, cells in cycle_cells.items():
-        treatment = by_id[treatment_id]
-        reported = {symptom_id for symptom_id, _ in cells}
-        cycle_symptoms = [s for s in symptoms if s.pk in reported]
-        ids = [s.pk for s in cycle_symptoms]
-        rows = [
-            {
-                "day": day,
-                "is_on": day <= treatment.days_on,
-                "cells": [cells.get((symptom_id, day)) for symptom_id in ids],
-            }
-            for day in range(1, treatment.cycle_length + 1)
-        ]
-        cycle_styles = [styles[s.pk] for s in cycle_symptoms]
-        cycles.append(CycleTable(treatment, cycle_symptoms, cycle_styles, rows))
-    return sorted(cycles, key=lambda c: c.treatment.starts_on)
+        for row in reports.filter(day__treatment=treatment).sums_by_cycle_day()
+        if row["symptom_id"] in shown
+    }
+    reported = {symptom_id for symptom_id, _ in cells}
+    cycle_symptoms = [s for s in symptoms if s.pk in reported]
+    ids = [s.pk for s in cycle_symptoms]
+    rows = [
+        {
+            "day": day,
+            "is_on": day <= treatment.days_on,
+            "cells": [cells.get((symptom_id, day)) for symptom_id in ids],
+        }
+        for day in range(1, treatment.cycle_length + 1)
+    ]
+    return CycleTable(treatment, cycle_symptoms, [styles[s.pk] for s in cycle_symptoms], rows)

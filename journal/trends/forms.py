@@ -22,6 +22,7 @@ class TrendsForm(forms.Form):
         choices=[("", "The worst day of each week"), ("day", "Each day")],
         required=False,
     )
+    cycle = forms.IntegerField(label="On/off period", min_value=1, required=False)
 
     def __init__(self, data, *, symptoms):
         super().__init__(data)
@@ -40,9 +41,16 @@ class TrendsForm(forms.Form):
     def clean_by(self) -> bool:
         return self.cleaned_data["by"] == "day"
 
-    def choice(self) -> tuple[str, Symptom | None, bool]:
-        """The range key, the symptom (None: all) and whether each day was asked for, each
-        falling back to its default."""
+    def choice(self) -> tuple[str, Symptom | None, bool, int | None]:
+        """The range key, the symptom (None: all), whether each day was asked for and the
+        id of the on/off period whose cycle table was asked for (None: the latest), each
+        falling back to its default. The period is only an id here: the page picks it among
+        the patient's own periods, so another's id is the default, never a sign it exists."""
         self.is_valid()
         data = self.cleaned_data
-        return data.get("range", DEFAULT_RANGE), data.get("symptom"), data.get("by", False)
+        return (
+            data.get("range", DEFAULT_RANGE),
+            data.get("symptom"),
+            data.get("by", False),
+            data.get("cycle"),
+        )

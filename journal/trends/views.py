@@ -7,7 +7,7 @@ from django.shortcuts import render
 from journal.access import journal_page
 from journal.filter_links import choice_links, symptom_links
 from journal.models import SymptomReport
-from journal.trends.builder import RANGES, Trends, build_trends
+from journal.trends.builder import RANGES, Trends, build_trends, period_label
 from journal.trends.forms import TrendsForm
 from library.models import Symptom
 
@@ -18,10 +18,19 @@ def trend_symptoms(journal) -> list[Symptom]:
 
 
 def filter_links(base: str, current: dict, symptoms, trends: Trends) -> dict:
-    """The page's choices as links: range, symptom, and (where both are possible) whether a
-    point is a week's worst day or each day."""
+    """The page's choices as links: range, symptom, (where both are possible) whether a
+    point is a week's worst day or each day, and (with two on/off periods or more) whose
+    cycle table is shown, the one shown marked even when it is the default."""
     points = [("The worst day of each week", {"by": ""}), ("Each day", {"by": "day"})]
+    cycle_links = []
+    if len(trends.cycle_periods) > 1:
+        shown = {**current, "cycle": str(trends.cycle.treatment.pk)}
+        options = [(period_label(t), {"cycle": str(t.pk)}) for t in trends.cycle_periods]
+        cycle_links = choice_links(base, shown, options)
+        for link in cycle_links:  # back to the table, not the top of the page
+            link["href"] += "#cycle-heading"
     return {
+        "cycle_links": cycle_links,
         "range_links": choice_links(
             base, current, [(label, {"range": key}) for key, (label, _) in RANGES.items()]
         ),
@@ -33,7 +42,7 @@ def filter_links(base: str, current: dict, symptoms, trends: Trends) -> dict:
 @journal_page("trends")
 def trends(request, journal):
     symptoms = trend_symptoms(journal)
-    range_key, symptom, daily = TrendsForm(request.GET, symptoms=symptoms).choice()
+    range_key, symptom, daily, cycle = TrendsForm(request.GET, symptoms=symptoms).choice()
     range_label, days = RANGES[range_key]
     today = journal.profile.today()
     data = build_trends(
@@ -43,11 +52,15 @@ def trends(request, journal):
         start=today - timedelta(days=days - 1) if days else None,
         end=today,
         daily=daily,
+        cycle=cycle,
     )
+    # A period asked for is kept by the page's other links; one not shown is forgotten.
+    cycle_kept = data.cycle is not None and data.cycle.treatment.pk == cycle
     current = {
         "range": range_key,
         "symptom": symptom.slug if symptom else "",
         "by": "day" if daily else "",
+        "cycle": str(cycle) if cycle_kept else "",
     }
     ctx = {
         "journal": journal,

@@ -2,7 +2,7 @@
 
 from django import template
 
-from library.formatting import format_mg, format_number
+from library.formatting import format_mg, format_number, formatted_date
 from library.glossary import link_glossary_terms
 
 register = template.Library()
@@ -34,6 +34,14 @@ def grade_meaning(symptom, grade):
         return symptom.grade_meaning(int(grade))
     except (TypeError, ValueError):
         return ""
+
+
+@register.filter
+def written_date(day, format_string="j M Y") -> str:
+    """``{{ change.on|written_date }}``: "3 Mar 2025", as ``|date:"j M Y"`` writes it, but
+    formatted once per process and date (``formatted_date``): the trends page of a long
+    journal writes each treatment period's dates three times."""
+    return formatted_date(day, format_string)
 
 
 @register.filter

@@ -11,7 +11,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from journal.models import DayLog, Profile, SymptomReport, Treatment
-from journal.trends.builder import bucket_for, build_trends, change_label, off_periods
+from journal.trends.builder import (
+    bucket_for,
+    build_trends,
+    change_label,
+    off_periods,
+    period_label,
+)
 from library.formatting import percent
 from tests.conftest import (
     HFS_AT_37_5,
@@ -416,6 +422,20 @@ def test_patient_sees_charts_tables_and_summary(patient_client, recent_reduction
     data = trends_data(response)
     assert data["changes"][-1]["label"] == "Sunitinib 50 mg → 37.5 mg"
     assert data["bucket"] == "day"
+
+
+def test_treatment_changes_are_listed_with_their_dates(patient_client, recent_reduction):
+    high, low = recent_reduction
+    page = patient_client.get(reverse("journal:trends")).content.decode()
+
+    changes = page.split('<ol class="treatment-changes">', 1)[1].split("</ol>", 1)[0]
+    assert (
+        f'<time datetime="{high.starts_on:%Y-%m-%d}">{high.starts_on:%-d %b %Y}</time>' in changes
+    )
+    assert visible_text(changes) == (
+        f"{high.starts_on:%-d %b %Y} : started Sunitinib 50 mg "
+        f"{low.starts_on:%-d %b %Y} : Sunitinib 50 mg → 37.5 mg"
+    )
 
 
 def test_by_dose_table_shows_each_periods_numbers(patient_client, recent_reduction):
@@ -832,3 +852,113 @@ def test_symptom_and_reading_table_rows_read_as_the_template_wrote_them():
         "<tr><td>Mar 2025</td><td>141</td><td>92</td></tr>"
     )
     assert reading_rows(readings, "kg") == "<tr><td>Mar 2025</td><td>71.5</td></tr>"
+
+
+@pytest.fixture
+def two_cycles(patient, profile, today, sunitinib, hfs, fatigue):
+    """Two on/off periods in the last sixty days: sunitinib 50 mg 4 on / 2 off for thirty
+    days (hand-foot syndrome 3 every day), then 37.5 mg 2 on / 1 off to today (1 every day)."""
+    profile.tracked_symptoms.set([hfs, fatigue])
+    first = make_treatment(
+        patient,
+        sunitinib,
+        dose_mg=Decimal("50"),
+        days_on=4,
+        days_off=2,
+        starts_on=today - timedelta(days=59),
+        ends_on=today - timedelta(days=30),
+    )
+    second = make_treatment(
+        patient,
+        sunitinib,
+        dose_mg=Decimal("37.5"),
+        days_on=2,
+        days_off=1,
+        starts_on=today - timedelta(days=29),
+    )
+    for n in range(60):
+        make_day(patient, today - timedelta(days=59 - n), {hfs: 3 if n < 30 else 1})
+    return first, second
+
+
+def nav_of(page: bytes, label: str) -> str:
+    """The markup inside the page's ``<nav aria-label="{label}">``."""
+    after = page.decode().split(f'<nav aria-label="{label}"', 1)[1]
+    return after.split(">", 1)[1].split("</nav>", 1)[0]
+
+
+def cycle_heading(page: bytes) -> str:
+    return visible_text(page.decode().split('id="cycle-heading"', 1)[1].split("</h3>", 1)[0])
+
+
+def test_the_cycle_table_shows_the_latest_on_off_period_and_links_to_the_others(
+    patient_client, two_cycles
+):
+    first, second = two_cycles
+    response = patient_client.get(reverse("journal:trends"))
+    page = response.content
+
+    assert period_label(second) in cycle_heading(page)
+    rows = {row[0]: row[1:] for row in table_rows(page, "cycle-table")}
+    assert list(rows) == ["Day of cycle", "Day 1", "Day 2", "Day 3 (off)"]
+    assert rows["Day 1"] == ["1 (10)"]
+    (chart,) = trends_data(response)["cycles"]
+    assert chart["id"] == f"cycle-{second.pk}"
+    # One table at a time: the other period is a link, the one shown marked as current.
+    nav = nav_of(page, "On/off period shown")
+    assert (
+        visible_text(nav).split() == " ".join([period_label(first), period_label(second)]).split()
+    )
+    assert re.search(r'aria-current="page">' + re.escape(period_label(second)), nav)
+    assert f'href="{reverse("journal:trends")}?range=90&amp;cycle={first.pk}#cycle-heading"' in nav
+
+
+def test_the_cycle_table_asked_for_is_shown_and_kept_by_the_other_links(
+    patient_client, two_cycles
+):
+    first, second = two_cycles
+    response = patient_client.get(reverse("journal:trends"), {"cycle": first.pk})
+    page = response.content
+
+    assert period_label(first) in cycle_heading(page)
+    rows = {row[0]: row[1:] for row in table_rows(page, "cycle-table")}
+    assert list(rows)[1:] == ["Day 1", "Day 2", "Day 3", "Day 4", "Day 5 (off)", "Day 6 (off)"]
+    assert rows["Day 1"] == ["3 (5)"]  # thirty days of a six-day cycle
+    assert trends_data(response)["cycles"][0]["id"] == f"cycle-{first.pk}"
+    nav = nav_of(page, "On/off period shown")
+    assert re.search(r'aria-current="page">' + re.escape(period_label(first)), nav)
+    ranges = nav_of(page, "Time range")
+    assert f"range=all&amp;cycle={first.pk}" in ranges
+
+
+def test_another_patients_period_asked_for_shows_ones_own_latest(
+    patient_client, two_cycles, sunitinib
+):
+    other = make_user("other")
+    theirs = make_treatment(other, sunitinib, dose_mg=Decimal("25"), days_on=28, days_off=14)
+    page = patient_client.get(reverse("journal:trends"), {"cycle": theirs.pk}).content
+
+    assert period_label(two_cycles[1]) in cycle_heading(page)
+    assert "25 mg" not in visible_text(page)
+
+
+def test_one_on_off_period_needs_no_choice(patient_client, recent_reduction):
+    response = patient_client.get(reverse("journal:trends"))
+    page = response.content
+
+    assert "By day of the cycle" in visible_text(page)
+    assert "On/off period shown" not in page.decode()
+
+
+def test_an_on_off_period_without_answers_says_so(
+    patient_client, patient, profile, today, sunitinib
+):
+    make_standard_sunitinib(patient, sunitinib, starts_on=today - timedelta(days=9))
+    for n in range(10):
+        make_day(patient, today - timedelta(days=n))
+    response = patient_client.get(reverse("journal:trends"))
+    page = response.content
+
+    assert "No symptom was answered on the days of this period" in visible_text(page)
+    assert "cycle-table" not in page.decode()
+    assert trends_data(response)["cycles"] == []
