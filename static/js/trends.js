@@ -52,6 +52,7 @@
   window.Chart.defaults.font.family = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif";
 
   // ISO dates ("2025-03-01") parse as UTC midnight, so whole days never drift with time zones.
+  // Points arrive as arrays with their day already counted this way (``Trends.chart_data``).
   function dayNumber(iso) {
     return Date.parse(iso) / DAY_MS;
   }
@@ -310,7 +311,7 @@
   function drawAll() {
     data.symptoms.forEach(function (series) {
       var points = series.points.map(function (point) {
-        return { x: dayNumber(point.on), y: point.grade };
+        return { x: point[0], y: point[1] };
       });
       draw(series.id, [dataset(series.name, points, series)], {
         scales: { x: timeAxis(), y: gradeAxis() },
@@ -336,14 +337,14 @@
           dataset(
             "Upper number",
             bp.points.map(function (p) {
-              return { x: dayNumber(p.on), y: p.systolic };
+              return { x: p[0], y: p[1] };
             }),
             bp.upper
           ),
           dataset(
             "Lower number",
             bp.points.map(function (p) {
-              return { x: dayNumber(p.on), y: p.diastolic };
+              return { x: p[0], y: p[2] };
             }),
             bp.lower
           ),
@@ -371,7 +372,7 @@
           dataset(
             "Weight",
             weight.points.map(function (p) {
-              return { x: dayNumber(p.on), y: p.kg };
+              return { x: p[0], y: p[1] };
             }),
             weight
           ),
@@ -391,7 +392,7 @@
           return dataset(
             series.name,
             series.points.map(function (p) {
-              return { x: p.day, y: p.average };
+              return { x: p[0], y: p[1] };
             }),
             series,
             { spanGaps: 1.5, pointRadius: 3, pointHoverRadius: 5 }

@@ -82,14 +82,13 @@ def test_sums_by_cycle_day_count_from_the_periods_start_in_sql(patient, sunitini
 
     rows = {
         row["cycle_day"]: row
-        for row in SymptomReport.objects.for_patient(patient).sums_by_cycle_day()
+        for row in SymptomReport.objects.for_patient(patient).sums_by_cycle_day(cycle)
     }
 
     # 29 Dec is day 3 of the cycle; each cycle day is seen twice, six days apart.
     expected = {3: 1 + 1, 4: 2 + 2, 5: 3 + 3, 6: 3 + 4, 1: 1 + 2, 2: 0 + 0}
     assert {day: row["total"] for day, row in rows.items()} == expected
     assert all(row["days"] == 2 for row in rows.values())
-    assert all(row["treatment_id"] == cycle.pk for row in rows.values())
     for log in DayLog.objects.filter(patient=patient):
         assert log.treatment.cycle_day(log.date).day in rows
 
@@ -273,18 +272,16 @@ def test_build_trends_by_dose_summary_and_payload(patient, sunitinib, hfs, fatig
     ]
     hfs_series = data["symptoms"][0]
     assert hfs_series["id"] == "symptom-hand-foot-syndrome"
-    assert [p["grade"] for p in hfs_series["points"]] == HFS_AT_50 + HFS_AT_37_5
-    assert hfs_series["points"][0] == {"on": "2025-01-06", "grade": 2}
-    assert data["bloodPressure"]["points"][0] == {
-        "on": "2025-01-06",
-        "systolic": 150,
-        "diastolic": 95,
-    }
+    assert [grade for _, grade in hfs_series["points"]] == HFS_AT_50 + HFS_AT_37_5
+    # A point's day is counted as the charts' axis counts it: days since 1 January 1970.
+    assert hfs_series["points"][0] == [20094, 2]
+    assert date(1970, 1, 1) + timedelta(days=20094) == date(2025, 1, 6)
+    assert data["bloodPressure"]["points"][0] == [20094, 150, 95]
     assert len(data["weight"]["points"]) == 14
-    assert data["weight"]["points"][0] == {"on": "2025-01-20", "kg": 70.5}
+    assert data["weight"]["points"][0] == [20108, 70.5]  # 20 January
     # The table rows and the chart come from the same list.
     assert [p["grade"] for p in trends.series[0].points] == [
-        p["grade"] for p in hfs_series["points"]
+        grade for _, grade in hfs_series["points"]
     ]
     assert [p["off_day"] for p in trends.series[0].points][4:6] == [True, True]
 
@@ -294,8 +291,8 @@ def test_build_trends_by_dose_summary_and_payload(patient, sunitinib, hfs, fatig
     assert cycle["daysOn"] == 4
     hfs_cycle = cycle["series"][0]["points"]
     # Cycle day 1 is 6, 12 and 18 Jan (grades 2, 0, 2): average 1.3.
-    assert hfs_cycle[0] == {"day": 1, "average": 1.3}
-    assert [p["day"] for p in hfs_cycle] == [1, 2, 3, 4, 5, 6]
+    assert hfs_cycle[0] == [1, 1.3]
+    assert [day for day, _ in hfs_cycle] == [1, 2, 3, 4, 5, 6]
 
 
 def test_long_ranges_are_charted_by_weekly_worst_grade(patient, sunitinib, hfs, fatigue):
@@ -308,27 +305,32 @@ def test_long_ranges_are_charted_by_weekly_worst_grade(patient, sunitinib, hfs, 
 
     assert trends.bucket == "week"
     points = trends.chart_data()["symptoms"][0]["points"]
-    assert points == [
-        {"on": "2025-01-06", "grade": max(HFS_AT_50[:7])},
-        {"on": "2025-01-13", "grade": max(HFS_AT_50[7:])},
-        {"on": "2025-01-20", "grade": max(HFS_AT_37_5[:7])},
-        {"on": "2025-01-27", "grade": max(HFS_AT_37_5[7:])},
-    ]
+    assert (
+        points
+        == [  # each on its Monday: 6, 13, 20 and 27 January
+            [20094, max(HFS_AT_50[:7])],
+            [20101, max(HFS_AT_50[7:])],
+            [20108, max(HFS_AT_37_5[:7])],
+            [20115, max(HFS_AT_37_5[7:])],
+        ]
+    )
     # By-dose numbers do not depend on the chart's bucket.
     assert "moderate or worse on 64% of days at 50 mg" in trends.summary
 
 
-def test_sums_by_cycle_day_read_only_the_days_of_on_off_periods(patient, sunitinib, hfs, fatigue):
+def test_sums_by_cycle_day_read_only_the_days_of_its_period(patient, sunitinib, hfs, fatigue):
     first_day = date(2025, 1, 6)
     high, low = make_dose_reduction(patient, sunitinib, hfs, fatigue, first_day)
+    # Another patient's day, on the period's dates and linked to it, is not theirs to count.
+    other = make_user("other")
+    make_day(other, first_day, {hfs: 4}, treatment=high)
 
     rows = {
         (row["symptom_id"], row["cycle_day"]): row
-        for row in SymptomReport.objects.for_patient(patient).sums_by_cycle_day()
+        for row in SymptomReport.objects.for_patient(patient).sums_by_cycle_day(high)
     }
 
     # Only the 4-on/2-off fortnight: 14 days, days 1 and 2 of the cycle seen three times.
-    assert {row["treatment_id"] for row in rows.values()} == {high.pk}
     assert sorted({day for _, day in rows}) == [1, 2, 3, 4, 5, 6]
     assert rows[hfs.pk, 1]["days"] == 3
     assert rows[hfs.pk, 1]["total"] == HFS_AT_50[0] + HFS_AT_50[6] + HFS_AT_50[12]
@@ -615,7 +617,7 @@ def test_not_answered_is_a_gap_in_the_line_and_said_in_the_table(
 
     response = patient_client.get(reverse("journal:trends"), {"range": "30"})
     data = trends_data(response)
-    by_name = {s["name"]: [p["grade"] for p in s["points"]] for s in data["symptoms"]}
+    by_name = {s["name"]: [grade for _, grade in s["points"]] for s in data["symptoms"]}
     assert by_name == {"Hand-foot syndrome": [2, None, 1], "Fatigue": [None, None, None]}
     page = response.content
     assert [row[:2] for row in table_rows(page, "symptom-table")[1:4]] == [
