@@ -32,6 +32,7 @@ from journal.models import (
     DayLog,
     DoseTaken,
     Profile,
+    SymptomMonth,
     SymptomReport,
     Treatment,
     hash_token,
@@ -284,12 +285,14 @@ def make_standard_sunitinib(patient, sunitinib, **kwargs):
 
 def make_day(patient, day, grades=None, **kwargs):
     """A day log with reports: ``grades`` maps Symptom -> grade. Linked to the period in force
-    that day unless ``treatment`` is given."""
+    that day unless ``treatment`` is given. Its month's figures are added up again, as a save
+    does (a report created after, outside it, needs ``SymptomMonth.objects.refresh``)."""
     kwargs.setdefault("dose_taken", DoseTaken.ALL)
     kwargs.setdefault("treatment", Treatment.objects.in_force(patient, day))
     log = DayLog.objects.create(patient=patient, date=day, **kwargs)
     for symptom, grade in (grades or {}).items():
         SymptomReport.objects.create(day=log, symptom=symptom, grade=grade)
+    SymptomMonth.objects.refresh(patient, day, day)
     return log
 
 
@@ -347,7 +350,8 @@ def make_long_journal(patient, *, days, until, symptoms):
     """``days`` of daily logs ending on ``until``: imatinib 400 mg for the first half, then
     sunitinib's standard period (for progression); every one of ``symptoms`` graded each day,
     blood pressure and weight every day, a note every tenth day. Needs the library's drugs.
-    Bulk inserts, so that two years take a moment. Returns the logs, oldest first."""
+    Bulk inserts, so that two years take a moment, and the months added up once after them,
+    as ``seed_demo`` does. Returns the logs, oldest first."""
     start = until - timedelta(days=days - 1)
     middle = start + timedelta(days=days // 2)
     first = make_treatment(
@@ -379,6 +383,7 @@ def make_long_journal(patient, *, days, until, symptoms):
         for n, log in enumerate(logs)
         for i, symptom in enumerate(symptoms)
     )
+    SymptomMonth.objects.refresh(patient, start, until)
     return logs
 
 
@@ -433,6 +438,7 @@ def short_journal(patient, profile, symptoms, imatinib, sunitinib):
         day=day, symptom=symptoms["diarrhoea"], grade=3, interference=2, note="-3 times"
     )
     SymptomReport.objects.create(day=day, symptom=symptoms["fatigue"], grade=2)
+    SymptomMonth.objects.refresh(patient, day.date, day.date)
     make_day(patient, date(2025, 4, 7), {symptoms["diarrhoea"]: 1}, dose_taken=DoseTaken.BREAK)
     make_day(patient, date(2025, 4, 8), {})
 

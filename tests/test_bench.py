@@ -23,7 +23,7 @@ from bench.run import (
     post_days,
     targets,
 )
-from journal.models import CareShare, DayLog, SymptomReport, Treatment
+from journal.models import CareShare, DayLog, SymptomMonth, SymptomReport, Treatment
 from library.models import Symptom
 
 TODAY = date(2026, 3, 2)
@@ -58,6 +58,16 @@ def test_builder_links_each_day_to_the_treatment_in_force(journal):
         in_force = [t.pk for t in periods[log.patient_id] if t.is_current_on(log.date)]
         assert [log.treatment_id] == (in_force or [None]), log.date
     assert sum(log.treatment_id is not None for log in logs) > 300
+
+
+def test_builder_adds_up_every_journals_months(journal):
+    """Its bulk inserts write no monthly figures: the builder adds them up, as a save does."""
+    patients = DayLog.objects.order_by().values_list("patient_id", flat=True).distinct()
+    assert len(patients) == 4  # the heavy patient and three others
+    for patient_id in patients:
+        stored = list(SymptomMonth.objects.for_patient(patient_id).grades_and_sums())
+        reports = SymptomReport.objects.for_patient(patient_id)
+        assert stored == list(reports.grades_and_sums_by("month")) != []
 
 
 @pytest.fixture

@@ -12,7 +12,9 @@ from journal.models import (
     EARLIEST_DATE,
     DayLog,
     DoseTaken,
+    Profile,
     ReportInput,
+    SymptomMonth,
     SymptomReport,
     Treatment,
 )
@@ -58,8 +60,9 @@ def _save_day(
 
     Saving the same day again updates it; ``warning_signs`` replaces the day's ticked signs
     (None leaves them as they are). A fixed handful of queries whatever the number of
-    symptoms: the reports are written in one upsert. Each save counts one more ``revision``
-    of the day, in the database (refresh the returned log to read it).
+    symptoms: the reports are written in one upsert, and the day's month added up again
+    (``SymptomMonth.objects.refresh``). Each save counts one more ``revision`` of the day,
+    in the database (refresh the returned log to read it).
 
     ``base_revision`` is the revision of the day the page was loaded with (0: not saved
     yet): a save over a day saved since (by another phone) is refused, checked under the
@@ -79,6 +82,8 @@ def _save_day(
         "note": note,
         "for_doctor": for_doctor,
     }
+    # Two saves of one month at once would each rewrite its stored figures: one at a time.
+    Profile.objects.lock_journal(patient)
     # Read and written without update_or_create's savepoints, the treatment in force read in
     # the same query: the day log POST stays within its query budget (issue 17). FOR UPDATE
     # keeps the revision read until the commit.
@@ -120,6 +125,7 @@ def _save_day(
         unique_fields=["day", "symptom"],
         update_fields=["grade", "interference", "note"],
     )
+    SymptomMonth.objects.refresh(patient, day, day)
     if warning_signs is not None:
         _replace_warning_signs(log, warning_signs, is_new=created)
     return log

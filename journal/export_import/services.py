@@ -15,6 +15,7 @@ from journal.models import (
     DayLog,
     PendingImport,
     Profile,
+    SymptomMonth,
     SymptomReport,
     Treatment,
 )
@@ -87,8 +88,9 @@ def journal_import(*, patient, preview: "ImportPreview") -> ImportResult:
 
     What the preview counted as new is looked up again inside the transaction, so a double
     submit or a day logged meanwhile is skipped, never duplicated. Days and reports go in
-    by bulk inserts of 500 rows; each period through ``treatment_start`` (overlap check and
-    relinking of the days already in the journal).
+    by bulk inserts of 500 rows, and their months are added up once (``SymptomMonth``); each
+    period through ``treatment_start`` (overlap check and relinking of the days already in
+    the journal).
     """
     if preview.problems:
         raise ValidationError("This file has problems to fix first; nothing was imported.")
@@ -155,6 +157,7 @@ def journal_import(*, patient, preview: "ImportPreview") -> ImportResult:
         for report in plan.reports
     ]
     SymptomReport.objects.bulk_create(reports, batch_size=500)
+    SymptomMonth.objects.refresh(patient, first, last)
     DayLog.warning_signs.through.objects.bulk_create(
         [
             DayLog.warning_signs.through(daylog_id=ids[plan.date], warningsign_id=sign.pk)

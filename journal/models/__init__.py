@@ -4,6 +4,8 @@
   ``display_name``;
 - ``treatment``: treatment periods and where a date falls in an on/off cycle;
 - ``daylog``: day logs and symptom reports, grades, the blood-pressure thresholds;
+- ``symptom_month``: each symptom's grades per calendar month, stored in step with the
+  reports for the whole journal's charts;
 - ``alerts``: when a day calls for the care team or for urgent help, and the patient's own
   care-team thresholds;
 - ``sharing``: shares with caregivers and the record of their views;
@@ -75,6 +77,7 @@ from journal.models.sharing import (
     ShareState,
     hash_token,
 )
+from journal.models.symptom_month import SymptomMonth
 from journal.models.treatment import (
     MAX_CYCLE_DAYS,
     MAX_DOSE_MG,
@@ -133,6 +136,7 @@ __all__ = [
     "ReportInput",
     "SavedAnswers",
     "ShareState",
+    "SymptomMonth",
     "SymptomReport",
     "Treatment",
     "display_name",

@@ -6,7 +6,7 @@ from datetime import date
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import connections, models, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
@@ -91,11 +91,13 @@ class Profile(models.Model):
             """Serialise writes to one patient's journal for the rest of the transaction.
 
             Checks such as "does this period overlap?" or "is this day new?" read before they
-            write; on PostgreSQL two identical requests at once (a double tap on Save) could
+            write, and a save rewrites its month's stored figures (``SymptomMonth.refresh``);
+            on PostgreSQL two requests at once (a double tap on Save, two phones) could
             otherwise both pass and the second fail on a constraint. SQLite's IMMEDIATE
-            transactions already serialise writers.
+            transactions already serialise writers, and it has no FOR UPDATE: no query there.
             """
-            list(self.select_for_update().filter(user=patient).values_list("pk"))
+            if connections[self.db].features.has_select_for_update:
+                list(self.select_for_update().filter(user=patient).values_list("pk"))
 
     objects = ProfileManager()
 

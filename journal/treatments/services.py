@@ -1,4 +1,5 @@
-"""Writes to treatment periods: start, change, stop; each keeps the days' stored period right."""
+"""Writes to treatment periods: start, change, stop; each keeps the days' stored period right,
+and the monthly figures added up by period (``SymptomMonth``)."""
 
 import uuid
 from datetime import date, timedelta
@@ -11,6 +12,7 @@ from journal.models import (
     DayLog,
     Profile,
     Regimen,
+    SymptomMonth,
     Treatment,
 )
 from library.formatting import short_date
@@ -59,7 +61,9 @@ def treatment_start(
         identifier=identifier or uuid.uuid4(),
         **regimen.values(),
     )
-    DayLog.objects.for_patient(patient).between(starts_on, ends_on).link_to_periods()
+    if DayLog.objects.for_patient(patient).between(starts_on, ends_on).link_to_periods():
+        # Their months are added up per period: the days now count under this one.
+        SymptomMonth.objects.refresh(patient, starts_on, ends_on)
     return treatment
 
 
@@ -103,5 +107,6 @@ def treatment_stop(*, treatment: Treatment, ends_on: date) -> Treatment:
     treatment.ends_on = ends_on
     treatment.save(update_fields=["ends_on"])
     later = DayLog.objects.for_patient(treatment.patient_id).between(ends_on + timedelta(1), None)
-    later.link_to_periods()
+    if later.link_to_periods():
+        SymptomMonth.objects.refresh(treatment.patient_id, ends_on + timedelta(1), None)
     return treatment

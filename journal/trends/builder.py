@@ -5,6 +5,7 @@ the length of the journal); this module only arranges their rows into chart seri
 rows. Charts and tables are built from the same lists, so they always show the same numbers.
 """
 
+import heapq
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -18,6 +19,7 @@ from journal.models import (
     NOT_ANSWERED,
     DayLog,
     Grade,
+    SymptomMonth,
     SymptomReport,
     Treatment,
 )
@@ -447,8 +449,9 @@ def build_trends(
     # on them (twenty index probes a day), and rows of any other are skipped here.
     styles = {symptom.pk: LineStyle.of(index) for index, symptom in enumerate(symptoms)}
     stretches = off_periods(treatments, chart_start, end)
-    # The charts and the by-dose table add up the same rows: one query for both.
-    grades = list(reports.grades_and_sums_by(bucket))
+    # The charts and the by-dose table read the same rows (one query for both, two for the
+    # whole journal by month: see ``_grades_and_sums``).
+    grades = _grades_and_sums(reports, bucket, patient=patient, start=start, end=end, only=only)
     series = _symptom_series(grades, shown, styles, bucket, stretches)
     blood_pressure, weight = _vitals(days, bucket)
     periods, dose_rows = _by_dose(adherence, grades, shown, treatments)
@@ -474,6 +477,29 @@ def build_trends(
         summary=_summary(periods, [row.symptom for row in dose_rows]),
         cycle_periods=cycle_periods,
         cycle=_by_cycle_day(reports, shown, styles, shown_cycle) if shown_cycle else None,
+    )
+
+
+def _grades_and_sums(reports, bucket: str, *, patient, start, end, only) -> list[dict]:
+    """``reports.grades_and_sums_by(bucket)``: the charts' and the by-dose table's rows.
+
+    The whole journal by month (``start`` None) reads the months before ``end``'s from
+    ``SymptomMonth``, which every write keeps in step with the reports: adding up five years
+    of reports on every view was a quarter of the page's time. ``end``'s own month is added
+    up from its reports, so that a page ending before the last day logged is exact all the
+    same. The rows in ``grades_and_sums_by``'s order either way.
+    """
+    if bucket != "month" or start is not None:
+        return list(reports.grades_and_sums_by(bucket))
+    this_month = end.replace(day=1)
+    stored = SymptomMonth.objects.for_patient(patient).between(None, this_month - timedelta(1))
+    if only:
+        stored = stored.filter(symptom=only)
+    live = reports.between(this_month, end).grades_and_sums_by("month")
+    # Two queries merged here: in a UNION, PostgreSQL would turn the stored months into the
+    # live ones' timestamps. Every month of a symptom is stored but the last.
+    return list(
+        heapq.merge(stored.grades_and_sums(), live, key=lambda row: (row["symptom_id"], row["on"]))
     )
 
 

@@ -4,6 +4,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -467,27 +468,31 @@ def test_day_page_query_count_is_fixed(
 # Outside a test's transaction: the save's own transaction is a BEGIN, as when serving,
 # not a savepoint and its release.
 @pytest.mark.django_db(transaction=True)
-def test_saving_a_day_takes_at_most_12_queries_whatever_it_ticks(
+def test_saving_a_day_takes_at_most_14_queries_whatever_it_ticks(
     patient_client, patient, long_journal, profile, today, sunitinib, django_assert_max_num_queries
 ):
     """Issue 17: a save builds only what its check needs (a valid one redirects), and
-    writes the day without update_or_create's savepoints."""
+    writes the day without update_or_create's savepoints. Two of them add up the day's
+    month again (``SymptomMonth``: a delete and an insert); it was 12 before them. On
+    PostgreSQL the save first locks the journal (``Profile.objects.lock_journal``): one more.
+    """
+    most = 14 + connection.features.has_select_for_update
     first, second = WarningSign.objects.filter(drug=sunitinib)[:2]  # its current drug
     saved_day = today - timedelta(days=2)  # in the long journal: saved before
     ticking_first = form_data(profile, grade_fatigue="2", warning_signs=[first.pk])
     ticking_second = form_data(profile, grade_fatigue="3", warning_signs=[second.pk])
     new_day = form_data(profile, grade_fatigue="1", warning_signs=[first.pk])
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(most):
         response = patient_client.post(day_url(saved_day), ticking_first)
     assert response.status_code == 302
-    with django_assert_max_num_queries(12):  # one sign replaced by another
+    with django_assert_max_num_queries(most):  # one sign replaced by another
         response = patient_client.post(day_url(saved_day), ticking_second)
     assert response.status_code == 302
     log = DayLog.objects.get(patient=patient, date=saved_day)
     assert log.reports.get(symptom__slug="fatigue").grade == 3
     assert list(log.warning_signs.all()) == [second]
     assert log.revision == 3
-    with django_assert_max_num_queries(12):  # a first save of the day, a sign ticked
+    with django_assert_max_num_queries(most):  # a first save of the day, a sign ticked
         response = patient_client.post(day_url(today), new_day)
     assert response.status_code == 302
     log = DayLog.objects.get(patient=patient, date=today)

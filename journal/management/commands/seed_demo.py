@@ -23,6 +23,7 @@ from journal.models import (
     DayLog,
     DoseTaken,
     Profile,
+    SymptomMonth,
     SymptomReport,
     Treatment,
     period_in_force,
@@ -97,6 +98,8 @@ class Command(BaseCommand):
             logs, reports = self.create_days(
                 user, list(profile.tracked_symptoms.all()), periods, today, rng
             )
+            # Bulk inserts write no monthly figures: the whole journal's are added up once.
+            SymptomMonth.objects.refresh(user)
         self.stdout.write(
             f"Created demo patient “{username}” with {len(periods)} treatments, {logs} days "
             f"and {reports} symptom reports. Log in as {username} / {DEMO_PASSWORD}"
