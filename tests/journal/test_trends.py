@@ -933,6 +933,21 @@ def test_the_cycle_table_asked_for_is_shown_and_kept_by_the_other_links(
     assert f"range=all&amp;cycle={first.pk}" in ranges
 
 
+def test_a_caregiver_chooses_the_cycle_table_by_links_of_their_own(
+    caregiver_client, share, two_cycles
+):
+    first, second = two_cycles
+    url = reverse("care:trends", args=[share.pk])
+    page = caregiver_client.get(url).content
+
+    assert period_label(second) in cycle_heading(page)
+    nav = nav_of(page, "On/off period shown")
+    assert f'href="{url}?range=90&amp;cycle={first.pk}#cycle-heading"' in nav
+    page = caregiver_client.get(url, {"range": "90", "cycle": first.pk}).content
+    assert period_label(first) in cycle_heading(page)
+    assert table_rows(page, "cycle-table")[1] == ["Day 1", "3 (5)"]
+
+
 def test_another_patients_period_asked_for_shows_ones_own_latest(
     patient_client, two_cycles, sunitinib
 ):
