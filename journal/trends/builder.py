@@ -200,12 +200,12 @@ class CycleTable:
 
     @property
     def label(self) -> str:
-        """ "Sunitinib 50 mg, 4 weeks on, 2 off, from 27 May 2023": the period's own words,
-        dated (a journal may hold the same schedule twice)."""
         return period_label(self.treatment)
 
 
 def period_label(treatment: Treatment) -> str:
+    """ "Sunitinib 50 mg, 4 weeks on, 2 weeks off, from 27 May 2023": an on/off period's
+    table heading and link, dated (a journal may hold the same dose and schedule twice)."""
     return (
         f"{treatment.short_label}, {treatment.schedule_label}, "
         f"from {short_date(treatment.starts_on)}"
@@ -426,8 +426,8 @@ def build_trends(
     gives each its line style; ``only`` narrows the page to one of them. ``daily``: chart
     each day where the span would be charted by week. ``cycle``: the id of the on/off period
     whose table by day of the cycle is asked for (the latest, if it is not one of the range's).
-    A fixed number of queries: the
-    treatments, the days logged (with the first of them), and one aggregate per chart or table.
+    A fixed number of queries: the treatments, the days logged (with the first of them), and
+    one aggregate per chart or table.
     """
     treatments = list(
         Treatment.objects.for_patient(patient).select_related("drug").order_by("starts_on")
