@@ -491,8 +491,8 @@ def _grades_and_sums(reports, bucket: str, *, patient, start, end, only) -> list
     """
     if bucket != "month" or start is not None:
         return list(reports.grades_and_sums_by(bucket))
-    this_month = end.replace(day=1)
-    stored = SymptomMonth.objects.for_patient(patient).between(None, this_month - timedelta(1))
+    this_month = bucket_start(end, "month")
+    stored = SymptomMonth.objects.for_patient(patient).filter(month__lt=this_month)
     if only:
         stored = stored.filter(symptom=only)
     live = reports.between(this_month, end).grades_and_sums_by("month")

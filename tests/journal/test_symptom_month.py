@@ -419,6 +419,19 @@ def test_a_month_across_a_start_of_treatment_is_the_worse_of_its_two_rows(
     assert [cell.days for cell in trends.dose_rows[0].cells] == [2]
 
 
+def wait_until_a_query_waits_for_a_lock() -> None:
+    """Until another connection waits for a lock (PostgreSQL's ``pg_locks``): a fixed sleep
+    could let the first save commit before the second had reached it."""
+    deadline = time.monotonic() + 10
+    with connection.cursor() as cursor:
+        while time.monotonic() < deadline:
+            cursor.execute("SELECT count(*) FROM pg_locks WHERE NOT granted")
+            if cursor.fetchone()[0]:
+                return
+            time.sleep(0.01)
+    raise AssertionError("the second save never waited for the first")
+
+
 @pytest.mark.django_db(transaction=True)
 def test_two_saves_in_one_month_at_the_same_moment_both_count(patient, profile, hfs):
     """Two phones save two days of March at once. Each save rewrites March's stored rows
@@ -454,7 +467,7 @@ def test_two_saves_in_one_month_at_the_same_moment_both_count(patient, profile, 
     threads = [threading.Thread(target=first), threading.Thread(target=second)]
     for thread in threads:
         thread.start()
-    time.sleep(0.5)  # the second save reaches its month while the first holds it
+    wait_until_a_query_waits_for_a_lock()  # the second save, held up by the first
     first_may_commit.set()
     for thread in threads:
         thread.join()
