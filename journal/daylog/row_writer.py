@@ -48,20 +48,20 @@ def symptom_row(row: dict, *, drug) -> str:
         format_html(' aria-describedby="{}"', errors_id) if grade.errors else "",
         symptom.name,
         errors,
-        format_html_join(
-            "",
-            "{}",
-            ((_chip(grade.html_name, symptom.slug, option),) for option in row["options"]),
-        ),
-        format_html_join(
-            "",
-            "{}",
-            ((_meaning(symptom.slug, option),) for option in row["options"] if option["meaning"]),
+        _joined([_chip(grade.html_name, symptom.slug, option) for option in row["options"]]),
+        _joined(
+            [_meaning(symptom.slug, option) for option in row["options"] if option["meaning"]]
         ),
         MEANINGS_FOLD,
         _note(row),
         _what_helps(row, drug=drug),
     )
+
+
+def _joined(parts: list[str]) -> str:
+    """``parts`` one after another, escaped as ``format_html`` escapes: in one call, where
+    ``format_html_join`` makes one per part (a page has 200 buttons and meanings)."""
+    return format_html("{}" * len(parts), *parts)
 
 
 def _meaning_id(slug: str, value: int) -> str:

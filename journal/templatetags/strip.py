@@ -15,22 +15,21 @@ register = template.Library()
 
 @register.simple_tag
 def strip_rows(strip) -> str:
-    """The grid's rows: the symptom's name, then ``strip_cells``."""
-    return format_html_join(
-        "",
-        '<tr><th scope="row">{}</th>{}</tr>',
-        ((row["symptom"].name, strip_cells(row["cells"])) for row in strip),
-    )
+    """The grid's rows: the symptom's name, then a cell per day: a grade, "not answered"
+    (the day was logged without it) or "not logged".
 
-
-def strip_cells(cells) -> str:
-    """The ``<td>`` cells of one symptom's row: a grade, "not answered" (the day was logged
-    without it) or "not logged".
-
-    A cell takes one of seven forms; each is written once per process and a row is joined
-    from them, where template logic per cell was most of the dashboard's time (issue 17).
+    A cell takes one of seven forms, each written once per process by ``_cell``; the rows
+    are joined from them into one ``format_html`` whose only arguments are the symptoms'
+    names, where template logic per cell, then a ``format_html`` per cell, were most of the
+    dashboard's time (issue 17). The cells hold fixed words and digits: no brace.
     """
-    return format_html_join("", "{}", ((_cell(cell["logged"], cell["grade"]),) for cell in cells))
+    markup = [
+        '<tr><th scope="row">{}</th>'
+        + "".join(_cell(cell["logged"], cell["grade"]) for cell in row["cells"])
+        + "</tr>"
+        for row in strip
+    ]
+    return format_html("".join(markup), *(row["symptom"].name for row in strip))
 
 
 @cache
@@ -100,25 +99,25 @@ def strip_header(days, today, is_caregiver) -> str:
 def alert_items(alerts, is_caregiver) -> str:
     """The "Recent alerts" list's items: the day (a link to its log for the patient), then
     what it raised in one line, urgent ones marked ("Diarrhoea severe; blood pressure
-    182/95 (urgent help)"). Every word goes through ``format_html``."""
-    return format_html_join(
-        "",
-        '<li class="list-group-item"><strong>{}:</strong> {}</li>',
-        ((_alert_day(alarms.log.date, is_caregiver), _summary(alarms)) for alarms in alerts),
-    )
+    182/95 (urgent help)").
+
+    One ``format_html`` for the list: its format string holds the markup and the fixed
+    words, and every date, link and part of a summary is an argument, escaped by it.
+    """
+    markup, values = [], []
+    day_markup = "{}" if is_caregiver else '<a href="{}">{}</a>'
+    for alarms in alerts:
+        _short, whole, url = _day_words(alarms.log.date)
+        values += [whole] if is_caregiver else [url, whole]
+        parts = alarms.summary()
+        markup.append(
+            f'<li class="list-group-item"><strong>{day_markup}:</strong> '
+            + "; ".join(URGENT_PART if urgent else "{}" for _text, urgent in parts)
+            + "</li>"
+        )
+        values += [text for text, _urgent in parts]
+    return format_html("".join(markup), *values)
 
 
-def _alert_day(day: date, is_caregiver: bool) -> str:
-    _short, whole, url = _day_words(day)
-    return whole if is_caregiver else format_html('<a href="{}">{}</a>', url, whole)
-
-
-URGENT_MARK = format_html(' <strong class="text-danger-emphasis">{}</strong>', "(urgent help)")
-
-
-def _summary(alarms) -> str:
-    return format_html_join(
-        "; ",
-        "{}{}",
-        ((text, URGENT_MARK if urgent else "") for text, urgent in alarms.summary()),
-    )
+# A part of an alert's summary that meant urgent help, marked.
+URGENT_PART = '{} <strong class="text-danger-emphasis">(urgent help)</strong>'
