@@ -169,15 +169,23 @@ def _what_helps(row: dict, *, drug) -> str:
     """ "What helps (n)", loaded when opened (day-log.js, from the page's ``helps_url``), with
     a link to the library's page for a browser without script."""
     symptom = row["symptom"]
+    return _what_helps_markup(
+        symptom.get_absolute_url(), symptom.name, drug.slug if drug else "", row["helps"]
+    )
+
+
+# Library words and a count only, as ``_chip_markup``.
+@lru_cache(maxsize=4096)
+def _what_helps_markup(url: str, name: str, drug_slug: str, helps: int) -> str:
     return format_html(
         '<details class="row-extra what-helps">'
         "<summary>What helps ({})</summary>"
         '<div class="what-helps-body" aria-live="polite">'
         '<p class="my-2"><a href="{}{}">What helps with {}</a></p></div></details>',
-        row["helps"],
-        symptom.get_absolute_url(),
-        format_html("?drug={}", drug.slug) if drug else "",
-        symptom.name.lower(),
+        helps,
+        url,
+        format_html("?drug={}", drug_slug) if drug_slug else "",
+        name.lower(),
     )
 
 

@@ -172,6 +172,9 @@ class AlertRules:
         self.urgent_grades = {rule.symptom_id: rule.symptom.urgent_grade for rule in rules}
         self.drug_of_treatment = dict(drug_of_treatment)
         self.read_treatments = read_treatments
+        # (symptom id, drug id) -> Threshold: a page judges hundreds of answers against a
+        # few dozen pairs (issue 17).
+        self._thresholds: dict[tuple[int, int | None], Threshold] = {}
 
     @classmethod
     def for_patient(cls, patient, *, treatments=(), thresholds=None) -> "AlertRules":
@@ -192,7 +195,15 @@ class AlertRules:
         )
 
     def threshold(self, symptom_id: int, drug_id: int | None) -> Threshold:
-        """The patient's own threshold where they recorded one, else the library's."""
+        """The patient's own threshold where they recorded one, else the library's (each
+        pair worked out once)."""
+        key = (symptom_id, drug_id)
+        found = self._thresholds.get(key)
+        if found is None:
+            found = self._thresholds[key] = self._threshold(symptom_id, drug_id)
+        return found
+
+    def _threshold(self, symptom_id: int, drug_id: int | None) -> Threshold:
         library = self.library_threshold(symptom_id, drug_id)
         own = self.own.get(symptom_id)
         if own is not None:

@@ -94,7 +94,7 @@ def note_items(notes) -> str:
     written here, one ``format_html`` per day, rather than through template loops. The notes
     are the patient's words: arguments of ``format_html`` (``linebreaksbr`` escapes the
     day's note itself)."""
-    return format_html_join("", "<li>{}</li>\n", ((_note_item(note),) for note in notes))
+    return _items([_note_item(note) for note in notes])
 
 
 def _note_item(note: dict) -> str:
@@ -127,7 +127,12 @@ def alert_items(groups) -> str:
     or blood pressure, with how many days, the worst, the dates and the urgent days named.
     A few months of a journal raise a line per symptom, each drawn through an include and
     its loops before: written here instead, every value an argument of ``format_html``."""
-    return format_html_join("", "<li>{}</li>\n", ((_alert_line(group),) for group in groups))
+    return _items([_alert_line(group) for group in groups])
+
+
+def _items(lines: list[str]) -> str:
+    """``lines``, each an item of a list: one ``format_html`` for them all."""
+    return format_html("<li>{}</li>\n" * len(lines), *lines)
 
 
 def _days(count: int, word: str = "day") -> str:
