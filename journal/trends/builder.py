@@ -6,6 +6,7 @@ rows. Charts and tables are built from the same lists, so they always show the s
 """
 
 import heapq
+import operator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -23,6 +24,7 @@ from journal.models import (
     SymptomReport,
     Treatment,
 )
+from journal.models.symptom_month import GRADE_COLUMNS
 from library.formatting import format_mg, formatted_date, percent, short_date
 from library.models import Symptom
 
@@ -480,8 +482,10 @@ def build_trends(
     )
 
 
-def _grades_and_sums(reports, bucket: str, *, patient, start, end, only) -> list[dict]:
-    """``reports.grades_and_sums_by(bucket)``: the charts' and the by-dose table's rows.
+def _grades_and_sums(reports, bucket: str, *, patient, start, end, only) -> list[tuple]:
+    """``reports.grades_and_sums_by(bucket)``: the charts' and the by-dose table's rows, as
+    tuples in ``GRADE_COLUMNS``' order: a five-year page reads 1,500 of them, and a dict
+    each took 3.9 ms where tuples take 2.4 (issue 17).
 
     The whole journal by month (``start`` None) reads the months before ``end``'s from
     ``SymptomMonth``, which every write keeps in step with the reports: adding up five years
@@ -490,7 +494,7 @@ def _grades_and_sums(reports, bucket: str, *, patient, start, end, only) -> list
     same. The rows in ``grades_and_sums_by``'s order either way.
     """
     if bucket != "month" or start is not None:
-        return list(reports.grades_and_sums_by(bucket))
+        return list(reports.grades_and_sums_by(bucket).values_list(*GRADE_COLUMNS))
     this_month = bucket_start(end, "month")
     stored = SymptomMonth.objects.for_patient(patient).filter(month__lt=this_month)
     if only:
@@ -499,14 +503,18 @@ def _grades_and_sums(reports, bucket: str, *, patient, start, end, only) -> list
     # Two queries merged here: in a UNION, PostgreSQL would turn the stored months into the
     # live ones' timestamps. Every month of a symptom is stored but the last.
     return list(
-        heapq.merge(stored.grades_and_sums(), live, key=lambda row: (row["symptom_id"], row["on"]))
+        heapq.merge(
+            stored.grades_and_sums().values_list(*GRADE_COLUMNS),
+            live.values_list(*GRADE_COLUMNS),
+            key=operator.itemgetter(0, 1),
+        )
     )
 
 
 def _symptom_series(grades, symptoms, styles, bucket, stretches) -> list[SymptomSeries]:
     """A chart line per symptom asked: each day's grade, or the worst of each bucket.
 
-    ``grades``: ``grades_and_sums_by`` rows, by symptom and date; a bucket spanning two
+    ``grades``: ``_grades_and_sums`` rows, by symptom and date; a bucket spanning two
     treatment periods has a row for each, and its worst is the higher of their grades.
     """
     off_days = set()
@@ -518,11 +526,10 @@ def _symptom_series(grades, symptoms, styles, bucket, stretches) -> list[Symptom
             )
     points = {symptom.pk: [] for symptom in symptoms}
     format_string = label_format(bucket)
-    for row in grades:
-        line = points.get(row["symptom_id"])
+    for symptom_id, on, _treatment_id, worst, *_sums in grades:
+        line = points.get(symptom_id)
         if line is None:
             continue
-        on, worst = row["on"], row["worst"]
         if line and line[-1]["on"] == on:  # the same bucket, in another treatment period
             if worst is not None and (line[-1]["grade"] is None or worst > line[-1]["grade"]):
                 line[-1]["grade"] = worst
@@ -565,7 +572,7 @@ def _by_dose(adherence, grades, symptoms, treatments) -> tuple[list[PeriodRow], 
     """Per treatment period: days logged, how the dose was taken, each symptom's grades.
 
     ``adherence`` holds a row for the days outside any period too (``treatment_id`` None):
-    the by-dose tables leave it out. ``grades``: ``grades_and_sums_by`` rows, added up per
+    the by-dose tables leave it out. ``grades``: ``_grades_and_sums`` rows, added up per
     period and symptom (those outside any period, or with no grade answered, left out).
     """
     by_id = {t.pk: t for t in treatments}
@@ -578,13 +585,13 @@ def _by_dose(adherence, grades, symptoms, treatments) -> tuple[list[PeriodRow], 
         period.adherence = row
     shown = {symptom.pk for symptom in symptoms}
     totals: dict[tuple[int, int], list[int]] = {}
-    for row in grades:
-        if row["treatment_id"] is None or not row["days"] or row["symptom_id"] not in shown:
+    for symptom_id, _on, treatment_id, _worst, days, grades_sum, days_2_plus in grades:
+        if treatment_id is None or not days or symptom_id not in shown:
             continue
-        total = totals.setdefault((row["treatment_id"], row["symptom_id"]), [0, 0, 0])
-        total[0] += row["days"]
-        total[1] += row["total"]
-        total[2] += row["days_2_plus"]
+        total = totals.setdefault((treatment_id, symptom_id), [0, 0, 0])
+        total[0] += days
+        total[1] += grades_sum
+        total[2] += days_2_plus
     for (treatment_id, symptom_id), (days, grades, days_2_plus) in totals.items():
         period = periods.setdefault(treatment_id, PeriodRow(by_id[treatment_id]))
         period.cells[symptom_id] = DoseCell(
