@@ -535,3 +535,10 @@ def pytest_runtest_call(item):
     if misses:
         pytest.fail(template_guard.describe(misses), pytrace=False)
     return result
+
+
+def periods_read(queries) -> list[str]:
+    """The queries that read treatment periods (not the menu's "keeps a journal" test)."""
+    return [
+        query["sql"] for query in queries if query["sql"].startswith('SELECT "journal_treatment"')
+    ]

@@ -60,17 +60,24 @@ class DayPage:
     def build(cls, profile, day: date, *, symptoms=None) -> "DayPage":
         """The page's parts; ``symptoms`` when already read (a refused save's form)."""
         patient = profile.user
-        treatment = Treatment.objects.for_patient(patient).on(day).select_related("drug").first()
         # The day and the last logged day before it, in one query: the page offers "Same as
         # yesterday" from the one before (whose answers are read only if asked for).
         logs = list(
             DayLog.objects.for_patient(patient)
             .filter(date__lte=day)
             .order_by("-date")
-            .select_related("treatment")[:2]  # its drug decides the alerts: no query for it
+            .with_treatment()[:2]  # its drug decides the alerts: no query for it
         )
         log = next((found for found in logs if found.date == day), None)
         previous = next((found for found in logs if found.date < day), None)
+        # A saved day holds the period in force on its date (every write that moves a period
+        # relinks its days, ``link_to_periods``), as history and trends read it: one query
+        # fewer. A day not logged yet asks the periods.
+        treatment = (
+            log.treatment
+            if log is not None
+            else Treatment.objects.for_patient(patient).on(day).select_related("drug").first()
+        )
         answers = log.saved_answers() if log is not None else None
         # The signs of the day's drug, and any ticked that day under an earlier treatment,
         # from the library's kept rows.

@@ -172,7 +172,13 @@ def dashboard(request, journal):
     # Newest first: on a phone the grid opens on the days a patient remembers.
     days = [today - timedelta(days=back) for back in range(STRIP_DAYS)]
     logs, grades, signs = _days_and_grades(patient, days[-1], today)
-    treatment = Treatment.objects.for_patient(patient).on(today).select_related("drug").first()
+    today_log = next((log for log in logs if log.date == today), None)
+    # A saved day holds its period (see ``DayPage.build``): today's, once logged, came with it.
+    treatment = (
+        today_log.treatment
+        if today_log is not None
+        else Treatment.objects.for_patient(patient).on(today).select_related("drug").first()
+    )
     rules = AlertRules.for_patient(patient)
     ctx = {
         "journal": journal,
@@ -181,7 +187,7 @@ def dashboard(request, journal):
         "alert_for": journal.patient_name if journal.is_caregiver else "",
         "history_url": journal.url("history"),
         "today": today,
-        "today_log": next((log for log in logs if log.date == today), None),
+        "today_log": today_log,
         "treatment": treatment,
         "cycle": treatment.cycle_day(today) if treatment else None,
         "days": days,
@@ -209,7 +215,7 @@ def _days_and_grades(patient, start: date, end: date) -> tuple[list, dict, dict]
     logs = list(
         DayLog.objects.for_patient(patient)
         .between(start, end)
-        .select_related("treatment")  # its drug decides the alerts: no query for it
+        .with_treatment()  # its drug decides the alerts: no query for it
         .order_by("date")
     )
     ids = [log.pk for log in logs]

@@ -1,10 +1,12 @@
 import re
 from datetime import timedelta
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from journal.models import AccessEvent, Grade
-from tests.conftest import make_day, make_standard_sunitinib
+from tests.conftest import make_day, make_standard_sunitinib, periods_read
 from tests.pages import table_rows, visible_text
 
 DASHBOARD = reverse("journal:dashboard")
@@ -39,6 +41,24 @@ def test_current_treatment_and_cycle_day(patient_client, patient, sunitinib, tod
     text = visible_text(patient_client.get(DASHBOARD).content)
     assert "Sunitinib 50 mg once daily, 4 weeks on, 2 weeks off" in text
     assert "day 23 of 42, on treatment" in text
+
+
+def test_todays_period_comes_with_todays_log_once_logged(
+    patient_client, patient, sunitinib, today
+):
+    """Issue 17: a saved day holds its period, so a logged today's treatment is read with
+    the fourteen days, not by a query of the periods; the words are the same."""
+    make_standard_sunitinib(patient, sunitinib, starts_on=today - timedelta(days=22))
+    with CaptureQueriesContext(connection) as not_logged:
+        before = visible_text(patient_client.get(DASHBOARD).content)
+    make_day(patient, today)
+    with CaptureQueriesContext(connection) as logged:
+        after = visible_text(patient_client.get(DASHBOARD).content)
+    for text in (before, after):
+        assert "Sunitinib 50 mg once daily, 4 weeks on, 2 weeks off" in text
+        assert "day 23 of 42, on treatment" in text
+    assert len(periods_read(not_logged.captured_queries)) == 1
+    assert periods_read(logged.captured_queries) == []
 
 
 def test_fourteen_day_strip_per_tracked_symptom(patient_client, patient, symptoms, profile, today):

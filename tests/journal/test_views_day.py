@@ -5,14 +5,22 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from journal.daylog.forms import DayLogForm
 from journal.daylog.row_writer import HELPS_SLUG_SLOT
 from journal.models import DayLog, Grade, Profile, SymptomReport
+from journal.treatments.services import treatment_stop
 from library.models import GUIDANCE_PER_SYMPTOM, Drug, WarningSign
-from tests.conftest import make_day, make_entry, make_standard_sunitinib, make_treatment
+from tests.conftest import (
+    make_day,
+    make_entry,
+    make_standard_sunitinib,
+    make_treatment,
+    periods_read,
+)
 from tests.pages import visible_text
 
 
@@ -248,6 +256,31 @@ def test_day_is_tied_to_the_treatment_in_force(patient_client, patient, profile,
     patient_client.post(day_url(today - timedelta(days=4)), form_data(profile))
     assert DayLog.objects.get(date=today).treatment == treatment
     assert DayLog.objects.get(date=today - timedelta(days=4)).treatment is None
+
+
+def test_a_saved_days_page_shows_the_period_it_is_tied_to_read_with_the_day(
+    patient_client, patient, profile, today, sunitinib
+):
+    """Issue 17: a saved day holds its period (every write that moves a period relinks its
+    days), so its page reads the period with the day, as history and trends group by it; a
+    day not logged yet asks the periods. A period stopped before the day takes it away."""
+    treatment = make_treatment(
+        patient, sunitinib, dose_mg=Decimal("37.5"), starts_on=today - timedelta(days=3)
+    )
+    patient_client.post(day_url(today), form_data(profile))
+    with CaptureQueriesContext(connection) as saved:
+        saved_page = visible_text(patient_client.get(day_url(today)).content)
+    with CaptureQueriesContext(connection) as new:
+        new_page = visible_text(patient_client.get(day_url(today - timedelta(days=1))).content)
+    assert "Sunitinib 37.5 mg once daily · every day" in saved_page
+    assert "Sunitinib 37.5 mg once daily · every day" in new_page
+    assert periods_read(saved.captured_queries) == []
+    assert len(periods_read(new.captured_queries)) == 1
+
+    treatment_stop(treatment=treatment, ends_on=today - timedelta(days=1))
+    stopped_page = visible_text(patient_client.get(day_url(today)).content)
+    assert "No treatment recorded for this day." in stopped_page
+    assert "37.5 mg" not in stopped_page
 
 
 def test_same_as_yesterday_fills_the_form_from_the_previous_logged_day(
