@@ -22,7 +22,43 @@ from django.utils.html import format_html, format_html_join
 def symptom_row(row: dict, *, drug) -> str:
     """One symptom's fieldset: its grade buttons, the grades' meanings (CSS shows the chosen
     one, no script needed), then three folds: "What do these mean?" (it shows every
-    meaning, above it), a note, what helps."""
+    meaning, above it), a note, what helps.
+
+    A row without errors and with its "Note" closed and empty (most rows, most days) holds
+    library words, fixed words and the grade chosen only: its markup is kept per process
+    by all of them (``_plain_rows``), as its buttons are; anything else is written afresh.
+    """
+    grade = row["grade"]
+    if grade.errors or row["details_open"]:
+        return _symptom_row_markup(row, drug=drug)
+    symptom = row["symptom"]
+    key = (
+        symptom.slug,
+        symptom.name,
+        grade.html_name,
+        grade.auto_id,
+        tuple(tuple(option.values()) for option in row["options"]),
+        _note_key(row),
+        row["helps"],
+        drug.slug if drug else "",
+    )
+    markup = _plain_rows.get(key)
+    if markup is None:
+        if len(_plain_rows) >= PLAIN_ROWS_KEPT:
+            _plain_rows.clear()
+        markup = _plain_rows[key] = _symptom_row_markup(row, drug=drug)
+    return markup
+
+
+# symptom_row's key (the symptom's words, the field's name, each grade button's words and
+# state, the empty note's labels, the "What helps" count and drug) -> a plain row's markup.
+# A patient's day log meets a few dozen; a process keeps at most this many (about 3.5 KB
+# each), and starts again empty when full.
+PLAIN_ROWS_KEPT = 1024
+_plain_rows: dict[tuple, str] = {}
+
+
+def _symptom_row_markup(row: dict, *, drug) -> str:
     symptom, grade = row["symptom"], row["grade"]
     errors_id = f"{grade.auto_id}_errors"
     errors = (
@@ -144,12 +180,19 @@ def _note(row: dict) -> str:
     written once per process, like ``_widget``'s empty widgets."""
     if row["details_open"]:
         return _note_markup(row)
-    interference, note = row["interference"], row["note"]
-    key = tuple((bound.html_name, bound.auto_id, bound.label) for bound in (interference, note))
+    key = _note_key(row)
     markup = _empty_notes.get(key)
     if markup is None:
         markup = _empty_notes[key] = _note_markup(row)
     return markup
+
+
+def _note_key(row: dict) -> tuple:
+    """What a closed, empty "Note" is written from: each field's name, id and label."""
+    return tuple(
+        (bound.html_name, bound.auto_id, bound.label)
+        for bound in (row["interference"], row["note"])
+    )
 
 
 def _note_markup(row: dict) -> str:

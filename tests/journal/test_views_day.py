@@ -125,6 +125,24 @@ def test_what_helps_sits_beside_each_symptom_closed_with_its_count(
     assert "A first tip" in box and "B second tip" in box
 
 
+def test_each_days_rows_link_the_library_for_that_days_drug(
+    patient_client, patient, symptoms, today, sunitinib
+):
+    """A row with nothing of the patient's in it is kept per process (issue 17): two days
+    on two drugs, the same answers, each links the library's page for its own drug."""
+    imatinib = Drug.objects.get(slug="imatinib")
+    make_treatment(
+        patient, imatinib, starts_on=today - timedelta(days=20), ends_on=today - timedelta(days=11)
+    )
+    make_treatment(patient, sunitinib, dose_mg=Decimal("50"), starts_on=today - timedelta(days=10))
+    hfs_url = symptoms["hand-foot-syndrome"].get_absolute_url()
+    for day, drug in ((today - timedelta(days=15), "imatinib"), (today, "sunitinib")):
+        html = patient_client.get(day_url(day)).content.decode()
+        row = html[html.index('id="symptom-hand-foot-syndrome"') :]
+        row = row[: row.index("</fieldset>")]
+        assert f'href="{hfs_url}?drug={drug}"' in row
+
+
 def test_what_helps_of_a_day_to_come_or_an_unknown_symptom_is_not_found(
     patient_client, symptoms, today
 ):
