@@ -9,8 +9,9 @@ escaping is Django's own, as in ``gistjournal.widget_renderer``.
 A symptom's grade meanings are on the page once: CSS shows the chosen grade's, and all of
 them while "What do these mean?" is open (a copy of every meaning under the fold made them a
 quarter of the compressed page). The markup of a meaning and of a grade button holds library
-words and fixed words only, and is kept per process by its arguments; anything of the
-patient's (their notes, an open "Note") is written per request.
+words and fixed words only, and is kept per process by its arguments, as is a whole row with
+nothing of the patient's in it; anything of the patient's (their notes, an open "Note", an
+error under their answer) is written per request.
 """
 
 from functools import lru_cache
@@ -212,23 +213,15 @@ def _what_helps(row: dict, *, drug) -> str:
     """ "What helps (n)", loaded when opened (day-log.js, from the page's ``helps_url``), with
     a link to the library's page for a browser without script."""
     symptom = row["symptom"]
-    return _what_helps_markup(
-        symptom.get_absolute_url(), symptom.name, drug.slug if drug else "", row["helps"]
-    )
-
-
-# Library words and a count only, as ``_chip_markup``.
-@lru_cache(maxsize=4096)
-def _what_helps_markup(url: str, name: str, drug_slug: str, helps: int) -> str:
     return format_html(
         '<details class="row-extra what-helps">'
         "<summary>What helps ({})</summary>"
         '<div class="what-helps-body" aria-live="polite">'
         '<p class="my-2"><a href="{}{}">What helps with {}</a></p></div></details>',
-        helps,
-        url,
-        format_html("?drug={}", drug_slug) if drug_slug else "",
-        name.lower(),
+        row["helps"],
+        symptom.get_absolute_url(),
+        format_html("?drug={}", drug.slug) if drug else "",
+        symptom.name.lower(),
     )
 
 
