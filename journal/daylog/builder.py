@@ -70,14 +70,7 @@ class DayPage:
         )
         log = next((found for found in logs if found.date == day), None)
         previous = next((found for found in logs if found.date < day), None)
-        # A saved day holds the period in force on its date (every write that moves a period
-        # relinks its days, ``link_to_periods``), as history and trends read it: one query
-        # fewer. A day not logged yet asks the periods.
-        treatment = (
-            log.treatment
-            if log is not None
-            else Treatment.objects.for_patient(patient).on(day).select_related("drug").first()
-        )
+        treatment = Treatment.objects.of_day(patient, day, log)
         answers = log.saved_answers() if log is not None else None
         # The signs of the day's drug, and any ticked that day under an earlier treatment,
         # from the library's kept rows.

@@ -173,12 +173,7 @@ def dashboard(request, journal):
     days = [today - timedelta(days=back) for back in range(STRIP_DAYS)]
     logs, grades, signs = _days_and_grades(patient, days[-1], today)
     today_log = next((log for log in logs if log.date == today), None)
-    # A saved day holds its period (see ``DayPage.build``): today's, once logged, came with it.
-    treatment = (
-        today_log.treatment
-        if today_log is not None
-        else Treatment.objects.for_patient(patient).on(today).select_related("drug").first()
-    )
+    treatment = Treatment.objects.of_day(patient, today, today_log)
     rules = AlertRules.for_patient(patient)
     ctx = {
         "journal": journal,

@@ -77,7 +77,7 @@ from journal.models.sharing import (
     ShareState,
     hash_token,
 )
-from journal.models.symptom_month import SymptomMonth
+from journal.models.symptom_month import GRADE_COLUMNS, SymptomMonth
 from journal.models.treatment import (
     MAX_CYCLE_DAYS,
     MAX_DOSE_MG,
@@ -94,6 +94,7 @@ __all__ = [
     "BP_CRISIS",
     "BP_HIGH",
     "GRADE_COLOURS",
+    "GRADE_COLUMNS",
     "NOT_ANSWERED",
     "DEFAULT_TRACKED_SYMPTOMS",
     "DIGEST_DAYS",

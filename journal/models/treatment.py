@@ -100,6 +100,15 @@ class TreatmentQuerySet(models.QuerySet):
     def in_force(self, patient, day: date) -> "Treatment | None":
         return self.for_patient(patient).on(day).first()
 
+    def of_day(self, patient, day: date, log) -> "Treatment | None":
+        """The period of ``day``, with its drug. A saved day (``log``, read with
+        ``DayLog.objects.with_treatment()``) holds its own: every write that moves a period
+        relinks its days (``DayLogQuerySet.link_to_periods``), and history and trends group
+        by it. Only a day not logged yet (``log`` None) asks the periods: one query."""
+        if log is not None:
+            return log.treatment
+        return self.select_related("drug").in_force(patient, day)
+
     def overlapping(self, starts_on: date, ends_on: date | None):
         qs = self.filter(Q(ends_on__isnull=True) | Q(ends_on__gte=starts_on))
         if ends_on is not None:

@@ -17,6 +17,7 @@ from journal.models import (
     BP_ALERT,
     BP_CRISIS,
     BP_HIGH,
+    GRADE_COLUMNS,
     NOT_ANSWERED,
     DayLog,
     Grade,
@@ -24,7 +25,6 @@ from journal.models import (
     SymptomReport,
     Treatment,
 )
-from journal.models.symptom_month import GRADE_COLUMNS
 from library.formatting import format_mg, formatted_date, percent, short_date
 from library.models import Symptom
 
