@@ -122,7 +122,7 @@ def _history_filter_links(journal, cleaned: dict) -> dict:
         (label, today - timedelta(days=days - 1) if days else None)
         for label, days in PRESET_RANGES
     ]
-    shown = journal.profile.symptoms_shown(SymptomReport.objects.for_patient(journal.patient))
+    shown = journal.profile.symptoms_tracked_or_ever_reported()
     return {
         "range_links": since_links(base, current, presets),
         "symptom_links": symptom_links(base, current, shown, everything="Any symptom"),

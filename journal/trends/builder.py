@@ -261,6 +261,16 @@ class Trends:
         ]
 
     @property
+    def point_words(self) -> str:
+        """What a point of a symptom's chart is: "each day", "the worst day of each week"."""
+        return "each day" if self.by_day else f"the worst day of each {self.bucket}"
+
+    @property
+    def date_heading(self) -> str:
+        """The heading of the tables' date column."""
+        return {"day": "Date", "week": "Week of", "month": "Month"}[self.bucket]
+
+    @property
     def can_show_daily(self) -> bool:
         """Charted by week, where each day may be asked for instead (and by day, asked)."""
         return DAILY_UP_TO_DAYS < (self.end - self.start).days + 1 <= DAILY_AT_MOST_DAYS

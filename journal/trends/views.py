@@ -6,15 +6,8 @@ from django.shortcuts import render
 
 from journal.access import journal_page
 from journal.filter_links import choice_links, symptom_links
-from journal.models import SymptomReport
 from journal.trends.builder import RANGES, Trends, build_trends, period_label
 from journal.trends.forms import TrendsForm
-from library.models import Symptom
-
-
-def trend_symptoms(journal) -> list[Symptom]:
-    """The tracked symptoms and any the patient ever reported (one query)."""
-    return journal.profile.symptoms_shown(SymptomReport.objects.for_patient(journal.patient))
 
 
 def filter_links(base: str, current: dict, symptoms, trends: Trends) -> dict:
@@ -41,7 +34,7 @@ def filter_links(base: str, current: dict, symptoms, trends: Trends) -> dict:
 
 @journal_page("trends")
 def trends(request, journal):
-    symptoms = trend_symptoms(journal)
+    symptoms = journal.profile.symptoms_tracked_or_ever_reported()
     range_key, symptom, daily, cycle = TrendsForm(request.GET, symptoms=symptoms).choice()
     range_label, days = RANGES[range_key]
     today = journal.profile.today()

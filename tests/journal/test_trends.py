@@ -18,7 +18,9 @@ from journal.trends.builder import (
     off_periods,
     period_label,
 )
+from library.cache import kept_symptoms
 from library.formatting import percent
+from library.models import Symptom
 from tests.conftest import (
     HFS_AT_37_5,
     HFS_AT_50,
@@ -388,6 +390,27 @@ def test_trends_symptoms_are_the_tracked_and_any_ever_reported(
     # Rash is tracked but retired from the library; headache is another person's report.
     assert set(profile.symptoms_shown(reports)) == {hfs, fatigue, nausea}
     assert profile.symptoms_shown(SymptomReport.objects.none()) == [hfs]
+    # The journal's own list, from the stored months: the same symptoms in the same order.
+    assert profile.symptoms_tracked_or_ever_reported() == profile.symptoms_shown(reports)
+
+
+def test_a_retired_symptom_once_reported_stays_in_the_journals_symptoms_in_one_query(
+    patient, profile, hfs, fatigue, symptoms, django_assert_num_queries
+):
+    rash = symptoms["skin-rash"]
+    profile.tracked_symptoms.set([hfs, fatigue, rash])
+    make_day(patient, date(2025, 1, 6), {rash: 3})
+    rash.is_active = False
+    rash.save()
+    profile.tracked_symptoms.remove(rash)
+    kept_symptoms()  # the library's rows, read once per library version
+
+    with django_assert_num_queries(1):
+        shown = profile.symptoms_tracked_or_ever_reported()
+
+    # In the library's order, as its queries sort it.
+    assert shown == list(Symptom.objects.filter(pk__in=[hfs.pk, fatigue.pk, rash.pk]))
+    assert len(shown) == 3
 
 
 # --- The page --------------------------------------------------------------------------------
@@ -721,6 +744,9 @@ def test_the_chart_payload_carries_each_lines_look(patient_client, recent_reduct
 
 
 def count_queries(client, url, **params) -> int:
+    """The queries of a warm worker's page: a first request reads the library's symptoms,
+    kept per process from then on (once per library version)."""
+    assert client.get(url, params).status_code == 200
     with CaptureQueriesContext(connection) as queries:
         assert client.get(url, params).status_code == 200
     return len(queries)
