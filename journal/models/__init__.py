@@ -77,7 +77,7 @@ from journal.models.sharing import (
     ShareState,
     hash_token,
 )
-from journal.models.symptom_month import GRADE_COLUMNS, SymptomMonth
+from journal.models.symptom_month import GRADE_COLUMNS, GRADES_ORDER, SymptomMonth
 from journal.models.treatment import (
     MAX_CYCLE_DAYS,
     MAX_DOSE_MG,
@@ -95,6 +95,7 @@ __all__ = [
     "BP_HIGH",
     "GRADE_COLOURS",
     "GRADE_COLUMNS",
+    "GRADES_ORDER",
     "NOT_ANSWERED",
     "DEFAULT_TRACKED_SYMPTOMS",
     "DIGEST_DAYS",

@@ -47,13 +47,21 @@ class WeekStart(TruncWeek):
 
 
 class MonthStart(TruncMonth):
-    """The first day of a date's month, native SQL on SQLite too (see ``WeekStart``)."""
+    """The first day of a date's month, native SQL on SQLite too (see ``WeekStart``), and a
+    date on PostgreSQL too, as a stored month (``SymptomMonth.month``) is: the two can be read
+    in one UNION."""
 
     def as_sqlite(self, compiler, connection, **extra_context):
         # SQLite stores a date as "YYYY-MM-DD": its month's first day is a string operation,
         # cheaper than date()'s parsing (a five-year trends page groups 35,000 reports by it).
         sql, params = compiler.compile(self.lhs)
         return f"substr({sql}, 1, 8) || '01'", params
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        # DATE_TRUNC gives a timestamp, which a UNION with a date column would impose on
+        # the dates.
+        sql, params = self.as_sql(compiler, connection, **extra_context)
+        return f"({sql})::date", params
 
 
 # Start of the bucket a date falls in, for charts of long ranges.

@@ -5,8 +5,6 @@ the length of the journal); this module only arranges their rows into chart seri
 rows. Charts and tables are built from the same lists, so they always show the same numbers.
 """
 
-import heapq
-import operator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -18,6 +16,7 @@ from journal.models import (
     BP_CRISIS,
     BP_HIGH,
     GRADE_COLUMNS,
+    GRADES_ORDER,
     NOT_ANSWERED,
     DayLog,
     Grade,
@@ -461,8 +460,7 @@ def build_trends(
     # on them (twenty index probes a day), and rows of any other are skipped here.
     styles = {symptom.pk: LineStyle.of(index) for index, symptom in enumerate(symptoms)}
     stretches = off_periods(treatments, chart_start, end)
-    # The charts and the by-dose table read the same rows (one query for both, two for the
-    # whole journal by month: see ``_grades_and_sums``).
+    # The charts and the by-dose table read the same rows, in one query (``_grades_and_sums``).
     grades = _grades_and_sums(reports, bucket, patient=patient, start=start, end=end, only=only)
     series = _symptom_series(grades, shown, styles, bucket, stretches)
     blood_pressure, weight = _vitals(days, bucket)
@@ -500,8 +498,8 @@ def _grades_and_sums(reports, bucket: str, *, patient, start, end, only) -> list
     The whole journal by month (``start`` None) reads the months before ``end``'s from
     ``SymptomMonth``, which every write keeps in step with the reports: adding up five years
     of reports on every view was a quarter of the page's time. ``end``'s own month is added
-    up from its reports, so that a page ending before the last day logged is exact all the
-    same. The rows in ``grades_and_sums_by``'s order either way.
+    up from its reports, in the same query, so that a page ending before the last day logged
+    is exact all the same. The rows in ``grades_and_sums_by``'s order either way.
     """
     if bucket != "month" or start is not None:
         return list(reports.grades_and_sums_by(bucket).values_list(*GRADE_COLUMNS))
@@ -510,15 +508,9 @@ def _grades_and_sums(reports, bucket: str, *, patient, start, end, only) -> list
     if only:
         stored = stored.filter(symptom=only)
     live = reports.between(this_month, end).grades_and_sums_by("month")
-    # Two queries merged here: in a UNION, PostgreSQL would turn the stored months into the
-    # live ones' timestamps. Every month of a symptom is stored but the last.
-    return list(
-        heapq.merge(
-            stored.grades_and_sums().values_list(*GRADE_COLUMNS),
-            live.values_list(*GRADE_COLUMNS),
-            key=operator.itemgetter(0, 1),
-        )
-    )
+    # A UNION's parts may not be ordered; the whole is, as ``grades_and_sums_by``'s rows are.
+    both = stored.grades_and_sums().order_by().union(live.order_by(), all=True)
+    return list(both.order_by(*GRADES_ORDER).values_list(*GRADE_COLUMNS))
 
 
 def _symptom_series(grades, symptoms, styles, bucket, stretches) -> list[SymptomSeries]:
