@@ -537,6 +537,13 @@ def pytest_runtest_call(item):
     return result
 
 
+def warm(client, url, params=None) -> None:
+    """A first request reads the library's alert rules, symptoms and warning signs, kept per
+    process from then on (queries a worker pays once per library version): query counts
+    taken after it are of a warm worker's page."""
+    assert client.get(url, params).status_code == 200
+
+
 def periods_read(queries) -> list[str]:
     """The queries that read treatment periods (not the menu's "keeps a journal" test)."""
     return [

@@ -18,7 +18,7 @@ from journal.models import (
 )
 from journal.report.alerts import compact_dates
 from library.models import WarningSign
-from tests.conftest import make_day, make_standard_sunitinib, make_treatment
+from tests.conftest import make_day, make_standard_sunitinib, make_treatment, warm
 from tests.pages import table_rows, visible_text
 
 REPORT = reverse("journal:report")
@@ -247,13 +247,6 @@ def test_grades_are_words_and_numbers_on_a_print_stylesheet(patient_client, marc
 # the report names (high readings, the highest, first and last weighing, notes for the
 # doctor), the ticked warning signs and the weekly grades.
 REPORT_QUERIES = 12
-
-
-def warm(client, url, params) -> None:
-    """A first request reads the library's alert rules, symptoms and warning signs, kept per
-    process from then on (queries a worker pays once per library version): the counts are
-    of a warm worker's page."""
-    assert client.get(url, params).status_code == 200
 
 
 def test_query_count_does_not_grow_with_the_journal(

@@ -31,6 +31,7 @@ from tests.conftest import (
     make_symptom,
     make_treatment,
     make_user,
+    warm,
 )
 from tests.pages import table_rows, visible_text
 
@@ -744,9 +745,8 @@ def test_the_chart_payload_carries_each_lines_look(patient_client, recent_reduct
 
 
 def count_queries(client, url, **params) -> int:
-    """The queries of a warm worker's page: a first request reads the library's symptoms,
-    kept per process from then on (once per library version)."""
-    assert client.get(url, params).status_code == 200
+    """The queries of a warm worker's page (see ``warm``)."""
+    warm(client, url, params)
     with CaptureQueriesContext(connection) as queries:
         assert client.get(url, params).status_code == 200
     return len(queries)

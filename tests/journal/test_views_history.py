@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from journal.models import AccessEvent, Grade
 from library.models import WarningSign
-from tests.conftest import make_day, make_treatment
+from tests.conftest import make_day, make_treatment, warm
 from tests.pages import visible_text
 
 HISTORY = reverse("journal:history")
@@ -230,8 +230,8 @@ def test_shared_history_query_count_is_fixed(
 ):
     # As the patient's page, with the share (the patient's profile and the caregiver's menu
     # read with it) and the record of the caregiver's view: still at most 12 (issue 17), on
-    # a warm worker (the first request reads the library's rows, kept from then on).
-    assert caregiver_client.get(care_history(share)).status_code == 200
+    # a warm worker.
+    warm(caregiver_client, care_history(share))
     with django_assert_max_num_queries(12):
         assert caregiver_client.get(care_history(share)).status_code == 200
 
