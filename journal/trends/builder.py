@@ -230,8 +230,9 @@ class Trends:
     dose_rows: list[DoseRow]
     summary: str
     # The on/off periods with days logged in the range, oldest first, and the one whose table
-    # is shown (the latest unless another was asked for): one at a time, as a five-year
-    # journal's five cycle tables were three-fifths of its page (issue 17).
+    # is shown: the one asked for, else the schedule in force at the end of the range. One
+    # at a time, as a five-year journal's five cycle tables were three-fifths of its page; a
+    # schedule that has ended is a link, not a table, until asked for (issue 17).
     cycle_periods: list[Treatment]
     cycle: CycleTable | None
 
@@ -421,6 +422,17 @@ def _summary(periods: list[PeriodRow], symptoms: list[Symptom]) -> str:
     return f"{symptom.name}: moderate or worse on {', '.join(parts)}"
 
 
+def shown_cycle_period(periods: list[Treatment], asked: int | None, end: date) -> Treatment | None:
+    """Of the range's on/off ``periods``, the one whose table by day of the cycle is drawn:
+    the one ``asked`` for, else the latest if its schedule is still in force on ``end`` (what
+    a patient weighs a dose on now). A schedule that has ended is history: its table waits
+    until asked for, rather than the latest of years of them taking a place of its own."""
+    asked_for = next((period for period in periods if period.pk == asked), None)
+    if asked_for or not periods:
+        return asked_for
+    return periods[-1] if periods[-1].is_current_on(end) else None
+
+
 def build_trends(
     *,
     patient,
@@ -436,7 +448,8 @@ def build_trends(
     ``start`` None means the whole journal. ``symptoms`` are the page's, in the order that
     gives each its line style; ``only`` narrows the page to one of them. ``daily``: chart
     each day where the span would be charted by week. ``cycle``: the id of the on/off period
-    whose table by day of the cycle is asked for (the latest, if it is not one of the range's).
+    whose table by day of the cycle is asked for (``shown_cycle_period`` if it is not one of
+    the range's).
     A fixed number of queries: the treatments, the days logged (with the first of them), and
     one aggregate per chart or table.
     """
@@ -467,9 +480,7 @@ def build_trends(
     periods, dose_rows = _by_dose(adherence, grades, shown, treatments)
     logged_in = {row["treatment_id"] for row in adherence}
     cycle_periods = [t for t in treatments if not t.is_continuous and t.pk in logged_in]
-    shown_cycle = next(
-        (t for t in cycle_periods if t.pk == cycle), cycle_periods[-1] if cycle_periods else None
-    )
+    shown_cycle = shown_cycle_period(cycle_periods, cycle, end)
     return Trends(
         start=chart_start,
         end=end,

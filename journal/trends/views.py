@@ -12,12 +12,13 @@ from journal.trends.forms import TrendsForm
 
 def filter_links(base: str, current: dict, symptoms, trends: Trends) -> dict:
     """The page's choices as links: range, symptom, (where both are possible) whether a
-    point is a week's worst day or each day, and (with two on/off periods or more) whose
-    cycle table is shown, the one shown marked even when it is the default."""
+    point is a week's worst day or each day, and, where there is a choice (two on/off periods
+    or more, or one whose table is not drawn), whose cycle table is shown, the one shown
+    marked even when it is the default."""
     points = [("The worst day of each week", {"by": ""}), ("Each day", {"by": "day"})]
     cycle_links = []
-    if len(trends.cycle_periods) > 1:
-        shown = {**current, "cycle": str(trends.cycle.treatment.pk)}
+    if len(trends.cycle_periods) > 1 or (trends.cycle_periods and trends.cycle is None):
+        shown = {**current, "cycle": str(trends.cycle.treatment.pk) if trends.cycle else ""}
         options = [(period_label(t), {"cycle": str(t.pk)}) for t in trends.cycle_periods]
         cycle_links = choice_links(base, shown, options)
         for link in cycle_links:  # back to the table, not the top of the page

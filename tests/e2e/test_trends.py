@@ -1,8 +1,10 @@
 """Trends on a phone, in Chromium at 390 px and 320 px: weekly points by default, each symptom's
 own colour and marker (the key under the chart matching the lines), words on the axes in
 full-contrast 14 px text, nothing written over the data, a gap for a question not answered,
-a first day told in words, and no sideways scroll. Screenshots go to test-artifacts/."""
+a first day told in words, an ended on/off schedule's cycle chart a link away, and no sideways
+scroll. Screenshots go to test-artifacts/."""
 
+import re
 from datetime import timedelta
 from decimal import Decimal
 
@@ -123,6 +125,11 @@ def test_trends_read_at_a_glance_on_a_phone(
     assert hfs["plotTop"] >= 36
     assert hfs["canvasWidth"] <= width
 
+    # The 4-on/2-off weeks have ended: their cycle chart is one link away, which opens the
+    # page at its heading.
+    expect(page.locator("canvas[id^='chart-cycle-']")).to_have_count(0)
+    page.get_by_role("navigation", name="On/off period shown").get_by_role("link").click()
+    expect(page).to_have_url(re.compile(r"cycle=\d+#cycle-heading$"))
     # The cycle chart overlays the eight symptoms: no two look alike, and its key (HTML,
     # under the chart) shows each one's colour and marker as the chart draws them.
     cycle = page.locator("canvas[id^='chart-cycle-']")

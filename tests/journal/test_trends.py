@@ -288,7 +288,14 @@ def test_build_trends_by_dose_summary_and_payload(patient, sunitinib, hfs, fatig
     ]
     assert [p["off_day"] for p in trends.series[0].points][4:6] == [True, True]
 
-    (cycle,) = data["cycles"]
+    # The 4-on/2-off schedule ended before the range did: its chart waits to be asked for.
+    assert trends.cycle_periods == [high]
+    assert trends.cycle is None
+    assert data["cycles"] == []
+    asked = build_trends(
+        patient=patient, symptoms=[hfs, fatigue], start=first_day, end=end, cycle=high.pk
+    )
+    (cycle,) = asked.chart_data()["cycles"]
     assert cycle["id"] == f"cycle-{high.pk}"
     assert cycle["length"] == 6
     assert cycle["daysOn"] == 4
@@ -617,7 +624,8 @@ def test_each_symptom_has_a_colour_and_marker_no_other_has(patient, symptoms, to
 def test_the_cycle_chart_has_a_key_with_each_symptoms_colour_and_marker(
     patient_client, recent_reduction
 ):
-    page = patient_client.get(reverse("journal:trends")).content.decode()
+    high, _ = recent_reduction
+    page = patient_client.get(reverse("journal:trends"), {"cycle": high.pk}).content.decode()
     legend = page.split('id="chart-cycle-', 1)[1].split("</ul>", 1)[0]
 
     assert visible_text(legend).endswith("Hand-foot syndrome Fatigue")
@@ -718,7 +726,7 @@ def test_a_symptoms_name_is_escaped_in_every_table_and_legend(
     for log in DayLog.objects.filter(patient=patient, treatment=high):
         SymptomReport.objects.create(day=log, symptom=itch, grade=2)
 
-    page = patient_client.get(reverse("journal:trends")).content.decode()
+    page = patient_client.get(reverse("journal:trends"), {"cycle": high.pk}).content.decode()
 
     assert "<script>alert(1)" not in page
     escaped = "&lt;script&gt;alert(1)&lt;/script&gt; itch"
@@ -802,7 +810,8 @@ def test_cycle_table_cells_show_average_and_days_or_a_dash():
 
 def test_cycle_table_averages_read_as_people_write_them(patient_client, recent_reduction):
     """Day 1 of the 4-on/2-off cycle: hand-foot syndrome 2, 0 and 2 in the three cycles."""
-    page = patient_client.get(reverse("journal:trends")).content
+    high, _ = recent_reduction
+    page = patient_client.get(reverse("journal:trends"), {"cycle": high.pk}).content
     rows = {row[0]: row[1:] for row in table_rows(page, "cycle-table")}
 
     assert rows["Day of cycle"] == ["Hand-foot syndrome", "Fatigue"]
@@ -985,12 +994,45 @@ def test_another_patients_period_asked_for_shows_ones_own_latest(
     assert "25 mg" not in visible_text(page)
 
 
-def test_one_on_off_period_needs_no_choice(patient_client, recent_reduction):
-    response = patient_client.get(reverse("journal:trends"))
+def test_an_on_off_schedule_that_has_ended_is_a_link_until_asked_for(
+    patient_client, recent_reduction
+):
+    """The 4-on/2-off fortnight ended before today's continuous 37.5 mg: its table and chart
+    are drawn only when asked for, and its link says which is shown."""
+    high, _ = recent_reduction
+    url = reverse("journal:trends")
+    response = patient_client.get(url)
     page = response.content
 
-    assert "By day of the cycle" in visible_text(page)
-    assert "On/off period shown" not in page.decode()
+    section = page.decode().split('id="cycle-heading"', 1)[1].split("</section>", 1)[0]
+    assert "No on/off schedule is in force now: choose a period" in visible_text(section)
+    nav = nav_of(page, "On/off period shown")
+    assert visible_text(nav).split() == period_label(high).split()
+    assert f'href="{url}?range=90&amp;cycle={high.pk}#cycle-heading"' in nav
+    assert "aria-current" not in nav
+    assert "cycle-table" not in page.decode()
+    assert trends_data(response)["cycles"] == []
+
+    page = patient_client.get(url, {"range": "90", "cycle": high.pk}).content
+    assert period_label(high) in cycle_heading(page)
+    assert "No on/off schedule is in force now" not in visible_text(page)
+    assert table_rows(page, "cycle-table")[1] == ["Day 1", "1.3 (3)", "1 (3)"]
+    assert "On/off period shown" not in page.decode()  # the only one, shown: no choice left
+
+
+def test_a_caregiver_sees_an_ended_schedule_as_a_link_too(
+    caregiver_client, share, recent_reduction
+):
+    high, _ = recent_reduction
+    url = reverse("care:trends", args=[share.pk])
+    page = caregiver_client.get(url, {"range": "all"}).content
+
+    assert "cycle-table" not in page.decode()
+    assert f'href="{url}?range=all&amp;cycle={high.pk}#cycle-heading"' in nav_of(
+        page, "On/off period shown"
+    )
+    page = caregiver_client.get(url, {"range": "all", "cycle": high.pk}).content
+    assert table_rows(page, "cycle-table")[1] == ["Day 1", "1.3 (3)", "1 (3)"]
 
 
 def test_an_on_off_period_without_answers_says_so(
@@ -1005,3 +1047,5 @@ def test_an_on_off_period_without_answers_says_so(
     assert "No symptom was answered on the days of this period" in visible_text(page)
     assert "cycle-table" not in page.decode()
     assert trends_data(response)["cycles"] == []
+    # One on/off period, in force today: its table needs no choice.
+    assert "On/off period shown" not in page.decode()
