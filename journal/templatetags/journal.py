@@ -62,14 +62,18 @@ def grade_badge(grade):
 # ``formatted_date``, so escaping them again costs nothing).
 
 
-def _cycle_cell(cell, averages: dict) -> str:
+# An average grade is one of the 41 numbers from 0 to 4 by tenths, written a few hundred times
+# in each of the trends page's tables: each is written once per process.
+_average = lru_cache(maxsize=64)(format_number)
+
+
+def _cycle_cell(cell) -> str:
     if not cell:
         return "<td>–</td>"
-    average = cell["average"]
-    text = averages.get(average)
-    if text is None:
-        text = averages[average] = format_number(average)
-    return f'<td>{text} <span class="small text-body-secondary">({int(cell["days"])})</span></td>'
+    return (
+        f'<td>{_average(cell["average"])} <span class="small text-body-secondary">'
+        f"({int(cell['days'])})</span></td>"
+    )
 
 
 @register.simple_tag
@@ -78,12 +82,11 @@ def cycle_rows(rows) -> str:
     "–", for each day of the cycle: all numbers, the day being its row's one argument."""
     if not rows:
         return ""
-    averages: dict = {}  # the few averages a table has (0 to 4 by tenths), each written once
     markup = [
         '<tr><th scope="row">Day {}'
         + ("" if row["is_on"] else " (off)")
         + "</th>"
-        + "".join(_cycle_cell(cell, averages) for cell in row["cells"])
+        + "".join(_cycle_cell(cell) for cell in row["cells"])
         + "</tr>"
         for row in rows
     ]
@@ -162,7 +165,7 @@ def dose_rows(rows) -> str:
             cells.append(
                 f'<td>{int(cell.share_2_plus)}% <span class="small">({int(cell.days_2_plus)}'
                 f" of {days} day{'' if days == 1 else 's'})</span><br>"
-                f'<span class="small">average {format_number(cell.average)}</span></td>'
+                f'<span class="small">average {_average(cell.average)}</span></td>'
             )
         markup.append('<tr><th scope="row">{}</th>' + "".join(cells) + "</tr>")
     return format_html("".join(markup), *(row.symptom.name for row in rows))
