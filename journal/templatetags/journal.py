@@ -103,7 +103,53 @@ SYMPTOM_DAY_ROW = {
 }
 
 
+SYMPTOM_FIGURE = (
+    '<figure class="trend-chart mb-4" aria-labelledby="{chart_id}-title">\n'
+    '<h3 id="{chart_id}-title" class="h4">{key}{name}</h3>\n'
+    "{chart}"
+    '<details class="mt-2"{open}>\n<summary>Show as table</summary>\n'
+    '<div class="table-responsive">\n<table class="table table-sm symptom-table">\n'
+    "<caption>{name}, {point_words}</caption>\n"
+    '<thead><tr><th scope="col">{date_heading}</th><th scope="col">{grade_heading}</th>'
+    "{schedule}</tr></thead>\n"
+    "<tbody>{rows}</tbody>\n</table>\n</div>\n</details>\n</figure>\n"
+)
+SYMPTOM_CHART = (
+    '<div class="chart-box"><canvas id="chart-{}" role="img" aria-label="{}: {}, from none to '
+    'very severe. The numbers are in the table below the chart."></canvas></div>\n'
+)
+# Markup that never changes, made safe by ``format_html`` once.
+SYMPTOM_NOT_ANSWERED = format_html("<p>{}</p>\n", "Not answered on any day of this range.")
+SCHEDULE_HEADING = format_html('<th scope="col">{}</th>', "Schedule")
+
+
 @register.simple_tag
+def symptom_figure(series, trends) -> str:
+    """A symptom's figure on the trends page (``SymptomSeries``): its key and name, its chart
+    (or why there is none), and its table, folded. Twenty of them on a page, each written at
+    once rather than by a dozen template nodes."""
+    name, point_words = series.symptom.name, trends.point_words
+    if not series.has_grades:
+        chart = SYMPTOM_NOT_ANSWERED
+    elif trends.has_charts:
+        chart = format_html(SYMPTOM_CHART, series.chart_id, name, point_words)
+    else:
+        chart = ""
+    return format_html(
+        SYMPTOM_FIGURE,
+        chart_id=series.chart_id,
+        key=trend_key(series.style),
+        name=name,
+        chart=chart,
+        open="" if trends.has_charts else " open",  # nothing to escape
+        point_words=point_words,
+        date_heading=trends.date_heading,
+        grade_heading="How it was" if trends.by_day else "Worst day",
+        schedule=SCHEDULE_HEADING if trends.by_day else "",
+        rows=symptom_rows(series.points, trends.by_day),
+    )
+
+
 def symptom_rows(points, by_day) -> str:
     """The rows of a symptom's table on the trends page: the date (or week, or month), the
     grade in words ("Not answered" greyed), and, day by day, "off day" on a schedule's days
@@ -199,7 +245,6 @@ def adherence_rows(periods) -> str:
     return format_html("".join(markup), *values)
 
 
-@register.simple_tag
 def trend_key(style) -> str:
     """A line's key on the trends page: its colour, marker shape and dash, as
     static/js/trends.js draws them (static/css/trends.css). ``style``: a ``LineStyle``.
