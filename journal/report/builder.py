@@ -17,6 +17,7 @@ from journal.models import (
     BP_ALERT,
     BP_CRISIS,
     BP_HIGH,
+    DOSE_TAKEN_COUNTS,
     Alarm,
     AlertRules,
     CareTeamThreshold,
@@ -133,7 +134,7 @@ def week_table(patient, start: date, end: date, logged: dict[date, int]) -> dict
     }
 
 
-ADHERENCE_COUNTS = ("days", "taken_all", "taken_some", "missed", "planned_break", "unanswered")
+ADHERENCE_COUNTS = ("days", *DOSE_TAKEN_COUNTS.values())
 BP_SUMS = ("readings", "sum_systolic", "sum_diastolic", "high_readings")
 
 

@@ -6,7 +6,15 @@ from django import template
 from django.utils.html import format_html, format_html_join
 
 from journal.daylog import row_writer
-from journal.models import BP_ALERT, BP_CRISIS, BP_HIGH, NOT_ANSWERED, Grade, display_name
+from journal.models import (
+    BP_ALERT,
+    BP_CRISIS,
+    BP_HIGH,
+    DOSE_TAKEN_COUNTS,
+    NOT_ANSWERED,
+    Grade,
+    display_name,
+)
 from library.formatting import format_number, formatted_date
 
 register = template.Library()
@@ -217,8 +225,8 @@ def dose_rows(rows) -> str:
     return format_html("".join(markup), *(row.symptom.name for row in rows))
 
 
-# The doses-taken table's counts, in its columns' order (``dose_taken_counts``' names).
-ADHERENCE_COUNTS = ("taken_all", "taken_some", "missed", "planned_break", "unanswered")
+# The doses-taken table's counts, in its columns' order.
+ADHERENCE_COUNTS = tuple(DOSE_TAKEN_COUNTS.values())
 
 
 @register.simple_tag

@@ -8,7 +8,6 @@ rows. Charts and tables are built from the same lists, so they always show the s
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import Min
 from django.utils.html import escape
 
 from journal.models import (
@@ -459,7 +458,7 @@ def build_trends(
     days = DayLog.objects.for_patient(patient).between(start, end)
     # The adherence rows also give the first day logged: the charts start there, so a new
     # journal's few days are not pressed against the edge of a 90-day axis.
-    adherence = list(days.adherence_by_treatment(with_unlinked=True).annotate(first=Min("date")))
+    adherence = days.adherence_by_treatment(with_unlinked=True)
     first_logged = min((row["first"] for row in adherence), default=None)
     range_start = start or first_logged or end
     chart_start = max(range_start, first_logged) if first_logged else range_start

@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from journal.models import DayLog, Profile, SymptomReport, Treatment
+from journal.models import DayLog, DoseTaken, Profile, SymptomReport, Treatment
 from journal.trends.builder import (
     bucket_for,
     build_trends,
@@ -173,12 +173,14 @@ def test_daily_grades_are_one_row_per_symptom_and_day(patient, hfs, fatigue):
 def test_adherence_by_treatment_counts_each_answer(patient, sunitinib, hfs, fatigue):
     high, low = make_dose_reduction(patient, sunitinib, hfs, fatigue, date(2025, 1, 6))
     make_day(patient, date(2025, 2, 3), treatment=low, dose_taken="")
+    make_day(patient, date(2024, 12, 30), dose_taken=DoseTaken.SOME)  # before any period
 
     rows = {row["treatment_id"]: row for row in DayLog.objects.adherence_by_treatment()}
 
     assert rows[high.pk] | {"treatment_id": 0} == {
         "treatment_id": 0,
         "days": 14,
+        "first": date(2025, 1, 6),
         "taken_all": 10,
         "taken_some": 0,
         "missed": 0,
@@ -186,9 +188,20 @@ def test_adherence_by_treatment_counts_each_answer(patient, sunitinib, hfs, fati
         "unanswered": 0,
     }
     assert rows[low.pk]["days"] == 15
+    assert rows[low.pk]["first"] == date(2025, 1, 20)
     assert rows[low.pk]["taken_all"] == 13
     assert rows[low.pk]["missed"] == 1
     assert rows[low.pk]["unanswered"] == 1
+    assert None not in rows  # the day outside any period, only when asked for
+    unlinked = {
+        row["treatment_id"]: row
+        for row in DayLog.objects.adherence_by_treatment(with_unlinked=True)
+    }[None]
+    assert (unlinked["days"], unlinked["taken_some"], unlinked["first"]) == (
+        1,
+        1,
+        date(2024, 12, 30),
+    )
 
 
 def test_weekly_vitals_average_each_week(patient):
