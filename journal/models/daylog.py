@@ -150,7 +150,8 @@ class DoseTaken(models.TextChoices):
 
 
 # The name a group's days are counted under for each answer to "Did you take your dose?",
-# counted in SQL (``dose_taken_counts``) or in Python (``adherence_by_treatment``).
+# counted in SQL (``dose_taken_counts``) or in Python (``adherence_by_treatment``), in the
+# order of the doses-taken tables' columns.
 DOSE_TAKEN_COUNTS = {
     DoseTaken.ALL: "taken_all",
     DoseTaken.SOME: "taken_some",

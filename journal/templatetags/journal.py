@@ -162,6 +162,8 @@ def symptom_rows(points, by_day) -> str:
     """The rows of a symptom's table on the trends page: the date (or week, or month), the
     grade in words ("Not answered" greyed), and, day by day, "off day" on a schedule's days
     off. A five-year page has 1,200 rows, most of them written before (``_symptom_row``)."""
+    if not points:
+        return ""
     rows = []
     for point in points:
         unanswered = point["grade"] is None

@@ -424,8 +424,8 @@ def _summary(periods: list[PeriodRow], symptoms: list[Symptom]) -> str:
 def shown_cycle_period(periods: list[Treatment], asked: int | None, end: date) -> Treatment | None:
     """Of the range's on/off ``periods``, the one whose table by day of the cycle is drawn:
     the one ``asked`` for, else the latest if its schedule is still in force on ``end`` (what
-    a patient weighs a dose on now). A schedule that has ended is history: its table waits
-    until asked for, rather than the latest of years of them taking a place of its own."""
+    a patient weighs a dose on now). Once it has ended, the latest is one more past period,
+    and each past one's table waits until asked for (a five-year journal may hold five)."""
     asked_for = next((period for period in periods if period.pk == asked), None)
     if asked_for or not periods:
         return asked_for

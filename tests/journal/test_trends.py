@@ -1018,7 +1018,9 @@ def test_an_on_off_schedule_that_has_ended_is_a_link_until_asked_for(
     page = response.content
 
     section = page.decode().split('id="cycle-heading"', 1)[1].split("</section>", 1)[0]
-    assert "No on/off schedule is in force now: choose a period" in visible_text(section)
+    assert "This on/off period has ended: open it to see each symptom's average" in (
+        visible_text(section)
+    )
     nav = nav_of(page, "On/off period shown")
     assert visible_text(nav).split() == period_label(high).split()
     assert f'href="{url}?range=90&amp;cycle={high.pk}#cycle-heading"' in nav
@@ -1028,9 +1030,28 @@ def test_an_on_off_schedule_that_has_ended_is_a_link_until_asked_for(
 
     page = patient_client.get(url, {"range": "90", "cycle": high.pk}).content
     assert period_label(high) in cycle_heading(page)
-    assert "No on/off schedule is in force now" not in visible_text(page)
+    assert "has ended" not in visible_text(page)
     assert table_rows(page, "cycle-table")[1] == ["Day 1", "1.3 (3)", "1 (3)"]
     assert "On/off period shown" not in page.decode()  # the only one, shown: no choice left
+
+
+def test_several_ended_schedules_are_each_a_link(
+    patient_client, patient, two_cycles, sunitinib, today
+):
+    first, second = two_cycles
+    second.ends_on = today - timedelta(days=5)
+    second.save()
+    make_treatment(patient, sunitinib, dose_mg=Decimal("25"), starts_on=today - timedelta(days=4))
+    DayLog.objects.filter(patient=patient).link_to_periods()
+    page = patient_client.get(reverse("journal:trends")).content
+
+    assert "These on/off periods have ended: choose one to see" in visible_text(page)
+    nav = nav_of(page, "On/off period shown")
+    assert (
+        visible_text(nav).split() == " ".join([period_label(first), period_label(second)]).split()
+    )
+    assert "aria-current" not in nav
+    assert "cycle-table" not in page.decode()
 
 
 def test_a_caregiver_sees_an_ended_schedule_as_a_link_too(
