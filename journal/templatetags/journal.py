@@ -64,9 +64,10 @@ def grade_badge(grade):
 
 # The trends page's long tables (five years: 60 months by 20 symptoms, and a row per day of
 # each on/off cycle by symptom) are written here rather than by template loops. Each table is
-# one ``format_html``: its format string holds the markup, the app's own words and numbers
-# formatted here (digits and a point: nothing to escape, no brace); every other value is an
-# argument, escaped by ``format_html`` (dates' labels arrive escaped once per date from
+# one ``format_html`` (a symptom's, one per row it has not written before, joined by one
+# more): its format string holds the markup, the app's own words and numbers formatted here
+# (digits and a point: nothing to escape, no brace); every other value is an argument,
+# escaped by ``format_html`` (dates' labels arrive escaped once per date from
 # ``formatted_date``, so escaping them again costs nothing).
 
 
