@@ -78,7 +78,12 @@ from journal.models.sharing import (
     ShareState,
     hash_token,
 )
-from journal.models.symptom_month import GRADE_COLUMNS, GRADES_ORDER, SymptomMonth
+from journal.models.symptom_month import (
+    GRADE_COLUMNS,
+    GRADES_ORDER,
+    SymptomMonth,
+    stored_grade_rows,
+)
 from journal.models.treatment import (
     MAX_CYCLE_DAYS,
     MAX_DOSE_MG,
@@ -146,5 +151,6 @@ __all__ = [
     "display_name",
     "hash_token",
     "period_in_force",
+    "stored_grade_rows",
     "validate_time_zone",
 ]

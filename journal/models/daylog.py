@@ -180,8 +180,8 @@ class DayLogQuerySet(models.QuerySet):
     def adherence_by_treatment(self, *, with_unlinked: bool = False) -> list[dict]:
         """How the dose was taken, one row per treatment period, in no particular order.
 
-        Rows: ``treatment_id``, ``days`` (logged), ``first`` (the first of them), and the
-        days of each answer, by ``DOSE_TAKEN_COUNTS``' names (``taken_all``, ``taken_some``,
+        Rows: ``treatment_id``, ``days`` (logged), ``first`` and ``last`` (the first and the
+        last of them), and the days of each answer, by ``DOSE_TAKEN_COUNTS``' names (``taken_all``, ``taken_some``,
         ``missed``, ``planned_break``, ``unanswered``). Days outside any period are left out,
         unless ``with_unlinked`` (then they make one more row, with ``treatment_id`` None).
 
@@ -192,21 +192,23 @@ class DayLogQuerySet(models.QuerySet):
         days = self if with_unlinked else self.filter(treatment__isnull=False)
         pairs = (
             days.values_list("treatment_id", "dose_taken")
-            .annotate(days=Count("id"), first=Min("date"))
+            .annotate(days=Count("id"), first=Min("date"), last=Max("date"))
             .order_by()
         )
         rows: dict = {}
-        for treatment_id, answer, count, first in pairs:
+        for treatment_id, answer, count, first, last in pairs:
             row = rows.get(treatment_id)
             if row is None:
                 row = rows[treatment_id] = {
                     "treatment_id": treatment_id,
                     "days": 0,
                     "first": first,
+                    "last": last,
                     **dict.fromkeys(DOSE_TAKEN_COUNTS.values(), 0),
                 }
             row["days"] += count
             row["first"] = min(row["first"], first)
+            row["last"] = max(row["last"], last)
             if answer in DOSE_TAKEN_COUNTS:
                 row[DOSE_TAKEN_COUNTS[answer]] = count
         return list(rows.values())

@@ -19,6 +19,7 @@ from django.urls import reverse
 from journal.account.services import account_delete
 from journal.daylog.services import daylog_save
 from journal.models import (
+    GRADE_COLUMNS,
     DayLog,
     Grade,
     Profile,
@@ -27,6 +28,7 @@ from journal.models import (
     SymptomMonth,
     SymptomReport,
     Treatment,
+    stored_grade_rows,
 )
 from journal.treatments.services import treatment_change, treatment_start, treatment_stop
 from journal.trends.builder import build_trends
@@ -124,6 +126,39 @@ def log_march(patient, hfs) -> None:
     """Each day from 1 to 20 March 2025: hand-foot syndrome mild, severe on the 15th."""
     for day in range(1, 21):
         make_day(patient, date(2025, 3, day), {hfs: 3 if day == 15 else 1})
+
+
+def test_the_stored_rows_read_are_one_patients_months_as_the_orm_reads_them(
+    patient, hfs, fatigue, imatinib, other
+):
+    """``stored_grade_rows`` runs Django's SQL, compiled once, with the ids given: one
+    patient's rows (and one symptom's), as tuples equal to the ORM's, dates as dates."""
+    make_treatment(patient, imatinib, starts_on=MARCH + timedelta(days=9))
+    log_march(patient, hfs)
+    make_day(patient, date(2025, 4, 2), {hfs: None, fatigue: 2})
+    months = SymptomMonth.objects.for_patient(patient).grades_and_sums()
+
+    rows = stored_grade_rows(patient.pk)
+
+    assert rows == list(months.values_list(*GRADE_COLUMNS))
+    # Each database sorts the days outside any period (NULL) to its own end of March.
+    assert sorted((symptom_id, on, worst) for symptom_id, on, _, worst, *_ in rows) == sorted(
+        [
+            (hfs.pk, MARCH, 1),  # the days before imatinib
+            (hfs.pk, MARCH, 3),
+            (hfs.pk, date(2025, 4, 1), None),  # asked, not answered
+            (fatigue.pk, date(2025, 4, 1), 2),
+        ]
+    )
+    assert stored_grade_rows(patient.pk, fatigue.pk) == [
+        row for row in rows if row[0] == fatigue.pk
+    ]
+    assert stored_grade_rows(other.pk, hfs.pk) == list(
+        SymptomMonth.objects.for_patient(other)
+        .filter(symptom=hfs)
+        .grades_and_sums()
+        .values_list(*GRADE_COLUMNS)
+    )
 
 
 def test_starting_a_treatment_counts_its_days_under_it(
@@ -375,28 +410,34 @@ def test_a_day_saved_shows_at_once_on_the_whole_journals_page(
 
 
 @pytest.mark.parametrize("only", [False, True])
-def test_a_whole_journal_ending_in_mid_month_leaves_out_the_days_after(
+def test_the_whole_journal_takes_in_a_day_logged_after_today(
     patient, hfs, fatigue, today, four_years, only
 ):
-    """The stored months stop before the last one: a page ending on the 2nd of last month
-    reads two of that month's days, exactly as adding up the reports does."""
-    end = (today.replace(day=1) - timedelta(days=1)).replace(day=2)
+    """A patient who moves west across the date line may have logged "tomorrow". The whole
+    journal is every day of it: charted to that day, from the stored months, exactly as
+    adding up its reports does."""
+    tomorrow = today + timedelta(days=1)
+    make_day(patient, tomorrow, {hfs: 4, fatigue: 1}, systolic=150, diastolic=95)
     first_day = today - timedelta(days=FOUR_YEARS - 1)
-    kwargs = {"patient": patient, "symptoms": [hfs, fatigue], "end": end}
+    kwargs = {"patient": patient, "symptoms": [hfs, fatigue]}
     if only:
         kwargs["only"] = hfs
 
-    stored = build_trends(start=None, **kwargs)
-    live = build_trends(start=first_day, **kwargs)  # a start given: the reports are read
+    stored = build_trends(start=None, end=today, **kwargs)
+    live = build_trends(start=first_day, end=tomorrow, **kwargs)  # a start: the reports read
 
     assert stored.bucket == live.bucket == "month"
+    assert stored.end == tomorrow
+    assert stored.days_logged == live.days_logged == FOUR_YEARS + 1
     assert [s.points for s in stored.series] == [s.points for s in live.series]
+    assert stored.series[0].points[-1]["grade_label"] == "Very severe"  # none all month else
+    assert stored.blood_pressure[-1] == live.blood_pressure[-1]
     assert [row.cells for row in stored.dose_rows] == [row.cells for row in live.dose_rows]
     last_period = stored.dose_rows[0].cells[-1]
     days = SymptomReport.objects.for_patient(patient).filter(
         symptom=hfs, day__treatment=Treatment.objects.for_patient(patient).latest("starts_on")
     )
-    assert last_period.days == days.filter(day__date__lte=end).count()
+    assert last_period.days == days.count()
     assert len(stored.series) == (1 if only else 2)
 
 

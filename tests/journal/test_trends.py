@@ -181,6 +181,7 @@ def test_adherence_by_treatment_counts_each_answer(patient, sunitinib, hfs, fati
         "treatment_id": 0,
         "days": 14,
         "first": date(2025, 1, 6),
+        "last": date(2025, 1, 19),
         "taken_all": 10,
         "taken_some": 0,
         "missed": 0,
@@ -188,7 +189,7 @@ def test_adherence_by_treatment_counts_each_answer(patient, sunitinib, hfs, fati
         "unanswered": 0,
     }
     assert rows[low.pk]["days"] == 15
-    assert rows[low.pk]["first"] == date(2025, 1, 20)
+    assert (rows[low.pk]["first"], rows[low.pk]["last"]) == (date(2025, 1, 20), date(2025, 2, 3))
     assert rows[low.pk]["taken_all"] == 13
     assert rows[low.pk]["missed"] == 1
     assert rows[low.pk]["unanswered"] == 1
