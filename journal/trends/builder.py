@@ -536,14 +536,14 @@ def _symptom_series(grades, symptoms, styles, bucket, stretches) -> list[Symptom
             )
     points = {symptom.pk: [] for symptom in symptoms}
     format_string = label_format(bucket)
-    for symptom_id, on, _treatment_id, worst, *_sums in grades:
+    for symptom_id, on, _treatment_id, worst, _days, _total, _days_2_plus in grades:
         line = points.get(symptom_id)
         if line is None:
             continue
-        if line and line[-1]["on"] == on:  # the same bucket, in another treatment period
-            if worst is not None and (line[-1]["grade"] is None or worst > line[-1]["grade"]):
-                line[-1]["grade"] = worst
-                line[-1]["grade_label"] = GRADE_WORDS[worst]
+        if line and (last := line[-1])["on"] == on:  # the same bucket, another period
+            if worst is not None and (last["grade"] is None or worst > last["grade"]):
+                last["grade"] = worst
+                last["grade_label"] = GRADE_WORDS[worst]
             continue
         line.append(
             {
