@@ -78,12 +78,7 @@ from journal.models.sharing import (
     ShareState,
     hash_token,
 )
-from journal.models.symptom_month import (
-    GRADE_COLUMNS,
-    GRADES_ORDER,
-    SymptomMonth,
-    stored_grade_rows,
-)
+from journal.models.symptom_month import GRADE_COLUMNS, SymptomMonth, stored_grade_rows
 from journal.models.treatment import (
     MAX_CYCLE_DAYS,
     MAX_DOSE_MG,
@@ -101,7 +96,6 @@ __all__ = [
     "BP_HIGH",
     "GRADE_COLOURS",
     "GRADE_COLUMNS",
-    "GRADES_ORDER",
     "NOT_ANSWERED",
     "DEFAULT_TRACKED_SYMPTOMS",
     "DIGEST_DAYS",

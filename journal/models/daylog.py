@@ -181,8 +181,8 @@ class DayLogQuerySet(models.QuerySet):
         """How the dose was taken, one row per treatment period, in no particular order.
 
         Rows: ``treatment_id``, ``days`` (logged), ``first`` and ``last`` (the first and the
-        last of them), and the days of each answer, by ``DOSE_TAKEN_COUNTS``' names (``taken_all``, ``taken_some``,
-        ``missed``, ``planned_break``, ``unanswered``). Days outside any period are left out,
+        last of them), and the days of each answer, by ``DOSE_TAKEN_COUNTS``' names
+        (``taken_all``, ``taken_some``, ``missed``, ``planned_break``, ``unanswered``). Days outside any period are left out,
         unless ``with_unlinked`` (then they make one more row, with ``treatment_id`` None).
 
         The database counts the days of each period and answer; the rows are put together

@@ -448,8 +448,8 @@ def build_trends(
     each day where the span would be charted by week. ``cycle``: the id of the on/off period
     whose table by day of the cycle is asked for (``shown_cycle_period`` if it is not one of
     the range's).
-    A fixed number of queries: the treatments, the days logged (with the first of them), and
-    one aggregate per chart or table.
+    A fixed number of queries: the treatments, the days logged (with the first and the last
+    of them), and one aggregate per chart or table.
 
     The whole journal (``start`` None) is every day of it, read without dates: it is charted
     to ``end``, or to its last day logged if that is later (a patient who moves west across
