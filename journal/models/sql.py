@@ -48,8 +48,8 @@ class WeekStart(TruncWeek):
 
 class MonthStart(TruncMonth):
     """The first day of a date's month, native SQL on SQLite too (see ``WeekStart``), and a
-    date on PostgreSQL too, as a stored month (``SymptomMonth.month``) is: the two can be read
-    in one UNION."""
+    date on PostgreSQL too, as a stored month (``SymptomMonth.month``) is: ``refresh`` inserts
+    the months it adds up into that column as they come."""
 
     def as_sqlite(self, compiler, connection, **extra_context):
         # SQLite stores a date as "YYYY-MM-DD": its month's first day is a string operation,

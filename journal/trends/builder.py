@@ -458,13 +458,14 @@ def build_trends(
     treatments = list(
         Treatment.objects.for_patient(patient).select_related("drug").order_by("starts_on")
     )
-    until = end if start else None
+    whole_journal = start is None
+    until = None if whole_journal else end
     days = DayLog.objects.for_patient(patient).between(start, until)
     # The adherence rows also give the first day logged: the charts start there, so a new
     # journal's few days are not pressed against the edge of a 90-day axis.
     adherence = days.adherence_by_treatment(with_unlinked=True)
     first_logged = min((row["first"] for row in adherence), default=None)
-    if start is None:
+    if whole_journal:
         end = max([end, *(row["last"] for row in adherence)])
     range_start = start or first_logged or end
     chart_start = max(range_start, first_logged) if first_logged else range_start
@@ -479,7 +480,7 @@ def build_trends(
     stretches = off_periods(treatments, chart_start, end)
     # The charts and the by-dose table read the same rows, in one query (``_grades_and_sums``).
     grades = _grades_and_sums(
-        reports, bucket, patient=patient, whole_journal=start is None, only=only
+        reports, bucket, patient=patient, whole_journal=whole_journal, only=only
     )
     series = _symptom_series(grades, shown, styles, bucket, stretches)
     blood_pressure, weight = _vitals(days, bucket)
