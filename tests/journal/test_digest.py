@@ -21,7 +21,7 @@ from journal.reminders.services import periodic_pass, unsubscribe_token
 from journal.sharing.services import careshare_revoke
 from library.models import Drug, Symptom
 from tests.conftest import make_day, make_share, make_user
-from tests.pages import email_text
+from tests.pages import email_text, unsubscribe_link
 
 CARE_INDEX = reverse("care:index")
 SHARING = reverse("journal:sharing")
@@ -109,8 +109,9 @@ def test_the_digest_counts_the_days_logged_and_those_that_raised_an_alert(
     assert "Days that raised an alert: 1" in body
     share = subscribed.share
     assert f"https://journal.example.org/care/{share.pk}/" in body
-    token = unsubscribe_token("digest", subscribed.pk)
-    link = f"https://journal.example.org{reverse('journal:unsubscribe', args=[token])}"
+    link, named = unsubscribe_link(message)
+    assert link.startswith("https://journal.example.org/journal/unsubscribe/")
+    assert named == ("digest", subscribed.pk)
     assert message.extra_headers["List-Unsubscribe"] == f"<{link}>"
     assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
 
