@@ -8,6 +8,9 @@ markup between them. ``table_rows`` gives a table's cells row by row.
 
 import re
 from html.parser import HTMLParser
+from urllib.parse import urlsplit
+
+from django.urls import resolve
 
 from journal.reminders.services import unsubscribe_read
 
@@ -106,7 +109,7 @@ def unsubscribe_link(message) -> tuple[str, tuple[str, int]]:
     a moment later differs."""
     link = message.extra_headers["List-Unsubscribe"].removeprefix("<").removesuffix(">")
     assert link in message.body
-    token = link.rstrip("/").rsplit("/", 1)[-1]
+    token = resolve(urlsplit(link).path).kwargs["token"]
     return link, unsubscribe_read(token)
 
 

@@ -182,8 +182,9 @@ class DayLogQuerySet(models.QuerySet):
 
         Rows: ``treatment_id``, ``days`` (logged), ``first`` and ``last`` (the first and the
         last of them), and the days of each answer, by ``DOSE_TAKEN_COUNTS``' names
-        (``taken_all``, ``taken_some``, ``missed``, ``planned_break``, ``unanswered``). Days outside any period are left out,
-        unless ``with_unlinked`` (then they make one more row, with ``treatment_id`` None).
+        (``taken_all``, ``taken_some``, ``missed``, ``planned_break``, ``unanswered``). Days
+        outside any period are left out, unless ``with_unlinked`` (then they make one more
+        row, with ``treatment_id`` None).
 
         The database counts the days of each period and answer; the rows are put together
         here. Five filtered counts cost Django more to build and compile than the counting
